@@ -1,0 +1,10 @@
+# Shortcuts; the README's two commands are scripts/kiosk.sh and scripts/test.sh.
+.PHONY: run test bench lint
+run:
+	./scripts/kiosk.sh
+test:
+	./scripts/test.sh
+bench:
+	./scripts/kiosk.sh --version >/dev/null && .venv/bin/python -m tests.bench.bench_client
+lint:
+	.venv/bin/python -m ruff check kiosk tests && .venv/bin/python -m mypy

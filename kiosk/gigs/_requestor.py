@@ -1,0 +1,225 @@
+"""The HTTP core of the Gigs client: one request with retries, errors mapped by meaning."""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+import logging
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import httpx
+import pydantic
+
+from kiosk import __version__
+from kiosk.gigs.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    GigsError,
+    error_class_for,
+)
+from kiosk.gigs.models import ErrorObject
+from kiosk.gigs.retry import RetryPolicy, parse_retry_after, should_retry
+from kiosk.settings import ApiSettings
+
+log = logging.getLogger("kiosk.gigs")
+
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "gigs-request-id")
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    for name in REQUEST_ID_HEADERS:
+        if name in response.headers:
+            return response.headers[name]
+    return None
+
+
+def describe_validation_error(exc: pydantic.ValidationError) -> str:
+    """A one-line summary naming fields, never values (values may hold IMEIs or secrets)."""
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err["loc"]) or "body"
+        parts.append(f"{where}: {err['msg']}")
+    more = exc.error_count() - len(parts)
+    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
+
+
+class Requestor:
+    """Sends requests to Gigs through one shared `httpx.AsyncClient`."""
+
+    def __init__(
+        self,
+        settings: ApiSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        rand: Callable[[], float] = random.random,
+        new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self.settings = settings
+        self.retry = retry or RetryPolicy(max_retries=settings.max_retries)
+        self._sleep = sleep
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._rand = rand
+        self._new_key = new_key
+        self._http = httpx.AsyncClient(
+            base_url=settings.base_url,
+            transport=transport,
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+            headers={
+                "Authorization": f"Bearer {settings.bearer}",
+                "Accept": "application/json",
+                "User-Agent": f"sim-kiosk/{__version__}",
+            },
+            follow_redirects=False,
+        )
+
+    @property
+    def project_path(self) -> str:
+        return f"/projects/{self.settings.project_id}"
+
+    def new_idempotency_key(self) -> str:
+        return self._new_key()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        """Send one logical request, retrying when safe; return the decoded JSON body.
+
+        For POST/DELETE the idempotency key is fixed here, before the first attempt, and
+        every retry sends the same one. A caller that must remember the key across a crash
+        (placing an order) generates it itself and passes it in.
+        """
+        method = method.upper()
+        query = self._clean_params(params)
+        headers: dict[str, str] = {}
+        if method in ("POST", "DELETE") and self.settings.idempotency_keys:
+            headers["Idempotency-Key"] = idempotency_key or self._new_key()
+        has_key = "Idempotency-Key" in headers
+
+        attempt = 0
+        while True:
+            started = self._clock()
+            error = await self._attempt(method, path, json, query, headers)
+            elapsed_ms = (self._clock() - started) * 1000
+            if not isinstance(error, GigsError):
+                log.debug("%s %s -> ok (%.0f ms, attempt %d)", method, path, elapsed_ms, attempt + 1)
+                return error
+            retryable = attempt < self.retry.max_retries and should_retry(
+                method, error, has_idempotency_key=has_key
+            )
+            delay = self.retry.delay(attempt, error, self._rand()) if retryable else None
+            if delay is None:
+                log.warning("%s %s failed after %d attempt(s): %s", method, path, attempt + 1, error)
+                raise error
+            log.info(
+                "%s %s failed (%s); retry %d/%d in %.2f s",
+                method, path, _short(error), attempt + 1, self.retry.max_retries, delay,
+            )
+            await self._sleep(delay)
+            attempt += 1
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        json: Mapping[str, Any] | None,
+        params: dict[str, str] | None,
+        headers: dict[str, str],
+    ) -> Any:
+        """One HTTP exchange; returns the decoded body, or the GigsError that ended it."""
+        try:
+            response = await self._http.request(
+                method, path, json=json, params=params, headers=headers
+            )
+        except (httpx.ConnectTimeout, httpx.PoolTimeout):
+            return APITimeoutError("timed out connecting to the API", method=method, path=path,
+                                   request_sent=False)
+        except httpx.TimeoutException:
+            return APITimeoutError("the API did not answer in time", method=method, path=path,
+                                   request_sent=True)
+        except httpx.ConnectError:
+            return APIConnectionError("could not connect to the API", method=method, path=path,
+                                      request_sent=False)
+        except httpx.TransportError as exc:
+            # Read/write errors and a peer that hung up mid-answer: it may have acted.
+            return APIConnectionError(f"connection to the API broke ({type(exc).__name__})",
+                                      method=method, path=path, request_sent=True)
+        if response.is_success:
+            return self._decode(response, method, path)
+        return self._status_error(response, method, path)
+
+    def _decode(self, response: httpx.Response, method: str, path: str) -> Any:
+        try:
+            return response.json()
+        except (jsonlib.JSONDecodeError, UnicodeDecodeError):
+            raise APIResponseValidationError(
+                "the API answered with malformed JSON", method=method, path=path,
+                status=response.status_code, request_id=_request_id(response),
+            ) from None
+
+    def _status_error(self, response: httpx.Response, method: str, path: str) -> APIStatusError:
+        request_id = _request_id(response)
+        body: dict[str, Any] = {}
+        try:
+            decoded = response.json()
+            if isinstance(decoded, dict):
+                body = decoded
+        except (jsonlib.JSONDecodeError, UnicodeDecodeError):
+            pass
+        try:
+            err = ErrorObject.model_validate(body)
+        except pydantic.ValidationError:
+            err = ErrorObject()
+        message = err.message if body else f"HTTP {response.status_code} {response.reason_phrase}"
+        cls = error_class_for(response.status_code, err.type)
+        kwargs: dict[str, Any] = dict(
+            status=response.status_code, type=err.type, code=err.code, hint=err.hint,
+            details=err.details, documentation=err.documentation, request_id=request_id,
+            method=method, path=path, body=body,
+            retry_after=parse_retry_after(response.headers.get("retry-after"), self._wall_clock()),
+        )
+        return cls(message, **kwargs)
+
+    @staticmethod
+    def _clean_params(params: Mapping[str, Any] | None) -> dict[str, str] | None:
+        """Drop unset filters; the API rejects empty values (`?user=`), so never send one."""
+        if not params:
+            return None
+        clean: dict[str, str] = {}
+        for key, value in params.items():
+            if value is None:
+                continue
+            if isinstance(value, (list, tuple, set, frozenset)):
+                value = ",".join(str(v) for v in value)
+            value = str(value)
+            if value == "":
+                raise ValueError(f"empty value for query parameter {key!r}")
+            clean[key] = value
+        return clean or None
+
+
+def _short(error: GigsError) -> str:
+    if isinstance(error, APIStatusError):
+        return f"{error.status} {error.type or ''}".strip()
+    return type(error).__name__

@@ -1,0 +1,66 @@
+"""Masking of personal data and secrets before anything reaches a log line or a report."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# IMEIs (15, IMEISV 16) and ICCIDs (19-20, optionally ending in F) are long digit runs.
+# Keep the first 8 digits (the TAC, or the issuer prefix of an ICCID) and the last one:
+# enough for support to tell devices apart, not enough to identify one.
+_LONG_DIGITS = re.compile(r"(?<![0-9])([0-9]{8})([0-9]{5,11})([0-9])(F?)(?![0-9])", re.IGNORECASE)
+# LPA activation codes (eSIM credentials), in any case, anywhere in a message.
+_LPA = re.compile(r"LPA:[^\s\"',}]*", re.IGNORECASE)
+# Bearer tokens and anything that looks like `token=...` / `"activationCode": "..."`.
+_BEARER = re.compile(r"(Bearer\s+)[^\s\"',]+", re.IGNORECASE)
+_SECRET_FIELDS = re.compile(
+    r"""(["']?(?:activationCode|activation_code|qrCodeUrl|qr_code_url|iosInstallUrl|androidInstallUrl|"""
+    r"""clientSecret|client_secret|api_key|apiKey|token|authorization)["']?\s*[:=]\s*)"""
+    r"""(["']?)[^\s"',}]+""",
+    re.IGNORECASE,
+)
+_URL_CARDDATA = re.compile(r"(carddata=)[^\s\"',]+", re.IGNORECASE)
+
+
+def mask_digits(value: str) -> str:
+    """Mask an IMEI or ICCID: keep the first 8 digits and the last one."""
+    digits = value.strip()
+    if len(digits) <= 9:
+        return "*" * len(digits)
+    return digits[:8] + "*" * (len(digits) - 9) + digits[-1]
+
+
+def redact(text: str) -> str:
+    """Scrub every IMEI/ICCID-like digit run and every secret from free text."""
+    text = _LPA.sub("LPA:[redacted]", text)
+    text = _BEARER.sub(r"\1[redacted]", text)
+    text = _SECRET_FIELDS.sub(r"\1\2[redacted]", text)
+    text = _URL_CARDDATA.sub(r"\1[redacted]", text)
+    return _LONG_DIGITS.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3) + m.group(4), text)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that redacts the final message of every record it sees.
+
+    Code is expected to mask on its own; this is the safety net for the line somebody forgets.
+    It formats the message once, redacts it, and freezes it so handlers cannot re-expand args.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not lose the record
+            message = str(record.msg)
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def install_redaction(logger: logging.Logger | None = None) -> None:
+    """Attach the redacting filter to every handler of `logger` (the root logger by default)."""
+    target = logger or logging.getLogger()
+    for handler in target.handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
