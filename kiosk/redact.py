@@ -53,14 +53,34 @@ class RedactingFilter(logging.Filter):
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse a cached exc_text: fill it now, redacted, so an exception
+            # message holding an IMEI or a code is scrubbed too.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
 
 
-def install_redaction(logger: logging.Logger | None = None) -> None:
-    """Attach the redacting filter to every handler of `logger` (the root logger by default)."""
-    target = logger or logging.getLogger()
-    for handler in target.handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())
+_redaction_installed = False
+
+
+def install_redaction() -> None:
+    """Redact every log record as it is created, whichever handler ends up writing it.
+
+    A filter on one handler protects that handler only; a record factory also covers
+    handlers added later (a file log, a crash reporter, pytest's caplog). Idempotent.
+    """
+    global _redaction_installed
+    if _redaction_installed:
+        return
+    previous = logging.getLogRecordFactory()
+    scrub = RedactingFilter()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        scrub.filter(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _redaction_installed = True

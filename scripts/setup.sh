@@ -42,8 +42,12 @@ install_system_packages() {
   if [ "$(id -u)" -eq 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    local aptlog
+    aptlog="$(mktemp)"
+    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$aptlog" 2>&1; then
+      cat "$aptlog" >&2; rm -f "$aptlog"; say "apt-get failed"; return 1
+    fi
+    rm -f "$aptlog"
   else
     say "these Debian packages are missing: ${missing[*]}"
     say "run this once, then run this command again:"

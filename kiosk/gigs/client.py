@@ -46,6 +46,8 @@ class GigsClient:
 
     #: Safety net for auto-pagination: a kiosk never needs more than this many items.
     max_list_items = 5000
+    #: Items asked for per page when following a list (the API allows up to 200).
+    page_size = 100
 
     def __init__(self, settings: ApiSettings, **requestor_options: Any) -> None:
         self.settings = settings
@@ -89,12 +91,12 @@ class GigsClient:
         return self._parse(ListPage[model], data, path, "POST").items  # type: ignore[valid-type]
 
     async def _list(
-        self, model: type[M], path: str, params: Mapping[str, Any] | None = None, page_size: int = 100
+        self, model: type[M], path: str, params: Mapping[str, Any] | None = None
     ) -> list[M]:
         """Every item of a list endpoint, following `moreItemsAfter` page by page."""
         items: list[M] = []
         query = dict(params or {})
-        query["limit"] = page_size
+        query["limit"] = self.page_size
         seen_cursors: set[str] = set()
         while True:
             data = await self._requestor.request("GET", path, params=query)

@@ -1,0 +1,81 @@
+"""A printable sheet of the seeded IMEIs as Code 128 barcodes, for demo booths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from kiosk.sandbox.seed import DEMO_DEVICES
+from kiosk.scan import code128
+
+DPI = 200
+PAGE = (int(8.27 * DPI), int(11.69 * DPI))  # A4 portrait
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for name in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default()
+
+
+def render_pages() -> list[Image.Image]:
+    """A4 pages at 200 dpi, two columns of labelled barcodes."""
+    title, label, small = _font(44), _font(26), _font(20)
+    pages: list[Image.Image] = []
+    per_page = 12
+    for start in range(0, len(DEMO_DEVICES), per_page):
+        page = Image.new("L", PAGE, 255)
+        draw = ImageDraw.Draw(page)
+        draw.text((80, 60), "SIM kiosk demo devices (sandbox)", font=title, fill=0)
+        draw.text((80, 120), "Hold a code to the kiosk camera. Not real devices.", font=small,
+                  fill=60)
+        for i, device in enumerate(DEMO_DEVICES[start : start + per_page]):
+            col, row = i % 2, i // 2
+            x, y = 80 + col * (PAGE[0] // 2 - 20), 200 + row * 360
+            bars = code128.render(device.imei, module_px=3, height_px=150)
+            page.paste(Image.fromarray(bars), (x, y))
+            draw.text((x + 30, y + 160), device.imei, font=label, fill=0)
+            draw.text((x + 30, y + 195), device.label, font=label, fill=0)
+            words, line, lines = device.demonstrates.split(), "", []
+            for word in words:
+                if len(line) + len(word) > 42:
+                    lines.append(line)
+                    line = ""
+                line = f"{line} {word}".strip()
+            lines.append(line)
+            for j, text in enumerate(lines[:3]):
+                draw.text((x + 30, y + 232 + j * 26), text, font=small, fill=70)
+        pages.append(page)
+    return pages
+
+
+def verify(pages: list[Image.Image]) -> list[str]:
+    """Decode the pages back and return the IMEIs that could not be read (should be none)."""
+    from pyzbar import pyzbar
+
+    read = set()
+    for page in pages:
+        for symbol in pyzbar.decode(np.asarray(page), symbols=[pyzbar.ZBarSymbol.CODE128]):
+            read.add(symbol.data.decode("ascii"))
+    return [d.imei for d in DEMO_DEVICES if d.imei not in read]
+
+
+def write(path: Path) -> Path:
+    pages = render_pages()
+    missing = verify(pages)
+    if missing:
+        raise RuntimeError(f"rendered barcodes that do not decode back: {missing}")
+    if path.suffix.lower() == ".pdf":
+        pages[0].save(path, save_all=True, append_images=pages[1:], resolution=DPI)
+    else:
+        if len(pages) == 1:
+            pages[0].save(path, dpi=(DPI, DPI))
+        else:
+            for n, page in enumerate(pages, 1):
+                page.save(path.with_stem(f"{path.stem}-{n}"), dpi=(DPI, DPI))
+    return path

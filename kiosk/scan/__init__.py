@@ -1,0 +1,1 @@
+"""IMEI scanning: parsing, barcode encoding and decoding (Qt-free)."""
