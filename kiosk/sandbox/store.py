@@ -278,5 +278,5 @@ class Store:
         return None
 
     def newest_first(self, table: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-        return sorted(table.values(), key=lambda r: (r["createdAt"], self.meta[r["id"]]["seq"]),
+        return sorted(table.values(), key=lambda r: (r.get("createdAt", ""), self.meta[r["id"]]["seq"]),
                       reverse=True)
