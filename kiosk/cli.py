@@ -170,8 +170,8 @@ def sandbox(args: argparse.Namespace) -> int:
 def demo_sheet(args: argparse.Namespace) -> int:
     from kiosk.sandbox.demo_sheet import write
 
-    path = write(Path(args.out))
-    print(f"wrote {path} (every barcode decoded back and checked)")
+    paths = write(Path(args.out))
+    print(f"wrote {', '.join(map(str, paths))} (every barcode decoded back and checked)")
     return EXIT_OK
 
 

@@ -130,7 +130,7 @@ class Requestor:
             )
             delay = self.retry.delay(attempt, error, self._rand()) if retryable else None
             if delay is None:
-                log.warning("%s %s failed after %d attempt(s): %s", method, path, attempt + 1, error)
+                log.info("%s %s failed after %d attempt(s): %s", method, path, attempt + 1, error)
                 raise error
             log.info(
                 "%s %s failed (%s); retry %d/%d in %.2f s",

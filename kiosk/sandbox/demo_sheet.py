@@ -27,7 +27,7 @@ def render_pages() -> list[Image.Image]:
     """A4 pages at 200 dpi, two columns of labelled barcodes."""
     title, label, small = _font(44), _font(26), _font(20)
     pages: list[Image.Image] = []
-    per_page = 12
+    per_page = 14
     for start in range(0, len(DEMO_DEVICES), per_page):
         page = Image.new("L", PAGE, 255)
         draw = ImageDraw.Draw(page)
@@ -36,11 +36,11 @@ def render_pages() -> list[Image.Image]:
                   fill=60)
         for i, device in enumerate(DEMO_DEVICES[start : start + per_page]):
             col, row = i % 2, i // 2
-            x, y = 80 + col * (PAGE[0] // 2 - 20), 200 + row * 360
-            bars = code128.render(device.imei, module_px=3, height_px=150)
+            x, y = 80 + col * (PAGE[0] // 2 - 20), 190 + row * 300
+            bars = code128.render(device.imei, module_px=3, height_px=120)
             page.paste(Image.fromarray(bars), (x, y))
-            draw.text((x + 30, y + 160), device.imei, font=label, fill=0)
-            draw.text((x + 30, y + 195), device.label, font=label, fill=0)
+            draw.text((x + 30, y + 126), device.imei, font=label, fill=0)
+            draw.text((x + 30, y + 158), device.label, font=label, fill=0)
             words, line, lines = device.demonstrates.split(), "", []
             for word in words:
                 if len(line) + len(word) > 42:
@@ -49,7 +49,7 @@ def render_pages() -> list[Image.Image]:
                 line = f"{line} {word}".strip()
             lines.append(line)
             for j, text in enumerate(lines[:3]):
-                draw.text((x + 30, y + 232 + j * 26), text, font=small, fill=70)
+                draw.text((x + 30, y + 192 + j * 24), text, font=small, fill=70)
         pages.append(page)
     return pages
 
@@ -65,17 +65,15 @@ def verify(pages: list[Image.Image]) -> list[str]:
     return [d.imei for d in DEMO_DEVICES if d.imei not in read]
 
 
-def write(path: Path) -> Path:
+def write(path: Path) -> list[Path]:
     pages = render_pages()
     missing = verify(pages)
     if missing:
         raise RuntimeError(f"rendered barcodes that do not decode back: {missing}")
-    if path.suffix.lower() == ".pdf":
-        pages[0].save(path, save_all=True, append_images=pages[1:], resolution=DPI)
-    else:
-        if len(pages) == 1:
-            pages[0].save(path, dpi=(DPI, DPI))
-        else:
-            for n, page in enumerate(pages, 1):
-                page.save(path.with_stem(f"{path.stem}-{n}"), dpi=(DPI, DPI))
-    return path
+    if path.suffix.lower() == ".pdf" or len(pages) == 1:
+        pages[0].save(path, save_all=True, append_images=pages[1:], resolution=DPI, dpi=(DPI, DPI))
+        return [path]
+    written = [path.with_stem(f"{path.stem}-{n}") for n in range(1, len(pages) + 1)]
+    for page, target in zip(pages, written):
+        page.save(target, dpi=(DPI, DPI))
+    return written

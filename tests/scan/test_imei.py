@@ -1,0 +1,58 @@
+"""IMEI/ICCID parsing for typed input and the CLI (the scanning issue extends this)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.scan.imei import (
+    InvalidIdentifier, luhn_check_digit, luhn_valid, parse_iccid, parse_imei,
+)
+
+VALID = "358507311042123"
+
+
+@pytest.mark.parametrize("text", [
+    VALID, f"IMEI {VALID}", f"IMEI1: {VALID}", f"imei 2 {VALID}", "35-850731-104212-3",
+    "35 850731 104212 3", f"IMEI/MEID: {VALID}", " 358507311042123\n",
+])
+def test_accepted_forms(text: str) -> None:
+    assert parse_imei(text) == VALID
+
+
+def test_imeisv_gives_the_imei_with_a_recomputed_check_digit() -> None:
+    assert parse_imei("3585073110421201") == VALID
+    assert parse_imei("IMEISV 35850731104212 07") == VALID
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("", "empty"), ("IMEI", "empty"), ("35850731104212", "length"), ("3585073110421234", None),
+    ("35850731104212a", "characters"), ("358507311042124", "check_digit"),
+])
+def test_rejected_with_a_reason(text: str, kind: str | None) -> None:
+    if kind is None:  # 16 digits is an IMEISV, so it parses
+        assert parse_imei(text)
+        return
+    with pytest.raises(InvalidIdentifier) as info:
+        parse_imei(text)
+    assert info.value.kind == kind and info.value.reason
+
+
+def test_check_digit_error_names_the_expected_digit() -> None:
+    with pytest.raises(InvalidIdentifier) as info:
+        parse_imei("358507311042124")
+    assert info.value.expected == "3" and "should be 3" in info.value.reason
+
+
+def test_iccid() -> None:
+    body = "8949012345678901234"
+    good = body + luhn_check_digit(body)
+    assert luhn_valid(good) and parse_iccid(f"ICCID: {good}") == good
+    short = body[:18] + luhn_check_digit(body[:18])  # 19 digits, padded with F on the card
+    assert parse_iccid(short + "F") == short
+    with pytest.raises(InvalidIdentifier) as info:
+        parse_iccid(body + str((int(luhn_check_digit(body)) + 1) % 10))
+    assert info.value.kind == "check_digit"
+    with pytest.raises(InvalidIdentifier):
+        parse_iccid("12345678901234567890")
+    with pytest.raises(InvalidIdentifier):
+        parse_iccid("8901")
