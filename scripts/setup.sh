@@ -75,8 +75,13 @@ stamp="$venv/.kiosk-installed"
 want="$(cat "$repo/pyproject.toml" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing the kiosk and its Python dependencies (first run takes a minute or two)"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$repo[test]" >&2
+  piplog="$venv/pip-install.log"
+  if ! { "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade pip \
+         && "$venv/bin/python" -m pip install --disable-pip-version-check -e "$repo[test]"; } >"$piplog" 2>&1; then
+    tail -40 "$piplog" >&2
+    say "pip failed; the whole log is in $piplog"
+    return 1
+  fi
   echo "$want" > "$stamp"
 fi
 

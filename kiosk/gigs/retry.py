@@ -32,12 +32,12 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, rand: float) -> float:
         """Delay before retry number `attempt` (0-based), "equal jitter": in [cap/2, cap]."""
-        cap = min(self.max_delay, self.base_delay * (2**attempt))
+        cap = min(self.max_delay, self.base_delay * float(2**attempt))
         return cap / 2 + (cap / 2) * rand
 
     def delay(self, attempt: int, error: GigsError, rand: float) -> float | None:
         """Seconds to wait before retrying after `error`, or None if it is not worth waiting."""
-        retry_after = getattr(error, "retry_after", None)
+        retry_after: float | None = getattr(error, "retry_after", None)
         if retry_after is not None:
             if retry_after > self.max_retry_after:
                 return None

@@ -74,6 +74,6 @@ def write(path: Path) -> list[Path]:
         pages[0].save(path, save_all=True, append_images=pages[1:], resolution=DPI, dpi=(DPI, DPI))
         return [path]
     written = [path.with_stem(f"{path.stem}-{n}") for n in range(1, len(pages) + 1)]
-    for page, target in zip(pages, written):
+    for page, target in zip(pages, written, strict=True):
         page.save(target, dpi=(DPI, DPI))
     return written

@@ -96,11 +96,12 @@ def _plan(key: str, name: str, description: str, *, sim_types: list[str], data: 
         "activationTrigger": trigger, "firstPeriodTrigger": "activation",
         "allowances": {"dataBytes": data, "voiceSeconds": voice, "smsMessages": sms},
         "limits": {"dataBytes": None, "bandwidthBitsPerSecond": None},
-        "coverage": {"object": "coverage", "id": "eu", "countries": countries or ["DE", "AT", "FR", "NL", "IT", "ES"]},
+        "coverage": {"object": "coverage", "id": "eu",
+                     "countries": countries or ["DE", "AT", "FR", "NL", "IT", "ES"]},
         "image": None, "price": {"amount": price, "currency": "EUR"}, "provider": provider,
         "requirements": {"address": address, "user.birthday": "none", "user.fullName": full_name,
                          "device": "none"},
-        "validity": validity, "createdAt": datetime.fromtimestamp(created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "validity": validity, "createdAt": _stamp(created),
     }
 
 

@@ -134,7 +134,7 @@ class Store:
     ) -> str:
         """A pending subscription; `sim_ref` None means "auto" (an eSIM is provisioned)."""
         created = self.now() if created is None else created
-        record = {
+        record: dict[str, Any] = {
             "object": "subscription", "id": self.new_id("sub"), "metadata": {},
             "status": "pending", "sim": sim_ref, "plan": plan_id, "user": user_id,
             "userAddress": address_id, "phoneNumber": None, "currentPeriod": None,
@@ -161,7 +161,7 @@ class Store:
         if address_id:
             details["userAddress"] = address_id
         zero = {"amount": 0, "currency": plan["price"]["currency"]}
-        record = {
+        record: dict[str, Any] = {
             "object": "order", "id": self.new_id("ord"), "metadata": {}, "status": "pending",
             "subscription": None, "subscriptionDetails": details, "plan": plan_id,
             "addons": [], "subscriptionAddons": [], "price": dict(plan["price"]),

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.gigs import (
     APIConnectionError, APIResponseValidationError, AuthenticationError, ConflictError,
-    GigsClient, InvalidRequestError, NotFoundError, RateLimitError, ServerError,
+    GigsClient, InvalidRequestError, NotFoundError, ServerError,
 )
 from kiosk.gigs.models import SimStatus, SimType, SubscriptionStatus
 from kiosk.logs import configure

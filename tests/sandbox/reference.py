@@ -111,7 +111,7 @@ def problems(kind: str, obj: object, where: str = "") -> list[str]:
             if not nullable:
                 out.append(f"{where}.{name}: null but not nullable")
             continue
-        if types is I and isinstance(value, bool) or not isinstance(value, types):
+        if (types is I and isinstance(value, bool)) or not isinstance(value, types):
             out.append(f"{where}.{name}: {type(value).__name__}, expected {types.__name__}")
             continue
         if allowed is not None and value not in allowed:
@@ -119,9 +119,8 @@ def problems(kind: str, obj: object, where: str = "") -> list[str]:
         nested = NESTED.get((kind, name))
         if nested:
             out += problems(nested, value, f"{where}.{name}")
-    if kind in ID_PREFIXES and isinstance(obj.get("id"), str):
-        if len(obj["id"]) > 64:
-            out.append(f"{where}.id: longer than 64 characters")
+    if kind in ID_PREFIXES and isinstance(obj.get("id"), str) and len(obj["id"]) > 64:
+        out.append(f"{where}.id: longer than 64 characters")
     for name in ("createdAt", "updatedAt", "activatedAt"):
         value = obj.get(name)
         if isinstance(value, str):

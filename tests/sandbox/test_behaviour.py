@@ -8,19 +8,7 @@ import pytest
 from kiosk.sandbox.seed import (
     DECLINED_PAYMENT_METHOD_ID, DEMO_IMEIS, PLAN_IDS, STORE_PAYMENT_METHOD_ID,
 )
-
-HEADERS = {"Authorization": "Bearer any"}
-
-
-@pytest.fixture
-def api(sandbox):
-    with httpx.Client(base_url=sandbox.url, headers=HEADERS, timeout=10) as c:
-        yield c
-
-
-def ok(response: httpx.Response) -> dict:
-    assert response.status_code == 200, response.text
-    return response.json()
+from tests.sandbox.conftest import ok
 
 
 def err(response: httpx.Response, status: int, code: str | None = None) -> dict:

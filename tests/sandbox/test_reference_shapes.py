@@ -4,25 +4,10 @@ from __future__ import annotations
 
 import time
 
-import httpx
-import pytest
 
 from kiosk.sandbox.seed import DEMO_IMEIS, PLAN_IDS, STORE_PAYMENT_METHOD_ID
+from tests.sandbox.conftest import ok
 from tests.sandbox.reference import problems
-
-HEADERS = {"Authorization": "Bearer any", "Accept": "application/json"}
-
-
-@pytest.fixture
-def api(sandbox):
-    with httpx.Client(base_url=sandbox.url, headers=HEADERS, timeout=10) as c:
-        yield c
-
-
-def ok(response: httpx.Response) -> dict:
-    assert response.status_code == 200, response.text
-    return response.json()
-
 
 def device(api, key="esim") -> dict:
     body = ok(api.post("/projects/demo/devices/search", json={"imei": DEMO_IMEIS[key]}))
