@@ -173,6 +173,11 @@ class GigsClient:
             body["preferredLocale"] = preferred_locale
         return await self._send(User, "POST", self._p("/users"), body, idempotency_key)
 
+    async def update_user(self, user_id: str, *, full_name: Any = UNSET, birthday: Any = UNSET,
+                          preferred_locale: Any = UNSET) -> User:
+        body = self._body(fullName=full_name, birthday=birthday, preferredLocale=preferred_locale)
+        return await self._send(User, "PATCH", self._p(f"/users/{user_id}"), body)
+
     async def retrieve_user(self, user_id: str) -> User:
         return await self._get(User, self._p(f"/users/{user_id}"))
 

@@ -1,0 +1,54 @@
+"""The `kiosk` command line. Exit codes: see `kiosk.cli.common` and the README."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk import __version__, logs
+from kiosk.cli import activate as activate_cmd
+from kiosk.cli import browse, serve
+from kiosk.cli.common import CliError, api_error, connection_parent, run_api
+
+
+def build_parser() -> argparse.ArgumentParser:
+    conn = connection_parent()
+    parser = argparse.ArgumentParser(prog="kiosk", description="SIM activation kiosk")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("demo", parents=[conn], help="walk through the demo devices (default)")
+    p = sub.add_parser("lookup", parents=[conn], help="look up a device by IMEI")
+    p.add_argument("imei", nargs="+", metavar="IMEI", help="one IMEI, or both of a dual-SIM box")
+    p = sub.add_parser("plans", parents=[conn], help="list the plans on sale")
+    p.add_argument("--sim-type", choices=["eSIM", "pSIM"])
+    p.add_argument("--all", action="store_true", help="include plans not available for sale")
+    activate_cmd.add_parsers(sub)
+    serve.add_parsers(sub)
+    return parser
+
+
+API_COMMANDS = {"demo": browse.demo, "lookup": browse.lookup, "plans": browse.plans,
+                "activate": activate_cmd.activate, "journal": activate_cmd.journal_command}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["demo", *(argv or [])])
+    logs.configure(getattr(args, "verbose", 0))
+    try:
+        if args.command in API_COMMANDS:
+            return run_api(API_COMMANDS[args.command], args)
+        if args.command == "sandbox":
+            return serve.sandbox(args)
+        return serve.demo_sheet(args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one clear line, never a traceback for known failures
+        err = api_error(exc)
+        print(f"error: {err}", file=sys.stderr)
+        return err.code

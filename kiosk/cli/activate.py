@@ -1,0 +1,197 @@
+"""`kiosk activate` and `kiosk journal`: the activation engine, headless."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli.common import (
+    EXIT_ALREADY, EXIT_API, EXIT_AUTH, EXIT_ERROR, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK,
+    EXIT_PENDING, EXIT_REFUSED, CliError, connection_parent, emit,
+)
+from kiosk.flow import Address, Context, CustomerInput, Flow, FlowSettings
+from kiosk.flow.states import (
+    AlreadySubscribed, ChoosingPlan, EnteringCustomer, Failed, FlowState, LookingUp,
+    NoUsableSim, NotRegistered, PendingInBackground, Placing, Provisioning, Ready, Review,
+)
+from kiosk.gigs import GigsClient
+from kiosk.journal import Activation, Journal, default_path
+
+EXIT_BY_ERROR = {"invalid_imei": EXIT_INVALID, "invalid_customer": EXIT_INVALID,
+                 "auth_failed": EXIT_AUTH, "api_unavailable": EXIT_API, "rate_limited": EXIT_API,
+                 "payment_failed": EXIT_REFUSED, "order_rejected": EXIT_REFUSED,
+                 "no_payment_method": EXIT_REFUSED, "unexpected": EXIT_ERROR}
+
+
+def open_journal(args: argparse.Namespace, in_process: bool) -> Journal:
+    """--journal, else $KIOSK_JOURNAL, else: in memory for the in-process sandbox (which
+    starts afresh every run, so a lasting journal would contradict it), the data dir otherwise."""
+    path = args.journal or os.environ.get("KIOSK_JOURNAL")
+    if path:
+        return Journal(path)
+    return Journal(":memory:" if in_process else default_path())
+
+
+_last_line: list[str] = [""]
+
+
+def _progress(state: FlowState) -> None:
+    line = None
+    if isinstance(state, LookingUp):
+        line = "looking up the device and the plans"
+    elif isinstance(state, ChoosingPlan):
+        model = state.device.model
+        line = f"found {model.brand} {model.name}" if model else "found the device"
+    elif isinstance(state, Placing):
+        line = f"placing the order (reference {state.reference})"
+    elif isinstance(state, Provisioning):
+        line = f"provisioning: {state.current.value.replace('_', ' ')}"
+    if line and line != _last_line[0]:
+        _last_line[0] = line
+        print(f"[activate] {line}", file=sys.stderr, flush=True)
+
+
+def _result(flow: Flow, act: Activation | None, args: argparse.Namespace) -> tuple[dict[str, Any], int]:
+    state = flow.state
+    out: dict[str, Any] = {}
+    if act is not None:
+        out |= {"reference": act.reference, "deviceId": act.device_id, "simId": act.sim_id,
+                "simType": act.sim_type, "userId": act.user_id, "planId": act.plan_id,
+                "orderId": act.order_id, "subscriptionId": act.subscription_id}
+    if isinstance(state, Ready):
+        out["status"] = "ready" if state.activates_on_first_use else "active"
+        out["simType"] = state.sim_type.value
+        if state.phone_number:
+            out["phoneNumber"] = state.phone_number
+        if state.code is not None:
+            out["confirmationCodeRequired"] = state.code.confirmation_code_required
+            if args.show_code:
+                out["activationCode"] = state.code.text
+        return out, EXIT_OK
+    if isinstance(state, PendingInBackground):
+        return out | {"status": "pending"}, EXIT_PENDING
+    if isinstance(state, AlreadySubscribed):
+        sub = state.subscription
+        return out | {"status": "alreadySubscribed", "deviceId": state.device.id,
+                      "simId": state.sim.id if state.sim else None,
+                      "subscriptionId": sub.id if sub else None,
+                      "subscriptionStatus": sub.status.value if sub else None}, EXIT_ALREADY
+    if isinstance(state, NotRegistered):
+        return {"status": "notRegistered", "supportsEsim": state.supports_esim}, EXIT_NOT_FOUND
+    if isinstance(state, NoUsableSim):
+        kind = {"no_sim": "unsupportedDevice", "retired": "noUsableSim"}.get(state.reason,
+                                                                             "noPlans")
+        return {"status": kind, "deviceId": state.device.id}, EXIT_REFUSED
+    if isinstance(state, Failed):
+        e = state.error
+        return out | {"status": e.code, "error": {"message": e.user_message,
+                                                  "detail": e.detail}}, EXIT_BY_ERROR.get(e.code,
+                                                                                         EXIT_ERROR)
+    return out | {"status": type(state).__name__}, EXIT_ERROR
+
+
+async def activate(client: GigsClient, args: argparse.Namespace) -> int:
+    from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
+
+    in_process = client.settings.in_process
+    payment = args.payment_method or os.environ.get("KIOSK_PAYMENT_METHOD")
+    if payment is None and (in_process or not client.settings.token):
+        payment = STORE_PAYMENT_METHOD_ID  # the sandbox's store counter
+    settings = FlowSettings(mode=args.mode, payment_method=payment, deadline=args.deadline)
+    journal = open_journal(args, in_process)
+    flow = Flow(Context(client, journal, settings))
+    flow.subscribe(_progress)
+    try:
+        await flow.submit_imei(*args.imei)
+        state = flow.state
+        if isinstance(state, AlreadySubscribed) and state.activation_id:
+            print("[activate] resuming this SIM's activation from the journal", file=sys.stderr)
+            await flow.show_existing()
+        if isinstance(flow.state, ChoosingPlan):
+            offered = {p.id: p for p in flow.state.plans}
+            if args.plan not in offered:
+                names = ", ".join(f"{p.id} ({p.name})" for p in offered.values())
+                raise CliError(f"plan {args.plan} is not on sale for this SIM; choose one of: "
+                               f"{names}", EXIT_INVALID)
+            await flow.choose_plan(args.plan)
+        if isinstance(flow.state, EnteringCustomer):
+            address = None
+            if args.line1 or args.city or args.country:
+                address = Address(line1=args.line1 or "", city=args.city or "",
+                                  country=args.country or "", postal_code=args.postal_code)
+            await flow.enter_customer(CustomerInput(args.email or "", args.name or "", address))
+            if isinstance(flow.state, EnteringCustomer):
+                problems = "; ".join(f"{f}: {m}" for f, m in flow.state.problems)
+                raise CliError(f"customer details: {problems}", EXIT_INVALID)
+        if isinstance(flow.state, Review):
+            await flow.confirm()
+        state = flow.state
+        act_id = getattr(state, "activation_id", None)
+        act = journal.get(act_id) if act_id else None
+        out, code = _result(flow, act, args)
+        if isinstance(state, Ready) and state.code is not None and args.show_code:
+            import segno
+
+            segno.make(state.code.text, error="m").terminal(out=sys.stderr, compact=True)
+        text = "\n".join(f"{k}: {v}" for k, v in out.items() if v is not None)
+        emit(args, out, text)
+        return code
+    finally:
+        await flow.cancel()  # drops the activation code from memory
+        journal.close()
+
+
+async def journal_command(client: GigsClient, args: argparse.Namespace) -> int:
+    journal = open_journal(args, client.settings.in_process)
+    try:
+        if args.resume:
+            for act in journal.unfinished():
+                flow = Flow(Context(client, journal, FlowSettings(deadline=args.deadline)))
+                await flow.resume(act.id)
+                print(f"{act.reference}: {type(flow.state).__name__}", file=sys.stderr)
+                await flow.cancel()
+        rows = journal.activations(pending_only=args.pending)
+        if args.export:
+            count = journal.export_csv(Path(args.export), rows)
+            print(f"exported {count} activation(s) to {args.export}", file=sys.stderr)
+            return EXIT_OK
+        data = [{"reference": a.reference, "status": a.status, "outcome": a.outcome,
+                 "imei": a.imei_masked, "simType": a.sim_type, "orderId": a.order_id,
+                 "subscriptionId": a.subscription_id, "errorType": a.error_type} for a in rows]
+        text = "\n".join(f"{a.reference}  {a.status:<12} {a.imei_masked or '-':<16} "
+                         f"{a.sim_type or '-':<5} {a.order_id or a.subscription_id or '-'}"
+                         for a in rows) or "no activations"
+        emit(args, data, text)
+        return EXIT_OK
+    finally:
+        journal.close()
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    conn = connection_parent()
+    p = sub.add_parser("activate", parents=[conn], help="activate a SIM, start to finish")
+    p.add_argument("imei", nargs="+", metavar="IMEI", help="one IMEI, or both of a dual-SIM box")
+    p.add_argument("--plan", required=True, help="plan id (see `kiosk plans`)")
+    p.add_argument("--email")
+    p.add_argument("--name", help="the customer's full name")
+    p.add_argument("--line1", help="street and number, for plans that need an address")
+    p.add_argument("--city")
+    p.add_argument("--postal-code")
+    p.add_argument("--country", help="ISO 3166 alpha-2, e.g. DE")
+    p.add_argument("--deadline", type=float, default=600.0,
+                   help="seconds to wait for provisioning before leaving it pending")
+    p.add_argument("--mode", choices=["orders", "subscriptions"], default="orders",
+                   help="orders (Gigs Payments) or direct subscriptions")
+    p.add_argument("--payment-method", help="payment method id (env KIOSK_PAYMENT_METHOD)")
+    p.add_argument("--show-code", action="store_true",
+                   help="print the eSIM activation code and its QR (a secret: mind the screen)")
+    p.add_argument("--journal", help="journal file (env KIOSK_JOURNAL)")
+    p = sub.add_parser("journal", parents=[conn], help="list, resume and export activations")
+    p.add_argument("--pending", action="store_true", help="only activations still open")
+    p.add_argument("--resume", action="store_true", help="resume unfinished activations first")
+    p.add_argument("--deadline", type=float, default=600.0)
+    p.add_argument("--export", metavar="FILE.csv")
+    p.add_argument("--journal", help="journal file (env KIOSK_JOURNAL)")

@@ -1,0 +1,54 @@
+"""`kiosk sandbox` and `kiosk demo-sheet`: the sandbox for booths and tests."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kiosk.cli.common import EXIT_INVALID, EXIT_OK, CliError
+
+
+def sandbox(args: argparse.Namespace) -> int:
+    from kiosk.sandbox.config import SandboxConfig
+    from kiosk.sandbox.faults import FaultRule
+    from kiosk.sandbox.serve import run
+
+    try:
+        rules = [FaultRule.parse(spec) for spec in args.fault]
+    except (ValueError, TypeError) as exc:
+        raise CliError(f"invalid --fault: {exc}", EXIT_INVALID) from None
+    config = SandboxConfig(
+        project=args.sandbox_project, token=args.token or None, idempotency=args.idempotency,
+        delayed_sim_seconds=args.delayed_sim_seconds,
+        faults={"latency_ms": args.latency_ms, "rules": [vars(r) for r in rules]},
+    )
+    url = f"http://{args.host}:{args.port}"
+    print(f"Gigs sandbox on {url}  project {config.project}", flush=True)
+    print(f"Use it with: GIGS_API_URL={url} GIGS_PROJECT={config.project} kiosk ...", flush=True)
+    print(f"Control: {url}/_sandbox (faults, clock, stats). Ctrl-C stops.", flush=True)
+    run(config, args.host, args.port)
+    return EXIT_OK
+
+
+def demo_sheet(args: argparse.Namespace) -> int:
+    from kiosk.sandbox.demo_sheet import write
+
+    paths = write(Path(args.out))
+    print(f"wrote {', '.join(map(str, paths))} (every barcode decoded back and checked)")
+    return EXIT_OK
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("sandbox", help="serve the Gigs sandbox on a loopback port")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8089)
+    p.add_argument("--project", dest="sandbox_project", default="demo")
+    p.add_argument("--token", help="accept only this bearer token (default: any)")
+    p.add_argument("--latency-ms", type=float, default=0.0, help="added latency per request")
+    p.add_argument("--fault", action="append", default=[], metavar="SPEC",
+                   help="e.g. kind=429,path=*/plans,rate=0.3,retry_after=2 or "
+                        "kind=drop_after,method=POST,path=*/orders,count=1 (repeatable)")
+    p.add_argument("--idempotency", choices=["enabled", "ignored", "reject"], default="enabled")
+    p.add_argument("--delayed-sim-seconds", type=float, default=45.0)
+    p = sub.add_parser("demo-sheet", help="render the demo IMEIs as printable barcodes")
+    p.add_argument("--out", default="demo-sheet.png", help="a .png or .pdf path")

@@ -1,0 +1,78 @@
+"""From a confirmed review to a journaled intent: user, address, payment method."""
+
+from __future__ import annotations
+
+from kiosk.flow.context import Context
+from kiosk.flow.customer import CustomerInput
+from kiosk.flow.errors import KioskError
+from kiosk.flow.states import Review
+from kiosk.gigs import ConflictError
+from kiosk.gigs.models import PaymentMethodStatus, Requirement, User
+from kiosk.journal import Activation
+from kiosk.redact import mask_digits
+
+
+async def ensure_user(ctx: Context, review: Review) -> User:
+    """The device's owner, or the customer: found by email, else created."""
+    client = ctx.client
+    needs_name = review.plan.requirements.user_full_name is not Requirement.NONE
+    if review.owner is not None:
+        return review.owner
+    customer = review.customer
+    assert customer is not None
+    found = await client.search_users(customer.email)
+    if not found:
+        try:
+            return await client.create_user(email=customer.email, full_name=customer.full_name)
+        except ConflictError:  # created meanwhile (a retry, another kiosk): use that one
+            found = await client.search_users(customer.email)
+            if not found:
+                raise
+    user = found[0]
+    if needs_name and not user.full_name:
+        user = await client.update_user(user.id, full_name=customer.full_name)
+    return user
+
+
+async def ensure_address(ctx: Context, review: Review, user: User,
+                         customer: CustomerInput | None) -> str | None:
+    if not review.plan.requirements.needs_address:
+        return None
+    if customer is None or customer.address is None:
+        raise KioskError("invalid_customer", detail="the plan needs an address")
+    a = customer.address
+    for existing in await ctx.client.list_user_addresses(user.id):
+        if (existing.line1, existing.city, existing.country, existing.postal_code) == (
+                a.line1, a.city, a.country, a.postal_code):
+            return existing.id
+    address = await ctx.client.create_user_address(
+        user.id, line1=a.line1, line2=a.line2, city=a.city, state=a.state,
+        postal_code=a.postal_code, country=a.country)
+    return address.id
+
+
+async def payment_method(ctx: Context, user: User) -> str | None:
+    """The store's payment method from settings, else the customer's first usable one."""
+    if ctx.settings.mode == "subscriptions":
+        return None
+    if ctx.settings.payment_method:
+        return ctx.settings.payment_method
+    methods = await ctx.client.list_payment_methods(user=user.id)
+    usable = [m for m in methods if m.status is PaymentMethodStatus.AVAILABLE]
+    if not usable:
+        raise KioskError("no_payment_method", detail="no payment method configured or on file")
+    return usable[0].id
+
+
+async def begin(ctx: Context, review: Review, imei: str | None) -> Activation:
+    """Everything the order needs, then the intent in the journal, before anything is sent."""
+    user = await ensure_user(ctx, review)
+    address_id = await ensure_address(ctx, review, user, review.customer)
+    pm = await payment_method(ctx, user)
+    return await ctx.record(
+        ctx.journal.begin, target=ctx.target, mode=ctx.settings.mode,
+        imei_masked=mask_digits(imei) if imei else None, device_id=review.device.id,
+        sim_id=review.choice.sim.id if review.choice.sim else None,
+        sim_type=review.choice.type.value, user_id=user.id, plan_id=review.plan.id,
+        address_id=address_id, payment_method_id=pm,
+        idempotency_key=ctx.client.new_idempotency_key())

@@ -1,0 +1,76 @@
+"""What every part of an activation needs: client, journal, settings, time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from kiosk.gigs import GigsClient
+from kiosk.journal import Activation, Journal
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    #: "orders" (Gigs Payments) or "subscriptions" (projects without Payments).
+    mode: str = "orders"
+    #: The store's payment method; None: the customer's first available one.
+    payment_method: str | None = None
+    #: Seconds from placing the order until "we will finish in the background".
+    deadline: float = 600.0
+    poll_initial: float = 0.1
+    poll_factor: float = 1.6
+    poll_cap: float = 3.0
+    #: After this long, poll gently (the reference: back off to 15-30 s).
+    poll_slow_after: float = 120.0
+    poll_slow_cap: float = 15.0
+    #: Keys switched off: after an ambiguous failure, look twice this far apart before resending.
+    reconcile_settle: float = 2.0
+    place_rounds: int = 3
+    #: How long the ready page follows the eSIM profile (p3/p14/p15 only).
+    profile_follow: float = 300.0
+
+
+@dataclass
+class Context:
+    client: GigsClient
+    journal: Journal
+    settings: FlowSettings = field(default_factory=FlowSettings)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    @property
+    def target(self) -> str:
+        s = self.client.settings
+        return f"{s.base_url}/projects/{s.project_id}"
+
+    @property
+    def keys(self) -> bool:
+        return self.client.idempotency_enabled
+
+    async def record(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a journal call off the event loop (SQLite commits wait for the disk)."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def update(self, activation: Activation, **values: Any) -> Activation:
+        return await self.record(self.journal.update, activation.id, **values)
+
+
+class PollSchedule:
+    """Fast at first, then backing off to a few seconds, then to a gentle pace."""
+
+    def __init__(self, settings: FlowSettings, started: float) -> None:
+        self.settings = settings
+        self.started = started
+        self.next = settings.poll_initial
+
+    def wait(self, now: float, retry_after: float | None = None) -> float:
+        s = self.settings
+        cap = s.poll_slow_cap if now - self.started > s.poll_slow_after else s.poll_cap
+        delay = min(self.next, cap)
+        self.next = min(self.next * s.poll_factor, cap)
+        return max(delay, retry_after or 0.0)

@@ -1,0 +1,151 @@
+"""Following an order until the SIM is active (or the eSIM is ready), within a deadline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+from kiosk.flow.context import Context, PollSchedule
+from kiosk.flow.errors import KioskError, from_api_error
+from kiosk.flow.lpa import ActivationCode, InvalidActivationCode, parse_activation_code
+from kiosk.flow.states import Ready, Step
+from kiosk.gigs import AuthenticationError, GigsError, NotFoundError, PermissionDeniedError
+from kiosk.gigs.models import (
+    ActivationTrigger, OrderStatus, SimType, Subscription, SubscriptionStatus,
+)
+from kiosk.journal import Activation
+
+log = logging.getLogger("kiosk.flow")
+T = TypeVar("T")
+Progress = Callable[[frozenset[Step]], None]
+
+
+class DeadlinePassed(Exception):
+    """Provisioning took longer than the deadline; the activation goes on in the background."""
+
+    def __init__(self, activation: Activation) -> None:
+        super().__init__(activation.reference)
+        self.activation = activation
+
+
+@dataclass
+class _Poll:
+    ctx: Context
+    act: Activation
+    deadline_at: float | None
+    schedule: PollSchedule
+
+    async def get(self, fetch: Callable[[], Awaitable[T]]) -> T | None:
+        """One poll: the value, or None after a transient error (waited for as asked)."""
+        try:
+            return await fetch()
+        except (AuthenticationError, PermissionDeniedError) as exc:
+            raise from_api_error(exc) from exc  # the journal keeps it open for later
+        except NotFoundError as exc:
+            await self.ctx.update(self.act, status="failed", error_type="NotFoundError",
+                                  outcome="lost", detail="the API no longer knows it")
+            raise KioskError("unexpected", detail=str(exc), cause_type="NotFoundError") from exc
+        except GigsError as exc:
+            log.info("activation %s: poll failed (%s); trying again", self.act.reference,
+                     type(exc).__name__)
+            await self.wait(getattr(exc, "retry_after", None))
+            return None
+
+    async def wait(self, retry_after: float | None = None) -> None:
+        now = self.ctx.clock()
+        if self.deadline_at is not None and now >= self.deadline_at:
+            raise DeadlinePassed(self.act)
+        delay = self.schedule.wait(now, retry_after)
+        if self.deadline_at is not None:
+            delay = min(delay, max(0.0, self.deadline_at - now) + 0.001)
+        await self.ctx.sleep(delay)
+
+
+class Provisioner:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    async def run(self, act: Activation, *, deadline_at: float | None,
+                  progress: Progress = lambda steps: None) -> tuple[Activation, Ready]:
+        ctx, client = self.ctx, self.ctx.client
+        poll = _Poll(ctx, act, deadline_at, PollSchedule(ctx.settings, ctx.clock()))
+        done = {Step.ORDER_PLACED}
+        progress(frozenset(done))
+
+        while act.subscription_id is None:  # orders: wait for the order to make one
+            assert act.order_id is not None
+            order = await poll.get(partial(client.retrieve_order, act.order_id))
+            if order is not None and order.status is OrderStatus.CANCELED:
+                failure = order.last_payment.failure_code if order.last_payment else None
+                await ctx.update(act, status="failed", outcome=failure or "canceled",
+                                 error_type="OrderCanceled")
+                raise KioskError("payment_failed", detail=f"order canceled: {failure}")
+            if order is not None and order.subscription:
+                act = poll.act = await ctx.update(act, subscription_id=order.subscription,
+                                                  detail="order completed")
+                break
+            await poll.wait()
+        done.add(Step.SUBSCRIPTION_CREATED)
+        progress(frozenset(done))
+
+        assert act.subscription_id is not None
+        sub_id: str = act.subscription_id
+        first_use = False
+        while True:
+            sub = await poll.get(partial(client.retrieve_subscription, sub_id))
+            if sub is not None:
+                act, first_use, finished = await self._observe(act, sub, done, progress)
+                poll.act = act
+                if finished:
+                    break
+            await poll.wait()
+        assert sub is not None and sub.sim is not None
+        sim = sub.sim
+        if not first_use:  # confirm on the SIM itself that it is active
+            checked = await poll.get(partial(client.retrieve_sim, sim.id))
+            sim = checked or sim
+        code = None
+        if sim.type is SimType.ESIM:
+            code = await self._activation_code(poll, sim.id)
+        done.add(Step.ACTIVE)
+        progress(frozenset(done))
+        act = await ctx.update(act, status="ready" if first_use else "active",
+                               outcome="activates on first use" if first_use else "active",
+                               sim_id=sim.id, detail="ready")
+        return act, Ready(act.id, act.reference, sim.type, code, first_use,
+                          phone_number=sub.phone_number, provider=sim.provider, sim_id=sim.id)
+
+    async def _observe(self, act: Activation, sub: Subscription, done: set[Step],
+                       progress: Progress) -> tuple[Activation, bool, bool]:
+        """Record what a subscription poll shows; (activation, first-use plan, finished)."""
+        if sub.status is SubscriptionStatus.ENDED:
+            await self.ctx.update(act, status="failed", outcome="ended",
+                                  error_type="SubscriptionEnded")
+            raise KioskError("order_rejected", detail="the subscription ended")
+        if sub.sim is None:
+            return act, False, False
+        if Step.SIM_PROVISIONING not in done:
+            done.add(Step.SIM_PROVISIONING)
+            progress(frozenset(done))
+        if act.sim_id != sub.sim.id:
+            act = await self.ctx.update(act, sim_id=sub.sim.id, detail="SIM provisioned")
+        first_use = (sub.plan is not None
+                     and sub.plan.activation_trigger is ActivationTrigger.USAGE_STARTED)
+        if sub.status is SubscriptionStatus.ACTIVE:
+            return act, False, True
+        # A plan that activates on first use stays pending: the eSIM is ready without it.
+        return act, first_use, first_use
+
+    async def _activation_code(self, poll: _Poll, sim_id: str) -> ActivationCode:
+        client = self.ctx.client
+        while True:
+            creds = await poll.get(partial(client.sim_credentials, sim_id))
+            if creds is not None and creds.activation_code is not None:
+                try:
+                    return parse_activation_code(creds.activation_code.get_secret_value())
+                except InvalidActivationCode as exc:
+                    raise KioskError("unexpected", detail=f"activation code: {exc}") from exc
+            await poll.wait()

@@ -1,0 +1,9 @@
+"""The activation journal: SQLite, the single source of truth for "did we already order?".
+
+It holds ids, masked IMEIs, idempotency keys, statuses and error types: never a full IMEI,
+an activation code or any other secret.
+"""
+
+from kiosk.journal.store import FINAL, OPEN, Activation, Journal, default_path
+
+__all__ = ["FINAL", "OPEN", "Activation", "Journal", "default_path"]

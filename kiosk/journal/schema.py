@@ -1,0 +1,57 @@
+"""The journal's schema and its migrations, applied in order by `PRAGMA user_version`."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: activations and their state changes.
+    """
+    CREATE TABLE activations (
+        id TEXT PRIMARY KEY,
+        reference TEXT NOT NULL UNIQUE,
+        target TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        imei_masked TEXT,
+        device_id TEXT,
+        sim_id TEXT,
+        sim_type TEXT,
+        user_id TEXT,
+        plan_id TEXT,
+        address_id TEXT,
+        payment_method_id TEXT,
+        mode TEXT NOT NULL,
+        idempotency_key TEXT,
+        order_id TEXT,
+        subscription_id TEXT,
+        status TEXT NOT NULL,
+        outcome TEXT,
+        error_type TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX activations_sim ON activations (target, sim_id, status);
+    CREATE INDEX activations_device ON activations (target, device_id, status);
+    CREATE INDEX activations_status ON activations (status, updated_at);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        activation_id TEXT NOT NULL REFERENCES activations (id) ON DELETE CASCADE,
+        at REAL NOT NULL,
+        status TEXT NOT NULL,
+        detail TEXT
+    );
+    CREATE INDEX events_activation ON events (activation_id, at);
+    """,
+]
+VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database to the newest schema; returns the version it was at."""
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if found > VERSION:
+        raise RuntimeError(f"the journal was written by a newer kiosk (schema {found} > {VERSION})")
+    for version in range(found, VERSION):
+        with conn:
+            conn.executescript("BEGIN;" + MIGRATIONS[version] + f"; PRAGMA user_version = {version + 1};")
+    return found

@@ -1,0 +1,225 @@
+"""The journal store: one row per activation, one per state change."""
+
+from __future__ import annotations
+
+import csv
+import secrets
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from kiosk.journal.schema import migrate
+
+#: Statuses of an activation that may still need work (resume these).
+OPEN = ("ordering", "unknown", "provisioning", "pending")
+#: Statuses after which nothing more happens.
+FINAL = ("ready", "active", "failed")
+#: Statuses that mean "we ordered for this SIM": never order again.
+ORDERED = (*OPEN, "ready", "active")
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_data_dir("sim-kiosk", appauthor=False)) / "journal.sqlite3"
+
+
+@dataclass(frozen=True)
+class Activation:
+    id: str
+    reference: str
+    target: str
+    created_at: float
+    updated_at: float
+    mode: str
+    status: str
+    imei_masked: str | None = None
+    device_id: str | None = None
+    sim_id: str | None = None
+    sim_type: str | None = None
+    user_id: str | None = None
+    plan_id: str | None = None
+    address_id: str | None = None
+    payment_method_id: str | None = None
+    idempotency_key: str | None = None
+    order_id: str | None = None
+    subscription_id: str | None = None
+    outcome: str | None = None
+    error_type: str | None = None
+    attempts: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+
+COLUMNS = [f.name for f in fields(Activation)]
+_UPDATABLE = set(COLUMNS) - {"id", "reference", "target", "created_at"}
+
+
+def new_reference() -> str:
+    """A short reference a customer can read out, e.g. `K7M2-Q9XD`."""
+    chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+class Journal:
+    """Thread-safe (one connection behind a lock), so callers may use `asyncio.to_thread`."""
+
+    def __init__(self, path: str | Path = ":memory:", *, clock: Callable[[], float] = time.time,
+                 retention_days: float = 90) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # The order intent must be on disk before the request leaves: full sync on commit.
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=5000")
+        migrate(self._conn)
+        if self.path != ":memory:":
+            Path(self.path).chmod(0o600)
+        self.prune(retention_days)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def begin(self, *, target: str, mode: str, **values: Any) -> Activation:
+        """Record the intent to activate (status `ordering`), durably, before any order is sent."""
+        now = self._clock()
+        row = {"id": str(uuid.uuid4()), "reference": new_reference(), "target": target,
+               "created_at": now, "updated_at": now, "mode": mode, "status": "ordering",
+               "attempts": 0, **{k: v for k, v in values.items() if k in _UPDATABLE}}
+        names = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self._lock, self._conn:
+            self._conn.execute(f"INSERT INTO activations ({names}) VALUES ({marks})",
+                               list(row.values()))
+            self._conn.execute("INSERT INTO events (activation_id, at, status, detail) "
+                               "VALUES (?, ?, ?, ?)", (row["id"], now, "ordering", "intent"))
+        return self._get(row["id"])
+
+    def update(self, activation_id: str, *, detail: str | None = None, **values: Any) -> Activation:
+        """Change fields of an activation; a status change is also recorded as an event."""
+        unknown = set(values) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not journal fields: {sorted(unknown)}")
+        now = self._clock()
+        values["updated_at"] = now
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        with self._lock, self._conn:
+            before = self._conn.execute("SELECT status FROM activations WHERE id = ?",
+                                        (activation_id,)).fetchone()
+            if before is None:
+                raise KeyError(activation_id)
+            self._conn.execute(f"UPDATE activations SET {assignments} WHERE id = ?",
+                               [*values.values(), activation_id])
+            status = values.get("status", before["status"])
+            if status != before["status"] or detail:
+                self._conn.execute("INSERT INTO events (activation_id, at, status, detail) "
+                                   "VALUES (?, ?, ?, ?)", (activation_id, now, status, detail))
+        return self._get(activation_id)
+
+    def prune(self, retention_days: float) -> int:
+        """Delete finished activations older than the retention period; returns how many."""
+        cutoff = self._clock() - retention_days * 86400
+        marks = ", ".join("?" for _ in FINAL)
+        with self._lock, self._conn:
+            cursor = self._conn.execute(
+                f"DELETE FROM activations WHERE status IN ({marks}) AND updated_at < ?",
+                [*FINAL, cutoff])
+        return cursor.rowcount
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _get(self, activation_id: str) -> Activation:
+        row = self._conn.execute("SELECT * FROM activations WHERE id = ?",
+                                 (activation_id,)).fetchone()
+        if row is None:
+            raise KeyError(activation_id)
+        return Activation(**dict(row))
+
+    def get(self, activation_id: str) -> Activation:
+        with self._lock:
+            return self._get(activation_id)
+
+    def by_reference(self, reference: str) -> Activation | None:
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM activations WHERE reference = ?",
+                                     (reference.upper(),)).fetchone()
+        return Activation(**dict(row)) if row else None
+
+    def ordered_for(self, target: str, *, sim_id: str | None = None,
+                    device_id: str | None = None) -> Activation | None:
+        """The newest activation that ordered for this SIM, or (a new `auto` eSIM) this device."""
+        column, value = ("sim_id", sim_id) if sim_id else ("device_id", device_id)
+        if value is None:
+            return None
+        marks = ", ".join("?" for _ in ORDERED)
+        query = (f"SELECT * FROM activations WHERE target = ? AND {column} = ? "
+                 f"AND status IN ({marks}) ORDER BY created_at DESC LIMIT 1")
+        with self._lock:
+            row = self._conn.execute(query, [target, value, *ORDERED]).fetchone()
+        return Activation(**dict(row)) if row else None
+
+    def unfinished(self, target: str | None = None) -> list[Activation]:
+        marks = ", ".join("?" for _ in OPEN)
+        query = f"SELECT * FROM activations WHERE status IN ({marks})"
+        params: list[Any] = list(OPEN)
+        if target is not None:
+            query += " AND target = ?"
+            params.append(target)
+        with self._lock:
+            rows = self._conn.execute(query + " ORDER BY created_at", params).fetchall()
+        return [Activation(**dict(r)) for r in rows]
+
+    def activations(self, *, pending_only: bool = False, limit: int = 10_000) -> list[Activation]:
+        """Newest first; with `pending_only`, only those still open (what the operator chases)."""
+        query = "SELECT * FROM activations"
+        params: list[Any] = []
+        if pending_only:
+            query += f" WHERE status IN ({', '.join('?' for _ in OPEN)})"
+            params += OPEN
+        with self._lock:
+            rows = self._conn.execute(query + " ORDER BY created_at DESC LIMIT ?",
+                                      [*params, limit]).fetchall()
+        return [Activation(**dict(r)) for r in rows]
+
+    def events(self, activation_id: str) -> list[tuple[float, str, str | None]]:
+        with self._lock:
+            rows = self._conn.execute("SELECT at, status, detail FROM events WHERE activation_id = ?"
+                                      " ORDER BY id", (activation_id,)).fetchall()
+        return [(r["at"], r["status"], r["detail"]) for r in rows]
+
+    def export_csv(self, path: str | Path, rows: Iterable[Activation] | None = None) -> int:
+        """Write activations as CSV (no idempotency keys: they are of no use outside)."""
+        columns = ["reference", "created_at", "updated_at", "status", "outcome", "error_type",
+                   "imei_masked", "sim_type", "device_id", "sim_id", "user_id", "plan_id",
+                   "order_id", "subscription_id", "mode", "target"]
+        items = list(rows) if rows is not None else self.activations()
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for a in items:
+                values = {**{c: getattr(a, c) for c in columns},
+                          "created_at": _iso(a.created_at), "updated_at": _iso(a.updated_at)}
+                writer.writerow([values[c] if values[c] is not None else "" for c in columns])
+        return len(items)
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
