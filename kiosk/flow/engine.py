@@ -159,8 +159,10 @@ class Flow:
             if state.choice.sim is not None:
                 ours = await self.ctx.record(self.ctx.journal.ordered_for, self.ctx.target,
                                              sim_id=state.choice.sim.id)
-            act = ours or await checkout.begin(self.ctx, state, self._imei)
-            await self._activate(act)
+            if ours is not None:
+                await self._activate(ours)
+            else:
+                await self._activate(await checkout.begin(self.ctx, state, self._imei), fresh=True)
 
         await self._run(work)
 
@@ -221,11 +223,11 @@ class Flow:
 
     # -- the activation itself ----------------------------------------------------------------
 
-    async def _activate(self, act: Activation) -> None:
+    async def _activate(self, act: Activation, *, fresh: bool = False) -> None:
         ctx = self.ctx
         if act.status in ("ordering", "unknown"):
             self._set(Placing(act.id, act.reference), remember=False)
-            act = await Placer(ctx).place(act)
+            act = await Placer(ctx).place(act, fresh=fresh)
         if act.status == "failed":
             raise KioskError("order_rejected", detail=f"{act.reference}: {act.outcome}")
         started = ctx.clock()

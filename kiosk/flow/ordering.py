@@ -41,11 +41,15 @@ class Placer:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    async def place(self, act: Activation) -> Activation:
-        """Send the order for a journaled intent; returns it with its order/subscription id."""
+    async def place(self, act: Activation, *, fresh: bool = False) -> Activation:
+        """Send the order for a journaled intent; returns it with its order/subscription id.
+
+        `fresh`: the intent was journaled moments ago by this process, so nothing was sent.
+        Otherwise (a restart found it `ordering`) an earlier process may have sent it: look first.
+        """
         ctx = self.ctx
         for round_ in range(ctx.settings.place_rounds):
-            if act.status == "unknown" or round_ > 0:
+            if act.status == "unknown" or round_ > 0 or not fresh:
                 found = await self.reconcile(act)
                 if found is None and act.status == "unknown" and not ctx.keys:
                     await ctx.sleep(ctx.settings.reconcile_settle)
