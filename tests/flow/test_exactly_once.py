@@ -76,7 +76,7 @@ async def _journaled_intent(kit: Kit, client):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("keys", [True, False], ids=["keys-on", "keys-off"])
 async def test_crash_before_the_order_was_sent(kit: Kit, sandbox, sleep, keys: bool) -> None:
     async with client_for(sandbox, sleep, idempotency_keys=keys) as client:
-        ctx, act = await _journaled_intent(kit, client)
+        _, act = await _journaled_intent(kit, client)
         # ... the process died here. On restart:
         flow = kit.flow(client=client)
         await flow.resume(act.id)
