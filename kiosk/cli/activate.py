@@ -148,11 +148,14 @@ async def journal_command(client: GigsClient, args: argparse.Namespace) -> int:
     journal = open_journal(args, client.settings.in_process)
     try:
         if args.resume:
-            for act in journal.unfinished():
-                flow = Flow(Context(client, journal, FlowSettings(deadline=args.deadline)))
-                await flow.resume(act.id)
-                print(f"{act.reference}: {type(flow.state).__name__}", file=sys.stderr)
-                await flow.cancel()
+            from kiosk.flow.background import BackgroundActivations
+
+            background = BackgroundActivations(
+                Context(client, journal, FlowSettings()), deadline=args.deadline,
+                on_finished=lambda act, state: print(f"{act.reference}: {act.status}",
+                                                     file=sys.stderr))
+            await background.resume_all()
+            await background.wait()
         rows = journal.activations(pending_only=args.pending)
         if args.export:
             count = journal.export_csv(Path(args.export), rows)
