@@ -3,9 +3,62 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from kiosk.flow.states import SimChoice
-from kiosk.gigs.models import Device, Plan, PlanStatus, Sim, SimStatus, SimType
+from kiosk.gigs.models import (
+    ActivationTrigger, Device, Plan, PlanStatus, Sim, SimStatus, SimType, ValidityType,
+    ValidityUnit,
+)
+
+# ISO 4217 minor units that are not 2 (the API gives amounts in minor units).
+_MINOR_UNITS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "BHD": 3, "KWD": 3,
+                "OMR": 3, "JOD": 3, "TND": 3}
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan's facts for display: `None` allowances mean unlimited, 0 means not included.
+
+    Numbers stay numbers; the GUI formats them for the locale (QLocale), the CLI plainly.
+    """
+
+    id: str
+    name: str
+    description: str
+    data_bytes: int | None
+    voice_minutes: int | None
+    sms: int | None
+    price: Decimal | None
+    currency: str | None
+    validity_days: int | None
+    validity_months: int | None
+    recurring: bool
+    starts_on_first_use: bool
+    needs_address: bool
+    sim_types: tuple[SimType, ...]
+
+
+def summary(plan: Plan) -> PlanSummary:
+    a, v = plan.allowances, plan.validity
+    price = currency = None
+    if plan.price is not None:
+        currency = plan.price.currency.upper()
+        price = Decimal(plan.price.amount).scaleb(-_MINOR_UNITS.get(currency, 2))
+    days = months = None
+    if v is not None and v.value is not None:
+        if v.unit is ValidityUnit.DAY:
+            days = v.value
+        elif v.unit is ValidityUnit.MONTH:
+            months = v.value
+    return PlanSummary(
+        id=plan.id, name=plan.name or "", description=plan.description or "",
+        data_bytes=a.data_bytes, voice_minutes=None if a.voice_seconds is None else a.voice_seconds // 60,
+        sms=a.sms_messages, price=price, currency=currency, validity_days=days,
+        validity_months=months, recurring=v is not None and v.type is ValidityType.RECURRING,
+        starts_on_first_use=plan.activation_trigger is ActivationTrigger.USAGE_STARTED,
+        needs_address=plan.requirements.needs_address, sim_types=tuple(plan.sim_types))
 
 
 def sim_choices(device: Device) -> tuple[SimChoice, ...]:
