@@ -35,6 +35,11 @@ _LABEL = re.compile(r"^\s*(?:IMEI\s*(?:SV)?(?:/MEID)?\s*[12]?|MEID)\s*[:#.=\-]?\
 _SEPARATORS = re.compile(r"[\s\-./]")
 
 
+def payload_digits(text: str) -> str:
+    """The characters of a payload once its label (`IMEI1:` ...) and separators are removed."""
+    return _SEPARATORS.sub("", _LABEL.sub("", text.strip(), count=1))
+
+
 @dataclass(frozen=True)
 class ParsedImei:
     imei: str
@@ -51,8 +56,7 @@ def parse_imei(text: str) -> str:
 
 
 def parse_imei_detail(text: str) -> ParsedImei:
-    stripped = _LABEL.sub("", text.strip(), count=1)
-    digits = _SEPARATORS.sub("", stripped)
+    digits = payload_digits(text)
     if not digits:
         raise InvalidIdentifier("No IMEI was entered.", kind="empty")
     if not digits.isdigit():
