@@ -65,6 +65,8 @@ def verify(folder: Path, imeis: list[str]) -> int:
     good = 0
     for path in sorted(folder.glob("frame-*.jpg")):
         frame = cv2.imread(str(path))
+        if frame is None:
+            raise RuntimeError(f"{path.name}: unreadable")
         found = find_imeis(frame, budget_ms=200)
         stray = set(found) - set(imeis)
         if stray:

@@ -66,7 +66,7 @@ def make_filter(on_scan: Callable[[str], None]):  # type: ignore[no-untyped-def]
             self._timer.setSingleShot(True)
             self._timer.timeout.connect(self._flush)
 
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if self._replaying or event.type() != QEvent.Type.KeyPress:
                 return False
             assert isinstance(event, QKeyEvent)
