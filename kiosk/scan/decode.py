@@ -13,6 +13,7 @@ or on request. Only Code 128 and Code 39 are read by default: what phone boxes c
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -51,13 +52,17 @@ class Code:
 _ZX_NAMES = {"CODE128": "Code128", "CODE39": "Code39", "QRCODE": "QRCode", "EAN13": "EAN13"}
 
 
-def _zx_formats(symbologies: Iterable[str]) -> Any:
+@functools.lru_cache(maxsize=16)
+def _zx_formats(symbologies: tuple[str, ...]) -> Any:
     assert zxingcpp is not None
-    fmts = [getattr(zxingcpp.BarcodeFormat, _ZX_NAMES[s]) for s in symbologies]
-    combined = fmts[0]
-    for f in fmts[1:]:
-        combined = combined | f
-    return combined
+    formats = tuple(getattr(zxingcpp.BarcodeFormat, _ZX_NAMES[s]) for s in symbologies)
+    try:
+        return zxingcpp.BarcodeFormats(formats)  # zxing-cpp >= 3
+    except TypeError:  # older releases combine formats with |
+        combined = formats[0]
+        for f in formats[1:]:
+            combined = combined | f
+        return combined
 
 
 def _zx_read(grey: np.ndarray, symbologies: tuple[str, ...], *, rotate: bool = True,

@@ -56,3 +56,24 @@ def test_iccid() -> None:
         parse_iccid("12345678901234567890")
     with pytest.raises(InvalidIdentifier):
         parse_iccid("8901")
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(max_size=30))
+def test_random_text_never_gives_an_invalid_imei(text: str) -> None:
+    try:
+        imei = parse_imei(text)
+    except InvalidIdentifier as exc:
+        assert exc.reason
+    else:
+        assert len(imei) == 15 and imei.isdigit() and luhn_valid(imei)
+
+
+@given(st.from_regex(r"\A[0-9]{14}\Z"))
+def test_every_imei_body_has_exactly_one_valid_check_digit(body: str) -> None:
+    valid = [d for d in "0123456789" if luhn_valid(body + d)]
+    assert valid == [luhn_check_digit(body)]
+    assert parse_imei(body + valid[0]) == body + valid[0]
