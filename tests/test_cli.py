@@ -104,3 +104,21 @@ def test_unreachable_api_is_one_line_exit_5() -> None:
 def test_version() -> None:
     result = kiosk("--version")
     assert result.returncode == 0 and result.stdout.startswith("kiosk ")
+
+
+def test_scan_an_image_lists_codes_and_marks_imeis(tmp_path: Path) -> None:
+    import cv2
+
+    from kiosk.scan import synth
+
+    frame = synth.frames(1, seed=4)[0]
+    path = tmp_path / "frame.png"
+    cv2.imwrite(str(path), frame.image)
+    result = kiosk("scan", "--image", str(path), "--json")
+    assert result.returncode == 0 and set(json.loads(result.stdout)["imeis"]) == set(frame.imeis)
+
+
+def test_scan_the_demo_camera_until_the_first_imei() -> None:
+    result = kiosk("scan", "--once", "--seconds", "40")
+    assert result.returncode == 0 and result.stdout.split() == [DEMO_IMEIS["esim"]]
+    assert "Hold the barcode" in result.stderr

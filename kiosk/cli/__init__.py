@@ -8,6 +8,7 @@ import sys
 from kiosk import __version__, logs
 from kiosk.cli import activate as activate_cmd
 from kiosk.cli import browse, serve
+from kiosk.cli import scan as scan_cmd
 from kiosk.cli.common import CliError, api_error, connection_parent, run_api
 
 
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sim-type", choices=["eSIM", "pSIM"])
     p.add_argument("--all", action="store_true", help="include plans not available for sale")
     activate_cmd.add_parsers(sub)
+    scan_cmd.add_parsers(sub)
     serve.add_parsers(sub)
     return parser
 
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_api(API_COMMANDS[args.command], args)
         if args.command == "sandbox":
             return serve.sandbox(args)
+        if args.command == "scan":
+            return scan_cmd.scan(args)
         return serve.demo_sheet(args)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
