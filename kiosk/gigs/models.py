@@ -12,128 +12,16 @@ out of `repr` for the same reason.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, model_validator
 from pydantic.alias_generators import to_camel
 
-
-class OpenEnum(StrEnum):
-    """A string enum that maps values it does not know to its `unknown` member.
-
-    The API's compatibility policy allows new enum values at any time: they must never raise.
-    """
-
-    @classmethod
-    def _missing_(cls, value: object) -> OpenEnum:
-        return cls("unknown")
-
-
-class SimType(OpenEnum):
-    ESIM = "eSIM"
-    PSIM = "pSIM"
-    UNKNOWN = "unknown"
-
-
-class SimStatus(OpenEnum):
-    INACTIVE = "inactive"
-    ACTIVE = "active"
-    RETIRED = "retired"
-    DELETED = "deleted"
-    UNKNOWN = "unknown"
-
-
-class DeviceType(OpenEnum):
-    CAR = "car"
-    IOT = "iot"
-    LAPTOP = "laptop"
-    ROUTER = "router"
-    SMARTPHONE = "smartphone"
-    FEATURE_PHONE = "feature-phone"
-    SMARTWATCH = "smartwatch"
-    TABLET = "tablet"
-    WEARABLE = "wearable"
-    OTHER = "other"
-    UNKNOWN = "unknown"
-
-
-class PlanStatus(OpenEnum):
-    AVAILABLE = "available"
-    ARCHIVED = "archived"
-    PENDING = "pending"
-    DRAFT = "draft"
-    UNKNOWN = "unknown"
-
-
-class ActivationTrigger(OpenEnum):
-    CREATION = "creation"
-    USAGE_STARTED = "usageStarted"
-    UNKNOWN = "unknown"
-
-
-class Requirement(OpenEnum):
-    NONE = "none"
-    PRESENT = "present"
-    VERIFIED = "verified"
-    UNKNOWN = "unknown"
-
-
-class SubscriptionStatus(OpenEnum):
-    PENDING = "pending"
-    INITIATED = "initiated"
-    ACTIVE = "active"
-    ENDED = "ended"
-    UNKNOWN = "unknown"
-
-
-class OrderStatus(OpenEnum):
-    PENDING = "pending"
-    PAID = "paid"
-    COMPLETED = "completed"
-    CANCELED = "canceled"
-    QUOTED = "quoted"
-    UNKNOWN = "unknown"
-
-
-class ESimProfileStatus(OpenEnum):
-    DELETED = "deleted"
-    DISABLED = "disabled"
-    ENABLED = "enabled"
-    INSTALLED = "installed"
-    UNKNOWN = "unknown"
-
-
-class UserStatus(OpenEnum):
-    ACTIVE = "active"
-    BLOCKED = "blocked"
-    DELETED = "deleted"
-    UNKNOWN = "unknown"
-
-
-class PaymentMethodStatus(OpenEnum):
-    AVAILABLE = "available"
-    REQUIRES_CONFIRMATION = "requiresConfirmation"
-    UNKNOWN = "unknown"
-
-
-class PaymentMethodType(OpenEnum):
-    CARD = "card"
-    APPLE_PAY = "applePay"
-    GOOGLE_PAY = "googlePay"
-    UNKNOWN = "unknown"
-
-
-class ValidityUnit(OpenEnum):
-    DAY = "day"
-    MONTH = "month"
-    UNKNOWN = "unknown"
-
-
-class ValidityType(OpenEnum):
-    ONE_TIME = "oneTime"
-    RECURRING = "recurring"
-    UNKNOWN = "unknown"
+from kiosk.gigs.enums import (  # re-exported: models and their enums come from one place
+    SimType, SimStatus, DeviceType, PlanStatus, ActivationTrigger, Requirement, SubscriptionStatus,
+    OrderStatus, ESimProfileStatus, UserStatus, PaymentMethodStatus, PaymentMethodType,
+    ValidityUnit, ValidityType,
+)
 
 
 def _expand_id(value: Any) -> Any:
@@ -421,3 +309,14 @@ class ListPage(GigsModel, Generic[T]):
     items: list[T]
     more_items_after: str | None = None
     more_items_before: str | None = None
+
+
+__all__ = [
+    "ActivationTrigger", "Allowances", "CancellationDetails", "Coverage", "CurrentPeriod", "Device",
+    "DeviceModel", "DeviceType", "ESimProfile", "ESimProfileStatus", "ErrorObject", "GigsModel",
+    "Limits", "ListPage", "Money", "Order", "OrderStatus", "Payment", "PaymentMethod",
+    "PaymentMethodStatus", "PaymentMethodType", "Plan", "PlanStatus", "Requirement", "Requirements",
+    "Sim", "SimCredentials", "SimStatus", "SimType", "Subscription", "SubscriptionDetails",
+    "SubscriptionStatus", "User", "UserAddress", "UserStatus", "Validity", "ValidityType",
+    "ValidityUnit",
+]
