@@ -85,4 +85,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# Compiled translations are build output: made here from resources/i18n/*.ts, not committed.
+for ts in "$repo"/resources/i18n/*.ts; do
+  [ -e "$ts" ] || continue
+  qm="${ts%.ts}.qm"
+  if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    "$venv/bin/pyside6-lrelease" -silent "$ts" -qm "$qm" >&2
+  fi
+done
+
 export KIOSK_REPO="$repo" KIOSK_PY="$venv/bin/python"

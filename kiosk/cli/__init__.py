@@ -29,11 +29,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+GUI_FLAGS = {"--demo", "--tour", "--windowed", "--camera", "--language"}
 API_COMMANDS = {"demo": browse.demo, "lookup": browse.lookup, "plans": browse.plans,
                 "activate": activate_cmd.activate, "journal": activate_cmd.journal_command}
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["gui"] or (argv and argv[0].startswith("--") and argv[0] in GUI_FLAGS):
+        from kiosk.app import main as gui
+
+        return gui(argv[1:] if argv[:1] == ["gui"] else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -1,0 +1,179 @@
+"""The composition root: QApplication, the qasync loop, and everything the kiosk is built of.
+
+The only module that creates the event loop. Shutdown is ordered: camera, flow and tasks,
+background activations, the API client, the journal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("kiosk.app")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="kiosk gui", description="The full-screen activation kiosk")
+    p.add_argument("--windowed", action="store_true", help="a normal window (development)")
+    p.add_argument("--demo", action="store_true",
+                   help="demo mode: the embedded sandbox and the virtual camera")
+    p.add_argument("--camera", help="device index, video file or image folder (default: 0; "
+                   "demo: the demo footage)")
+    p.add_argument("--tour", metavar="OUTDIR", help="run one activation offscreen and save a "
+                   "PNG of every page (implies --demo)")
+    p.add_argument("--language", choices=["en", "de"], default="en")
+    p.add_argument("--pin", default=os.environ.get("KIOSK_OPERATOR_PIN", "2468"),
+                   help="operator PIN (env KIOSK_OPERATOR_PIN)")
+    p.add_argument("--idle-seconds", type=float, default=90.0)
+    p.add_argument("--journal", help="journal file (env KIOSK_JOURNAL)")
+    p.add_argument("--no-sound", action="store_true")
+    p.add_argument("-v", "--verbose", action="count", default=0)
+    p.add_argument("--probe-startup", action="store_true", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    from kiosk import logs
+
+    logs.configure(max(args.verbose, 1))
+    if args.tour:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        args.demo = True
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("SIM kiosk")
+    style = RESOURCES / "kiosk.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:  # closing the loop also ends asyncio.to_thread's worker threads
+        return int(loop.run_until_complete(run(app, args)))
+
+
+class Translations:
+    """Switches the app's language: loads `resources/i18n/kiosk_<lang>.qm` (built by set-up)."""
+
+    def __init__(self, app: Any) -> None:
+        from PySide6.QtCore import QTranslator
+
+        self.app = app
+        self.translator = QTranslator()
+        self.installed = False
+
+    def set(self, language: str) -> None:
+        from PySide6.QtCore import QLocale
+
+        if self.installed:
+            self.app.removeTranslator(self.translator)
+            self.installed = False
+        QLocale.setDefault(QLocale(language))
+        qm = RESOURCES / "i18n" / f"kiosk_{language}.qm"
+        if language != "en" and qm.exists() and self.translator.load(str(qm)):
+            self.app.installTranslator(self.translator)
+            self.installed = True
+
+
+async def run(app: Any, args: argparse.Namespace) -> int:
+    from kiosk.cli.activate import open_journal
+    from kiosk.connect import make_client
+    from kiosk.flow import Context, Flow, FlowSettings
+    from kiosk.flow.background import BackgroundActivations
+    from kiosk.sandbox.seed import DEMO_IMEIS, STORE_PAYMENT_METHOD_ID
+    from kiosk.scan.camera import source_for
+    from kiosk.scan.qt_camera import QtCamera
+    from kiosk.settings import ApiSettings
+    from kiosk.ui.window import KioskWindow, Services
+
+    settings = ApiSettings() if args.demo else ApiSettings.from_env()
+    sandbox = None
+    if args.tour:  # slow enough that the activating page can be photographed
+        from kiosk.sandbox.config import SandboxConfig
+
+        sandbox = SandboxConfig(order_delay=2.5)
+    client = make_client(settings, sandbox)
+    journal = open_journal(args, settings.in_process)
+    payment = os.environ.get("KIOSK_PAYMENT_METHOD") or (
+        STORE_PAYMENT_METHOD_ID if settings.in_process or not settings.token else None)
+    ctx = Context(client, journal, FlowSettings(payment_method=payment))
+    background = BackgroundActivations(ctx)
+    translations = Translations(app)
+    translations.set(args.language)
+
+    camera_spec = args.camera
+    if camera_spec is None and args.demo:
+        from kiosk.scan import demo_camera
+
+        camera_spec = str(await asyncio.to_thread(demo_camera.ensure, [DEMO_IMEIS["esim"]]))
+
+    def make_camera() -> QtCamera | None:
+        return QtCamera(source_for(camera_spec if camera_spec is not None else 0))
+
+    pin_hash = hashlib.sha256(args.pin.encode()).hexdigest()
+    services = Services(
+        make_flow=lambda: Flow(ctx, on_background=background.adopt),
+        make_camera=make_camera,
+        check_pin=lambda pin: hashlib.sha256(pin.encode()).hexdigest() == pin_hash,
+        set_language=translations.set, idle_seconds=args.idle_seconds, sound=not args.no_sound,
+        windowed=bool(args.windowed or args.tour))
+    window = KioskWindow(services)
+    if args.language != "en":
+        window.toggle_language()
+    quit_event = asyncio.Event()
+    app.aboutToQuit.connect(quit_event.set)
+    window.exit_requested.connect(app.quit)
+    install_excepthook(window)
+    await background.resume_all()
+    try:
+        if args.tour:
+            from kiosk.ui.tour import run_tour
+
+            return await run_tour(window, Path(args.tour))
+        if args.windowed or args.probe_startup:
+            window.resize(1280, 800)
+            window.show()
+            if args.probe_startup:  # for the start-up benchmark: painted, then quit
+                window.repaint()
+                print("welcome shown", flush=True)
+                return 0
+        else:
+            from PySide6.QtCore import Qt
+
+            window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+            window.showFullScreen()
+        await quit_event.wait()
+        return 0
+    finally:
+        await window.shutdown()
+        await background.stop()
+        await client.aclose()
+        journal.close()
+
+
+def install_excepthook(window: Any) -> None:
+    """An unexpected exception is logged (masked) and shown as an error page, not a crash."""
+    from kiosk.flow.errors import KioskError
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
+        log.error("unexpected error: %s", "".join(traceback.format_exception(kind, exc, tb)))
+        try:
+            window.show_error(KioskError("unexpected", detail=str(exc)))
+        except Exception:  # the error page itself failed: at least the log has it
+            log.exception("could not show the error page")
+
+    sys.excepthook = hook
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

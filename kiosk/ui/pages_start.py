@@ -1,0 +1,152 @@
+"""The first pages: welcome (attract) and scan (camera preview, guidance, keypad)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout
+
+from kiosk.scan.camera import Detection
+from kiosk.ui.widgets import message as message_tr
+from kiosk.ui.widgets import Keypad, Page, button, label
+
+
+class WelcomePage(Page):
+    start_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body = label("", "Subtitle")
+        self.how = label("", "Hint")
+        self.start = button("", self.start_requested.emit, primary=True)
+        self.outer.addStretch(1)
+        self.outer.addWidget(self.body)
+        self.outer.addWidget(self.how)
+        self.outer.addSpacing(24)
+        row = QHBoxLayout()
+        row.addWidget(self.start)
+        row.addStretch(1)
+        self.outer.addLayout(row)
+        self.outer.addStretch(2)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Activate your new phone's SIM"))
+        self.subtitle.setText(self.tr("Get connected in a few minutes, right here."))
+        self.body.setText(self.tr("1. Scan the barcode on the phone's box\n"
+                                  "2. Choose a plan\n3. Confirm, and your SIM or eSIM is ready"))
+        self.how.setText(self.tr("Hold the box's IMEI label to the camera, or dial *#06# on "
+                                 "the phone and show its screen."))
+        self.start.setText(self.tr("Start"))
+        self.start.setAccessibleName(self.tr("Start"))
+
+
+class ScanPage(Page):
+    imei_typed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        row = QHBoxLayout()
+        self.preview = QLabel()
+        self.preview.setObjectName("Preview")
+        self.preview.setMinimumSize(640, 360)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setAccessibleName(self.tr("Camera preview"))
+        row.addWidget(self.preview, 3)
+        side = QVBoxLayout()
+        self.guidance = label("", "Big")
+        self.status = label("", "Hint")
+        self.type_button = button("", self.toggle_keypad)
+        self.keypad = Keypad()
+        self.keypad.submitted.connect(self.imei_typed.emit)
+        self.keypad.hide()
+        side.addWidget(self.guidance)
+        side.addWidget(self.status)
+        side.addWidget(self.type_button)
+        side.addWidget(self.keypad)
+        side.addStretch(1)
+        row.addLayout(side, 2)
+        self.outer.addLayout(row, 1)
+        self._image: QImage | None = None
+        self._codes: Detection | None = None
+        self._flash = 0
+        self.sound = True
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Scan the phone's box"))
+        self.subtitle.setText(self.tr("Hold the barcode labelled IMEI flat, about 20 cm from "
+                                      "the camera."))
+        self.guidance.setText(self.tr("Looking for the barcode…"))
+        self.type_button.setText(self.tr("Type the IMEI instead"))
+        self.type_button.setAccessibleName(self.tr("Type the IMEI instead"))
+
+    def toggle_keypad(self) -> None:
+        self.keypad.setVisible(not self.keypad.isVisible())
+        if self.keypad.isVisible():
+            self.keypad.field.setFocus()
+
+    def show_camera_state(self, state: str, message: str) -> None:
+        self.status.setText(message_tr(message))
+        if state in ("no_camera", "lost"):
+            self.keypad.show()
+
+    def show_preview(self, image: QImage) -> None:
+        self._image = image
+        self._paint()
+
+    def show_detection(self, detection: Detection) -> None:
+        self._codes = detection
+        if detection.imeis:
+            self.guidance.setText(self.tr("Got it, hold still…"))
+        elif detection.codes:
+            self.guidance.setText(self.tr("That barcode is not an IMEI: look for the one "
+                                          "labelled IMEI."))
+        else:
+            self.guidance.setText(self.tr("Looking for the barcode… hold the label flat and "
+                                          "a little closer."))
+
+    def accepted(self) -> None:
+        """A code was accepted: a short flash, and a beep unless sound is off."""
+        self._flash = 3
+        self.guidance.setText(self.tr("Scanned. Looking up your phone…"))
+        if self.sound:
+            QApplication.beep()
+        QTimer.singleShot(180, self._fade)
+        self._paint()
+
+    def _fade(self) -> None:
+        self._flash = 0
+        self._paint()
+
+    def _paint(self) -> None:
+        if self._image is None:
+            return
+        target = self.preview.size()
+        pixmap = QPixmap.fromImage(self._image).scaled(
+            target, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        detection = self._codes
+        if detection is not None and detection.codes:
+            sx = pixmap.width() / detection.frame_size[0]
+            sy = pixmap.height() / detection.frame_size[1]
+            painter = QPainter(pixmap)
+            for code in detection.codes:
+                ok = code.text in detection.imeis or any(code.text.endswith(i) for i in detection.imeis)
+                pen = QPen(QColor("#00c853") if ok else QColor("#ffab00"), 5)
+                pen.setStyle(Qt.PenStyle.SolidLine if ok else Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.drawPolygon(QPolygonF([QPointF(x * sx, y * sy) for x, y in code.polygon]))
+            painter.end()
+        if self._flash:
+            painter = QPainter(pixmap)
+            painter.fillRect(pixmap.rect(), QColor(255, 255, 255, 150))
+            painter.end()
+        self.preview.setPixmap(pixmap)
+
+    def clear(self) -> None:
+        self._image = None
+        self._codes = None
+        self.preview.clear()
+        self.keypad.clear()
+        self.keypad.hide()
+        self.retranslate()

@@ -1,0 +1,198 @@
+"""The tour: one whole activation offscreen, a PNG of every page at two screen sizes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from kiosk.flow.errors import KioskError
+from kiosk.flow.states import NotRegistered
+
+SIZES = [(1920, 1080), (1280, 800)]
+
+
+async def settle(window: Any, seconds: float = 0.15) -> None:
+    await asyncio.sleep(seconds)
+
+
+async def wait_for(window: Any, page: str, timeout: float = 30.0) -> None:
+    end = asyncio.get_running_loop().time() + timeout
+    while window.current != page:
+        if asyncio.get_running_loop().time() > end:
+            raise TimeoutError(f"the tour never reached the {page} page (at {window.current})")
+        await asyncio.sleep(0.05)
+
+
+PROBE: list[Any] = []
+
+
+async def shoot(window: Any, out: Path, name: str) -> None:
+    """Photograph the page at every size (the lag probe pauses: this is the tour's own work)."""
+    for probe in PROBE:
+        probe.pause()
+    for width, height in SIZES:
+        window.resize(width, height)
+        await settle(window)
+        path = out / f"{width}x{height}" / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(path))
+    window.resize(*SIZES[0])
+    await settle(window, 0.05)
+    for probe in PROBE:
+        probe.resume()
+
+
+async def shoot_now(window: Any, out: Path, name: str) -> None:
+    """One size only, at once: the scan page does not wait (the code is read in a second)."""
+    for probe in PROBE:
+        probe.pause()
+    window.resize(*SIZES[0])
+    window.repaint()
+    path = out / f"{SIZES[0][0]}x{SIZES[0][1]}" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(path))
+    for probe in PROBE:
+        probe.resume()
+
+
+class LagProbe:
+    """A 10 ms timer that records how late it fires: the GUI thread's responsiveness."""
+
+    def __init__(self) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self.lateness: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        import time
+
+        now = time.perf_counter()
+        if not self.paused:
+            self.lateness.append(max(0.0, now - self._last - 0.010) * 1000)
+        self._last = now
+
+    paused = False
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        import time
+
+        self._last = time.perf_counter()
+        self.paused = False
+
+    def report(self) -> str:
+        import numpy as np
+
+        self.timer.stop()
+        lat = np.array(self.lateness[5:] or [0.0])
+        return (f"GUI event-loop lag during the tour: median {np.median(lat):.1f} ms, "
+                f"p99 {np.percentile(lat, 99):.1f} ms, max {lat.max():.1f} ms "
+                f"({lat.size} samples)")
+
+
+async def run_tour(window: Any, out: Path) -> int:
+    from kiosk.sandbox.seed import DEMO_IMEIS
+
+    out.mkdir(parents=True, exist_ok=True)
+    probe = LagProbe()
+    PROBE[:] = [probe]
+    window.resize(*SIZES[0])
+    window.show()
+    await settle(window, 0.3)
+    n = 0
+
+    async def snap(name: str) -> None:
+        nonlocal n
+        n += 1
+        await shoot(window, out, f"{n:02d}-{name}")
+
+    await snap("welcome")
+    window.welcome.start_requested.emit()
+    await wait_for(window, "scan")
+    window.resize(*SIZES[0])
+    camera = window.camera
+    camera.worker.session.min_frames = 10**6  # hold acceptance: photograph the outlined box
+    seen: list[Any] = []
+    camera.codes_detected.connect(lambda d: seen.append(d) if d.imeis else None)
+    end = asyncio.get_running_loop().time() + 20
+    while len(seen) < 3 and asyncio.get_running_loop().time() < end:
+        await asyncio.sleep(0.05)
+    await shoot_now(window, out, f"{n + 1:02d}-scan")
+    n += 1
+    camera.worker.session.min_frames = 2
+    await wait_for(window, "device", 60)
+    await snap("device")
+    window.device.next_requested.emit()
+    await wait_for(window, "plan")
+    await snap("plan")
+    plan = next(p for p in window.flow.state.plans if p.name == "Travel 5 GB")
+    window.plans.plan_chosen.emit(plan.id)
+    await wait_for(window, "customer")
+    window.customer.fields["email"].setText("pat.demo@example.com")
+    window.customer.fields["full_name"].setText("Pat Demo")
+    await snap("customer")
+    window.customer.next.click()
+    await wait_for(window, "review")
+    await snap("review")
+    window.review.confirmed.emit()
+    await wait_for(window, "activating", 10)
+    await snap("activating")
+    await wait_for(window, "ready", 60)
+    await snap("ready-esim")
+    await window.reset()
+    # The other endings: a physical SIM, and pages that explain why not.
+    window.submit([DEMO_IMEIS["psim"]])
+    await wait_for(window, "device")
+    window.device.next_requested.emit()
+    await wait_for(window, "plan")
+    plan = next(p for p in window.flow.state.plans if p.name == "Classic 10 GB")
+    window.plans.plan_chosen.emit(plan.id)
+    await wait_for(window, "customer")
+    window.customer.fields["email"].setText("sam.demo@example.com")
+    window.customer.fields["full_name"].setText("Sam Demo")
+    window.customer.next.click()
+    await wait_for(window, "review")
+    window.review.confirmed.emit()
+    await wait_for(window, "ready", 60)
+    await snap("ready-psim")
+    await window.reset()
+    window.show_page("scan")
+    window.scan.toggle_keypad()
+    window.scan.keypad.field.setText("358507311042120")
+    window.scan.keypad._submit()
+    await snap("scan-keypad-check-digit")
+    window.submit([DEMO_IMEIS["active"]])
+    await wait_for(window, "device")
+    await snap("already-active")
+    window.device.render(NotRegistered(()))
+    await snap("not-registered")
+    for code in ("api_unavailable", "auth_failed"):
+        window.show_error(KioskError(code), can_retry=code == "api_unavailable")
+        await snap(f"error-{code}")
+    await window.reset()
+    window.show_page("operator")
+    await snap("operator")
+    await window.reset()
+    window.toggle_language()  # German
+    await snap("welcome-de")
+    window.submit([DEMO_IMEIS["watch"]])  # the phone was activated above: the journal knows
+    await wait_for(window, "device")
+    window.device.next_requested.emit()
+    await wait_for(window, "plan")
+    await snap("plan-de")
+    await window.reset()
+    window.toggle_language()
+    print(probe.report(), flush=True)
+    pages = sorted(p.name for p in (out / f"{SIZES[0][0]}x{SIZES[0][1]}").glob("*.png"))
+    print(f"tour: {len(pages)} pages at {len(SIZES)} sizes in {out}", flush=True)
+    return 0

@@ -1,0 +1,187 @@
+"""Building blocks of the kiosk's pages: page base, buttons, step indicator, keypad, timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+)
+
+from kiosk.scan.imei import InvalidIdentifier, parse_imei
+
+
+def message(text: str) -> str:
+    """A text from the Qt-free core (errors, camera states, form checks), translated."""
+    return QCoreApplication.translate("Messages", text)
+
+
+def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
+    widget = QLabel(text)
+    if name:
+        widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return widget
+
+
+class KioskButton(QPushButton):
+    """A button whose accessible name follows its text, whatever language it is in."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setAccessibleName(text.replace("&", ""))
+
+
+def button(text: str, on_click: Callable[[], object] | None = None, *, primary: bool = False,
+           name: str = "") -> QPushButton:
+    widget = KioskButton(text)
+    widget.setObjectName("Primary" if primary else name)
+    widget.setAccessibleName(text.replace("&", ""))
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    if on_click is not None:
+        widget.clicked.connect(lambda: on_click())
+    return widget
+
+
+class Page(QWidget):
+    """A wizard page: a title, a subtitle and a body; `clear()` forgets customer data."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(64, 40, 64, 40)
+        self.outer.setSpacing(20)
+        self.title = label("", "Title")
+        self.subtitle = label("", "Subtitle")
+        self.outer.addWidget(self.title)
+        self.outer.addWidget(self.subtitle)
+
+    def clear(self) -> None:
+        """Drop everything the page showed about a customer, a device or a code."""
+
+    def retranslate(self) -> None:
+        """Set every fixed text again (after a language switch)."""
+
+
+class StepIndicator(QLabel):
+    """`Step 3 of 6 · Plan`, with the step names also readable by screen readers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("StepIndicator")
+        self.steps: list[str] = []
+
+    def show_step(self, index: int | None) -> None:
+        if index is None or not self.steps:
+            self.setText("")
+            return
+        text = self.tr("Step %1 of %2 · %3").replace("%1", str(index + 1)).replace(
+            "%2", str(len(self.steps))).replace("%3", self.steps[index])
+        self.setText(text)
+        self.setAccessibleName(text)
+
+
+class Keypad(QFrame):
+    """A large number pad to type an IMEI, with the check digit explained when it is wrong."""
+
+    submitted = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("Panel")
+        layout = QVBoxLayout(self)
+        self.field = QLineEdit()
+        self.field.setAccessibleName(self.tr("IMEI"))
+        self.field.setMaxLength(20)
+        self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.field.returnPressed.connect(self._submit)
+        self.message = label("", "Error")
+        self.message.setAccessibleName(self.tr("IMEI check"))
+        layout.addWidget(self.field)
+        layout.addWidget(self.message)
+        grid = QGridLayout()
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]
+        for n, key in enumerate(keys):
+            b = button(key, name="Key", primary=key == "OK")
+            b.setObjectName("Primary" if key == "OK" else "Key")
+            b.setAccessibleName({"⌫": self.tr("Delete"), "OK": self.tr("Check the IMEI")}.get(key, key))
+            b.clicked.connect(lambda _=False, k=key: self._press(k))
+            grid.addWidget(b, n // 3, n % 3)
+        layout.addLayout(grid)
+
+    def _press(self, key: str) -> None:
+        if key == "⌫":
+            self.field.backspace()
+        elif key == "OK":
+            self._submit()
+        else:
+            self.field.insert(key)
+        self.message.setText("")
+
+    def _submit(self) -> None:
+        text = self.field.text()
+        try:
+            imei = parse_imei(text)
+        except InvalidIdentifier as exc:
+            self.message.setText(self.explain(exc))
+            self.field.setProperty("invalid", True)
+            self.field.style().polish(self.field)
+            return
+        self.field.setProperty("invalid", False)
+        self.field.style().polish(self.field)
+        self.submitted.emit(imei)
+
+    def explain(self, exc: InvalidIdentifier) -> str:
+        if exc.kind == "check_digit":
+            return self.tr("The last digit is a check digit: with these first 14 digits it "
+                           "should be %1. Please check each digit.").replace("%1", exc.expected or "")
+        if exc.kind == "length":
+            return self.tr("An IMEI has 15 digits. Dial *#06# on the phone to see it.")
+        if exc.kind == "empty":
+            return self.tr("Please type the 15 digits of the IMEI.")
+        return self.tr("An IMEI has digits only.")
+
+    def clear(self) -> None:
+        self.field.clear()
+        self.message.setText("")
+
+
+class Timeline(QFrame):
+    """The activation's steps, each with a text mark (never colour alone)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.setObjectName("Panel")
+        self.rows: list[QLabel] = []
+        layout = QVBoxLayout(self)
+        for name in names:
+            row = label(name, "Big")
+            self.rows.append(row)
+            layout.addWidget(row)
+        self.names = names
+
+    def show(self, done: int, current: int | None) -> None:  # type: ignore[override]
+        for n, (row, name) in enumerate(zip(self.rows, self.names, strict=True)):
+            if n < done:
+                row.setText(f"✔  {name}")
+                row.setAccessibleName(self.tr("%1: done").replace("%1", name))
+            elif n == current:
+                row.setText(f"➜  {name}…")
+                row.setAccessibleName(self.tr("%1: in progress").replace("%1", name))
+            else:
+                row.setText(f"○  {name}")
+                row.setAccessibleName(self.tr("%1: waiting").replace("%1", name))
+        super().show()
+
+
+def hbox(*widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
+    layout = QHBoxLayout()
+    if stretch_first:
+        layout.addStretch(1)
+    for w in widgets:
+        layout.addWidget(w)
+    return layout

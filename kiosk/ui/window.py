@@ -1,0 +1,406 @@
+"""The kiosk window: header, pages, routing of flow states, idle reset, operator entry."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication, QFrame, QHBoxLayout, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.flow import Flow
+from kiosk.flow.errors import KioskError
+from kiosk.flow.states import (
+    AlreadySubscribed, Cancelled, ChoosingPlan, EnteringCustomer, Failed, FlowState, Idle,
+    LookingUp, NotRegistered, NoUsableSim, PendingInBackground, Placing, Provisioning, Ready,
+    Review,
+)
+from kiosk.scan.qt_camera import QtCamera
+from kiosk.scan.wedge import make_filter
+from kiosk.ui.pages_choose import CustomerPage, DevicePage, PlanPage, ReviewPage
+from kiosk.ui.pages_finish import ActivatingPage, ErrorPage, OperatorPage, PendingPage, ReadyPage
+from kiosk.ui.pages_start import ScanPage, WelcomePage
+from kiosk.ui.widgets import Page, StepIndicator, button, label
+
+log = logging.getLogger("kiosk.ui")
+
+
+@dataclass
+class Services:
+    """What the window needs from the composition root (app.py)."""
+
+    make_flow: Callable[[], Flow]
+    make_camera: Callable[[], QtCamera | None]
+    check_pin: Callable[[str], bool]
+    set_language: Callable[[str], None]
+    idle_seconds: float = 90.0
+    countdown_seconds: float = 20.0
+    sound: bool = True
+    windowed: bool = True  # development and demos; the locked-down kiosk passes False
+
+
+class KioskWindow(QMainWindow):
+    page_shown = Signal(str)
+    exit_requested = Signal()
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.setWindowTitle("SIM kiosk")
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.flow = services.make_flow()
+        self._unsubscribe = self.flow.subscribe(self.on_flow_state)
+        self.camera: QtCamera | None = None
+        self.device_confirmed = False
+        self.language = "en"
+
+        root = QWidget()
+        layout = QVBoxLayout(root)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        header = QFrame()
+        header.setObjectName("Header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(24, 8, 24, 8)
+        self.brand = label("SIM kiosk", "Brand", wrap=False)
+        self.steps = StepIndicator()
+        self.lang = button("DE", self.toggle_language, name="Lang")
+        row.addWidget(self.brand)
+        row.addStretch(1)
+        row.addWidget(self.steps)
+        row.addStretch(1)
+        row.addWidget(self.lang)
+        layout.addWidget(header)
+        self.header = header
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(root)
+
+        self.welcome, self.scan = WelcomePage(), ScanPage()
+        self.device, self.plans = DevicePage(), PlanPage()
+        self.customer, self.review = CustomerPage(), ReviewPage()
+        self.activating, self.ready = ActivatingPage(), ReadyPage()
+        self.pending, self.error = PendingPage(), ErrorPage()
+        self.operator = OperatorPage(services.check_pin)
+        self.pages: dict[str, Page] = {
+            "welcome": self.welcome, "scan": self.scan, "device": self.device, "plan": self.plans,
+            "customer": self.customer, "review": self.review, "activating": self.activating,
+            "ready": self.ready, "pending": self.pending, "error": self.error,
+            "operator": self.operator}
+        # Each page scrolls on its own: the stack then no longer takes the tallest page's size,
+        # and a page that cannot fit a small screen scrolls instead of pushing the window out.
+        self.scrolls: dict[str, QScrollArea] = {}
+        for name, page in self.pages.items():
+            scroll = QScrollArea()
+            scroll.setWidget(page)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.scrolls[name] = scroll
+            self.stack.addWidget(scroll)
+        self.scan.sound = services.sound
+        self._wire()
+        self._build_overlay()
+        self.current = ""
+        self.show_page("welcome")
+
+    # -- wiring -------------------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        f = self.flow_call
+        self.welcome.start_requested.connect(lambda: self.show_page("scan"))
+        self.scan.imei_typed.connect(lambda imei: self.submit([imei]))
+        self.device.rescan_requested.connect(self.restart)
+        self.device.next_requested.connect(self._device_confirmed)
+        self.device.show_existing_requested.connect(lambda: f(lambda fl: fl.show_existing()))
+        self.plans.plan_chosen.connect(lambda pid: f(lambda fl: fl.choose_plan(pid)))
+        self.plans.back_requested.connect(self._back_to_device)
+        self.customer.submitted.connect(lambda c: f(lambda fl: fl.enter_customer(c)))
+        self.customer.back_requested.connect(lambda: f(lambda fl: fl.back()))
+        self.review.confirmed.connect(lambda: f(lambda fl: fl.confirm()))
+        self.review.back_requested.connect(lambda: f(lambda fl: fl.back()))
+        self.ready.done_requested.connect(self.restart)
+        self.pending.done_requested.connect(self.restart)
+        self.error.retry_requested.connect(lambda: f(lambda fl: fl.retry()))
+        self.error.restart_requested.connect(self.restart)
+        self.operator.exit_requested.connect(self._operator_exit)
+        self.operator.close_requested.connect(self.restart)
+        self.wedge = make_filter(self.on_wedge_scan)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self.wedge)
+        self.idle = IdleWatch(self, self.services.idle_seconds, self._idle_expired)
+        app.installEventFilter(self.idle)
+        self.elapsed_timer = QTimer(self)
+        self.elapsed_timer.setInterval(1000)
+        self.elapsed_timer.timeout.connect(self._tick_activating)
+        self._taps: list[float] = []
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Schedule a coroutine on the qasync loop, holding a reference until it ends."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def flow_call(self, intent: Callable[[Flow], Coroutine[Any, Any, Any]]) -> None:
+        self.run(intent(self.flow))
+
+    # -- pages ------------------------------------------------------------------------------------
+
+    STEP_OF: ClassVar[dict[str, int]] = {
+        "scan": 0, "device": 1, "plan": 2, "customer": 3, "review": 4, "activating": 5,
+               "ready": 5, "pending": 5}
+
+    def show_page(self, name: str) -> None:
+        if name != "scan" and self.current == "scan":
+            self.stop_camera()
+        page = self.pages[name]
+        page.retranslate()
+        self.stack.setCurrentWidget(self.scrolls[name])
+        self.current = name
+        self.steps.steps = [self.tr("Scan"), self.tr("Phone"), self.tr("Plan"),
+                            self.tr("Details"), self.tr("Confirm"), self.tr("Activate")]
+        self.steps.show_step(self.STEP_OF.get(name))
+        if name == "scan":
+            self.start_camera()
+        if name == "operator":
+            self.operator.render()
+        (self.elapsed_timer.start if name == "activating" else self.elapsed_timer.stop)()
+        self.page_shown.emit(name)
+
+    def on_flow_state(self, state: FlowState) -> None:
+        locale = QLocale(self.language)
+        if isinstance(state, (Idle, Cancelled)):
+            return
+        if isinstance(state, LookingUp):
+            self.scan.guidance.setText(self.tr("Looking up your phone…"))
+            return
+        if isinstance(state, ChoosingPlan):
+            if self.device_confirmed:
+                self.plans.render(state, locale)
+                self.show_page("plan")
+            else:
+                self.device.render(state)
+                self.show_page("device")
+        elif isinstance(state, (AlreadySubscribed, NotRegistered, NoUsableSim)):
+            self.device.render(state)
+            self.show_page("device")
+        elif isinstance(state, EnteringCustomer):
+            self.customer.render(state)
+            self.show_page("customer")
+        elif isinstance(state, Review):
+            self.review.render(state, locale)
+            self.show_page("review")
+        elif isinstance(state, (Placing, Provisioning)):
+            self._activating_state = state
+            self._activating_since = getattr(self, "_activating_since", None) or time.monotonic()
+            self.activating.render(state, time.monotonic() - self._activating_since)
+            if self.current != "activating":
+                self.show_page("activating")
+        elif isinstance(state, Ready):
+            self._activating_since = None
+            self.ready.render(state)
+            if self.current != "ready":
+                self.show_page("ready")
+        elif isinstance(state, PendingInBackground):
+            self.pending.render(state)
+            self.show_page("pending")
+        elif isinstance(state, Failed):
+            self.show_error(state.error, state.can_retry)
+
+    def show_error(self, error: KioskError, can_retry: bool = False) -> None:
+        self.error.render(error, can_retry)
+        self.show_page("error")
+
+    def _tick_activating(self) -> None:
+        state = getattr(self, "_activating_state", None)
+        if state is not None and self._activating_since is not None:
+            self.activating.render(state, time.monotonic() - self._activating_since)
+
+    def _device_confirmed(self) -> None:
+        self.device_confirmed = True
+        self.on_flow_state(self.flow.state)
+
+    def _back_to_device(self) -> None:
+        self.device_confirmed = False
+        self.on_flow_state(self.flow.state)
+
+    # -- scanning ----------------------------------------------------------------------------------
+
+    def start_camera(self) -> None:
+        if self.camera is None:
+            self.camera = self.services.make_camera()
+            if self.camera is None:
+                self.scan.show_camera_state("no_camera", "No camera found. Trying again... "
+                                                         "You can also type the IMEI.")
+                return
+            self.camera.preview_ready.connect(self.scan.show_preview)
+            self.camera.codes_detected.connect(self.scan.show_detection)
+            self.camera.state_changed.connect(self.scan.show_camera_state)
+            self.camera.imeis_accepted.connect(self._accepted)
+            self.camera.start()
+
+    def stop_camera(self) -> None:
+        camera, self.camera = self.camera, None
+        if camera is not None:
+            camera.stop()
+            camera.deleteLater()
+
+    def _accepted(self, imeis: list[str]) -> None:
+        if self.current != "scan":
+            return
+        self.scan.accepted()
+        self.submit(imeis)
+
+    def submit(self, imeis: list[str]) -> None:
+        self.stop_camera()
+        self.device_confirmed = False
+        self.run(self.flow.submit_imei(*imeis))
+
+    def on_wedge_scan(self, text: str) -> None:
+        if self.current in ("welcome", "scan"):
+            self.show_page("scan")
+            self.scan.accepted()
+            self.submit([text])
+
+    # -- resets, idle, language, operator ------------------------------------------------------------
+
+    def restart(self) -> None:
+        """Back to the welcome page: the session's flow is cancelled, every page forgets it."""
+        self.run(self.reset())
+
+    async def reset(self) -> None:
+        self.stop_camera()
+        self.overlay.hide()
+        await self.flow.reset()
+        for page in self.pages.values():
+            page.clear()
+        self.device_confirmed = False
+        self._activating_since = None
+        self._activating_state = None
+        self.show_page("welcome")
+
+    def _build_overlay(self) -> None:
+        self.overlay = QFrame(self)
+        self.overlay.setObjectName("Overlay")
+        box = QVBoxLayout(self.overlay)
+        box.addStretch(1)
+        self.overlay_text = label("", "Title")
+        self.overlay_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.still_here = button("", self._still_here, primary=True)
+        box.addWidget(self.overlay_text)
+        box.addWidget(self.still_here, 0, Qt.AlignmentFlag.AlignCenter)
+        box.addStretch(1)
+        self.overlay.hide()
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(self._count_down)
+        self._remaining = 0
+
+    def _operator_exit(self) -> None:
+        self.allow_close = True
+        self.exit_requested.emit()
+
+    def _idle_expired(self) -> None:
+        if self.current == "welcome" or self.overlay.isVisible():
+            return
+        self._remaining = int(self.services.countdown_seconds)
+        self.overlay.setGeometry(self.rect())
+        self.overlay.raise_()
+        self.overlay.show()
+        self.still_here.setText(self.tr("I'm still here"))
+        self.still_here.setFocus()
+        self._count_down(first=True)
+        self.countdown.start()
+
+    def _count_down(self, first: bool = False) -> None:
+        if not first:
+            self._remaining -= 1
+        if self._remaining <= 0:
+            self.countdown.stop()
+            self.restart()
+            return
+        self.overlay_text.setText(self.tr("Are you still there?\nStarting over in %1 s to "
+                                          "protect your details.").replace("%1", str(self._remaining)))
+
+    def _still_here(self) -> None:
+        self.countdown.stop()
+        self.overlay.hide()
+        self.idle.poke()
+
+    def toggle_language(self) -> None:
+        self.language = "de" if self.language == "en" else "en"
+        self.services.set_language(self.language)
+        self.lang.setText("EN" if self.language == "de" else "DE")
+        self.lang.setAccessibleName(self.tr("Change language"))
+        self.show_page(self.current)
+        if self.current not in ("welcome", "scan", "operator"):
+            self.on_flow_state(self.flow.state)
+
+    def mousePressEvent(self, event: Any) -> None:
+        """Five taps in the top-left corner within 3 s open the operator page."""
+        if event.position().x() < 80 and event.position().y() < 80:
+            now = time.monotonic()
+            self._taps = [t for t in self._taps if now - t < 3.0] + [now]
+            if len(self._taps) >= 5:
+                self._taps = []
+                self.stop_camera()
+                self.show_page("operator")
+        super().mousePressEvent(event)
+
+    allow_close = False
+
+    def closeEvent(self, event: Any) -> None:
+        """No way out without the operator PIN (Alt+F4 under a window manager included)."""
+        if self.allow_close or self.services.windowed:
+            event.accept()
+        else:
+            event.ignore()
+
+    def resizeEvent(self, event: Any) -> None:
+        self.overlay.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+    async def shutdown(self) -> None:
+        self.stop_camera()
+        await self.flow.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.wedge)
+            app.removeEventFilter(self.idle)
+
+
+class IdleWatch(QObject):
+    """Restarts a timer on every touch, click or key; calls `expired` when it runs out."""
+
+    ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin,
+                QEvent.Type.Wheel)
+
+    def __init__(self, parent: QObject, seconds: float, expired: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(int(seconds * 1000))
+        self.timer.timeout.connect(expired)
+        self.timer.start()
+
+    def poke(self) -> None:
+        self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.ACTIVITY:
+            self.timer.start()
+        return False
+
+

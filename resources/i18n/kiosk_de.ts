@@ -1,0 +1,969 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>ActivatingPage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="31" />
+        <source>Activating your SIM</source>
+        <translation>Ihre SIM wird aktiviert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="32" />
+        <source>Please keep the kiosk open. This usually takes under a minute.</source>
+        <translation>Bitte warten Sie kurz. Das dauert meist weniger als eine Minute.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="34" />
+        <source>Order placed</source>
+        <translation>Bestellung aufgegeben</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="34" />
+        <source>Subscription created</source>
+        <translation>Vertrag angelegt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="35" />
+        <source>SIM being set up by the network</source>
+        <translation>Das Netz richtet Ihre SIM ein</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="35" />
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="40" />
+        <source>Sending your order…</source>
+        <translation>Ihre Bestellung wird gesendet…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="41" />
+        <source>Your order is placed; the subscription is being created…</source>
+        <translation>Ihre Bestellung ist aufgegeben; der Vertrag wird angelegt…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="42" />
+        <source>The network is setting up your SIM…</source>
+        <translation>Das Netz richtet Ihre SIM ein…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="43" />
+        <source>Almost there…</source>
+        <translation>Gleich geschafft…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="44" />
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerPage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="210" />
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="210" />
+        <source>Full name</source>
+        <translation>Vor- und Nachname</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="211" />
+        <source>Street and number</source>
+        <translation>Straße und Hausnummer</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="211" />
+        <source>Postcode</source>
+        <translation>Postleitzahl</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="212" />
+        <source>Town or city</source>
+        <translation>Ort</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="212" />
+        <source>Country (e.g. DE)</source>
+        <translation>Land (z. B. DE)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="216" />
+        <source>Your details</source>
+        <translation>Ihre Angaben</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="216" />
+        <source>Your address</source>
+        <translation>Ihre Adresse</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="217" />
+        <source>We send your receipt and SIM details to your email.</source>
+        <translation>Beleg und SIM-Angaben schicken wir an Ihre E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="218" />
+        <source>This plan needs your home address.</source>
+        <translation>Für diesen Tarif brauchen wir Ihre Wohnadresse.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="219" />
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="220" />
+        <source>Continue</source>
+        <translation>Weiter</translation>
+    </message>
+</context>
+<context>
+    <name>DevicePage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="50" />
+        <source>Scan another phone</source>
+        <translation>Anderes Telefon scannen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="56" />
+        <source>Smartwatch</source>
+        <translation>Smartwatch</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="57" />
+        <source>Tablet</source>
+        <translation>Tablet</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="57" />
+        <source>Mobile phone</source>
+        <translation>Handy</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="58" />
+        <source>Smartphone</source>
+        <translation>Smartphone</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="59" />
+        <source>We found your phone</source>
+        <translation>Wir haben Ihr Telefon gefunden</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="65" />
+        <source>A new eSIM will be created for this phone.</source>
+        <translation>Für dieses Telefon wird eine neue eSIM angelegt.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="67" />
+        <source>eSIM</source>
+        <translation>eSIM</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="67" />
+        <source>SIM card</source>
+        <translation>SIM-Karte</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="68" />
+        <source>%1 to activate: %2</source>
+        <translation>Zu aktivierende %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="71" />
+        <source>Choose a plan</source>
+        <translation>Tarif wählen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="74" />
+        <source>This SIM is already activated</source>
+        <translation>Diese SIM ist schon aktiviert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="77" />
+        <source>Nothing new will be ordered.</source>
+        <translation>Es wird nichts neu bestellt.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="78" />
+        <source>Status: %1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="79" />
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="79" />
+        <source>being activated</source>
+        <translation>wird aktiviert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="81" />
+        <source>You can show its eSIM code again if it was not installed yet.</source>
+        <translation>Wenn die eSIM noch nicht installiert ist, können Sie den Code erneut anzeigen.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="83" />
+        <source>Show its status</source>
+        <translation>Status anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="86" />
+        <source>This phone is not registered here</source>
+        <translation>Dieses Telefon ist hier nicht registriert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="87" />
+        <location filename="../../kiosk/ui/pages_choose.py" line="98" />
+        <source>Please ask a member of staff to help you.</source>
+        <translation>Bitte wenden Sie sich an unsere Mitarbeiter.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="89" />
+        <source>It supports eSIM: staff can register it.</source>
+        <translation>Es unterstützt eSIM: Unsere Mitarbeiter können es registrieren.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="91" />
+        <source>It has no eSIM, so it needs a SIM card from staff.</source>
+        <translation>Es hat keine eSIM und braucht eine SIM-Karte von unseren Mitarbeitern.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="93" />
+        <source>We do not know this phone model.</source>
+        <translation>Dieses Telefonmodell kennen wir nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="97" />
+        <source>This phone cannot be activated here</source>
+        <translation>Dieses Telefon kann hier nicht aktiviert werden</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="99" />
+        <source>It has no SIM and does not support eSIM.</source>
+        <translation>Es hat keine SIM und unterstützt keine eSIM.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="100" />
+        <source>Its SIM can no longer be used.</source>
+        <translation>Seine SIM kann nicht mehr verwendet werden.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="101" />
+        <source>There is no plan for this SIM right now.</source>
+        <translation>Für diese SIM gibt es derzeit keinen Tarif.</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorPage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="171" />
+        <source>Sorry, something went wrong</source>
+        <translation>Entschuldigung, da ist etwas schiefgegangen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="174" />
+        <source>Start again</source>
+        <translation>Neu beginnen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="175" />
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="25" />
+        <source>Unlimited data</source>
+        <translation>Unbegrenzte Daten</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="27" />
+        <source>No data</source>
+        <translation>Keine Daten</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="33" />
+        <source>Unlimited calls</source>
+        <translation>Unbegrenzt telefonieren</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="35" />
+        <source>No calls</source>
+        <translation>Keine Anrufe</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="36" />
+        <source>%1 minutes</source>
+        <translation>%1 Minuten</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="42" />
+        <source>Unlimited texts</source>
+        <translation>Unbegrenzt SMS</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="44" />
+        <source>No texts</source>
+        <translation>Keine SMS</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="45" />
+        <source>%1 texts</source>
+        <translation>%1 SMS</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="52" />
+        <source>every month</source>
+        <translation>monatlich</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="53" />
+        <source>%1 months</source>
+        <translation>%1 Monate</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/formatting.py" line="56" />
+        <source>%1 days</source>
+        <translation>%1 Tage</translation>
+    </message>
+</context>
+<context>
+    <name>Keypad</name>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="98" />
+        <source>IMEI</source>
+        <translation>IMEI</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="103" />
+        <source>IMEI check</source>
+        <translation>IMEI-Prüfung</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="111" />
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="111" />
+        <source>Check the IMEI</source>
+        <translation>IMEI prüfen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="140" />
+        <source>The last digit is a check digit: with these first 14 digits it should be %1. Please check each digit.</source>
+        <translation>Die letzte Ziffer ist eine Prüfziffer: Zu diesen ersten 14 Ziffern gehört eine %1. Bitte prüfen Sie jede Ziffer.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="143" />
+        <source>An IMEI has 15 digits. Dial *#06# on the phone to see it.</source>
+        <translation>Eine IMEI hat 15 Ziffern. Wählen Sie *#06# auf dem Telefon, um sie zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="145" />
+        <source>Please type the 15 digits of the IMEI.</source>
+        <translation>Bitte geben Sie die 15 Ziffern der IMEI ein.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="146" />
+        <source>An IMEI has digits only.</source>
+        <translation>Eine IMEI besteht nur aus Ziffern.</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="169" />
+        <source>Scan</source>
+        <translation>Scannen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="169" />
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="169" />
+        <source>Plan</source>
+        <translation>Tarif</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="170" />
+        <source>Details</source>
+        <translation>Angaben</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="170" />
+        <source>Confirm</source>
+        <translation>Bestätigen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="170" />
+        <source>Activate</source>
+        <translation>Aktivieren</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="184" />
+        <source>Looking up your phone…</source>
+        <translation>Wir suchen Ihr Telefon…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="319" />
+        <source>I'm still here</source>
+        <translation>Ich bin noch da</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="331" />
+        <source>Are you still there?
+Starting over in %1 s to protect your details.</source>
+        <translation>Sind Sie noch da?
+Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/window.py" line="343" />
+        <source>Change language</source>
+        <translation>Sprache wechseln</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="7" />
+        <source>That is not a valid IMEI.</source>
+        <translation>Das ist keine gültige IMEI.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="8" />
+        <source>Check the number and try again.</source>
+        <translation>Bitte prüfen Sie die Nummer und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="9" />
+        <source>This phone is not registered for activation here.</source>
+        <translation>Dieses Telefon ist hier nicht zur Aktivierung registriert.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="10" />
+        <source>Please ask a member of staff.</source>
+        <translation>Bitte wenden Sie sich an unsere Mitarbeiter.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="11" />
+        <source>This phone cannot be activated here: it has no SIM and no eSIM.</source>
+        <translation>Dieses Telefon kann hier nicht aktiviert werden: Es hat weder SIM noch eSIM.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="12" />
+        <source>This phone has no SIM that can be activated.</source>
+        <translation>Dieses Telefon hat keine SIM, die aktiviert werden kann.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="13" />
+        <source>There are no plans for this phone right now.</source>
+        <translation>Für dieses Telefon gibt es derzeit keine Tarife.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="14" />
+        <source>Some details are missing or not valid.</source>
+        <translation>Einige Angaben fehlen oder sind ungültig.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="15" />
+        <source>Please check the form.</source>
+        <translation>Bitte prüfen Sie das Formular.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="16" />
+        <source>This kiosk has no way to take payment right now.</source>
+        <translation>Dieses Terminal kann gerade keine Zahlung annehmen.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="17" />
+        <source>The payment did not go through.</source>
+        <translation>Die Zahlung ist nicht durchgegangen.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="18" />
+        <source>The activation was refused.</source>
+        <translation>Die Aktivierung wurde abgelehnt.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="19" />
+        <source>This kiosk cannot connect to the activation service.</source>
+        <translation>Dieses Terminal erreicht den Aktivierungsdienst nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="20" />
+        <source>Please ask a member of staff: the kiosk's API key needs attention.</source>
+        <translation>Bitte wenden Sie sich an unsere Mitarbeiter: Der API-Schlüssel des Terminals muss geprüft werden.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="21" />
+        <source>The activation service is busy.</source>
+        <translation>Der Aktivierungsdienst ist ausgelastet.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="22" />
+        <source>Please try again in a minute.</source>
+        <translation>Bitte versuchen Sie es in einer Minute erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="23" />
+        <source>The activation service cannot be reached right now.</source>
+        <translation>Der Aktivierungsdienst ist gerade nicht erreichbar.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="24" />
+        <source>Please try again in a moment.</source>
+        <translation>Bitte versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="25" />
+        <source>Something went wrong.</source>
+        <translation>Etwas ist schiefgegangen.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="26" />
+        <source>Starting the camera...</source>
+        <translation>Kamera wird gestartet…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="27" />
+        <source>Hold the barcode on the box to the camera.</source>
+        <translation>Halten Sie den Barcode auf der Verpackung vor die Kamera.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="28" />
+        <source>No camera found. Trying again... You can also type the IMEI.</source>
+        <translation>Keine Kamera gefunden. Neuer Versuch… Sie können die IMEI auch eintippen.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="29" />
+        <source>The camera stopped responding. Reconnecting...</source>
+        <translation>Die Kamera reagiert nicht mehr. Neue Verbindung…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="30" />
+        <source>The demo video ended. Starting it again...</source>
+        <translation>Das Demo-Video ist zu Ende. Es startet neu…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="31" />
+        <source>The camera is off.</source>
+        <translation>Die Kamera ist aus.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="32" />
+        <source>Please enter your email address.</source>
+        <translation>Bitte geben Sie Ihre E-Mail-Adresse ein.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="33" />
+        <source>This does not look like an email address (like name@example.com).</source>
+        <translation>Das sieht nicht nach einer E-Mail-Adresse aus (etwa name@example.com).</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="34" />
+        <source>Please enter your full name.</source>
+        <translation>Bitte geben Sie Vor- und Nachnamen ein.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="35" />
+        <source>Please shorten your name to 100 characters.</source>
+        <translation>Bitte kürzen Sie Ihren Namen auf 100 Zeichen.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="36" />
+        <source>Please enter your name with letters.</source>
+        <translation>Bitte geben Sie Ihren Namen mit Buchstaben ein.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="37" />
+        <source>This plan needs your home address.</source>
+        <translation>Für diesen Tarif brauchen wir Ihre Wohnadresse.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="38" />
+        <source>Please enter your street and house number.</source>
+        <translation>Bitte geben Sie Straße und Hausnummer ein.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="39" />
+        <source>Please enter your town or city.</source>
+        <translation>Bitte geben Sie Ihren Ort ein.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="40" />
+        <source>Please choose your country.</source>
+        <translation>Bitte wählen Sie Ihr Land.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="41" />
+        <source>This postcode is too long.</source>
+        <translation>Diese Postleitzahl ist zu lang.</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorPage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="207" />
+        <source>Staff only</source>
+        <translation>Nur für Mitarbeiter</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="208" />
+        <source>Enter the operator PIN.</source>
+        <translation>Bitte geben Sie die Betreiber-PIN ein.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="209" />
+        <source>Operator PIN</source>
+        <translation>Betreiber-PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="210" />
+        <source>Unlock</source>
+        <translation>Entsperren</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="211" />
+        <source>Exit the kiosk</source>
+        <translation>Terminal beenden</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="212" />
+        <source>Back to the kiosk</source>
+        <translation>Zurück zum Terminal</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="222" />
+        <source>Wrong PIN.</source>
+        <translation>Falsche PIN.</translation>
+    </message>
+</context>
+<context>
+    <name>PendingPage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="135" />
+        <source>Your reference</source>
+        <translation>Ihre Vorgangsnummer</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="142" />
+        <source>We'll finish this in the background</source>
+        <translation>Wir erledigen den Rest im Hintergrund</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="143" />
+        <source>The network is taking longer than usual. Your SIM will activate by itself; nothing more is charged. If it is not working within an hour, show staff this reference:</source>
+        <translation>Das Netz braucht länger als üblich. Ihre SIM wird von selbst aktiviert; es fallen keine weiteren Kosten an. Wenn sie in einer Stunde nicht funktioniert, zeigen Sie unseren Mitarbeitern diese Vorgangsnummer:</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="147" />
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>PlanCard</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="129" />
+        <source>Starts when you first use it</source>
+        <translation>Beginnt mit der ersten Nutzung</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="130" />
+        <source>Choose</source>
+        <translation>Wählen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="131" />
+        <source>Choose %1</source>
+        <translation>%1 wählen</translation>
+    </message>
+</context>
+<context>
+    <name>PlanPage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="156" />
+        <source>Choose a plan</source>
+        <translation>Tarif wählen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="157" />
+        <source>Prices include everything. You pay at the counter.</source>
+        <translation>Alle Preise inklusive. Sie bezahlen an der Kasse.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="158" />
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+</context>
+<context>
+    <name>ReadyPage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="54" />
+        <source>eSIM QR code</source>
+        <translation>eSIM-QR-Code</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="63" />
+        <location filename="../../kiosk/ui/pages_finish.py" line="94" />
+        <source>SM-DP+ address</source>
+        <translation>SM-DP+-Adresse</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="64" />
+        <location filename="../../kiosk/ui/pages_finish.py" line="95" />
+        <source>Activation code</source>
+        <translation>Aktivierungscode</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="81" />
+        <source>I'm done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="84" />
+        <source>Your eSIM is ready</source>
+        <translation>Ihre eSIM ist bereit</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="85" />
+        <source>Scan this code with the new phone's camera. It works once: keep it to yourself.</source>
+        <translation>Scannen Sie diesen Code mit der Kamera des neuen Telefons. Er funktioniert nur einmal: Zeigen Sie ihn niemandem.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="90" />
+        <source>iPhone: Settings → Mobile Service → Add eSIM → Use QR Code.
+Android: Settings → Network → SIMs → Add eSIM → Scan QR code.</source>
+        <translation>iPhone: Einstellungen → Mobilfunk → eSIM hinzufügen → QR-Code verwenden.
+Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code scannen.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="93" />
+        <source>Can't scan? Enter it by hand:</source>
+        <translation>Scannen geht nicht? Von Hand eingeben:</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="100" />
+        <source>⚠ Your phone will ask for a confirmation code: staff will give it to you.</source>
+        <translation>⚠ Ihr Telefon fragt nach einem Bestätigungscode: Den bekommen Sie von unseren Mitarbeitern.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="104" />
+        <source>Your plan starts when you first use it.</source>
+        <translation>Ihr Tarif beginnt mit der ersten Nutzung.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="106" />
+        <source>✔ The eSIM is installed on the phone.</source>
+        <translation>✔ Die eSIM ist auf dem Telefon installiert.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="110" />
+        <source>Your SIM is active</source>
+        <translation>Ihre SIM ist aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="111" />
+        <source>Your phone is ready to use.</source>
+        <translation>Ihr Telefon ist einsatzbereit.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="114" />
+        <source>1. Make sure the SIM card is in the phone.
+2. Restart the phone.
+3. After a minute you should see the network name at the top.</source>
+        <translation>1. Prüfen Sie, ob die SIM-Karte im Telefon steckt.
+2. Starten Sie das Telefon neu.
+3. Nach einer Minute erscheint oben der Netzname.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="120" />
+        <source>Your number: %1</source>
+        <translation>Ihre Rufnummer: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="277" />
+        <source>Check and confirm</source>
+        <translation>Prüfen und bestätigen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="278" />
+        <source>Nothing is ordered until you confirm.</source>
+        <translation>Erst mit Ihrer Bestätigung wird bestellt.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="280" />
+        <source>a new eSIM</source>
+        <translation>eine neue eSIM</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="281" />
+        <source>eSIM</source>
+        <translation>eSIM</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="281" />
+        <source>SIM card</source>
+        <translation>SIM-Karte</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="285" />
+        <source>Phone: %1</source>
+        <translation>Telefon: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="286" />
+        <source>SIM: %1</source>
+        <translation>SIM: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="287" />
+        <source>Plan: %1</source>
+        <translation>Tarif: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="288" />
+        <source>Price: %1</source>
+        <translation>Preis: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="289" />
+        <source>Email: %1</source>
+        <translation>E-Mail: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="291" />
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_choose.py" line="292" />
+        <source>Confirm and activate (%1)</source>
+        <translation>Bestätigen und aktivieren (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>ScanPage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="54" />
+        <source>Camera preview</source>
+        <translation>Kamerabild</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="77" />
+        <source>Scan the phone's box</source>
+        <translation>Verpackung des Telefons scannen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="78" />
+        <source>Hold the barcode labelled IMEI flat, about 20 cm from the camera.</source>
+        <translation>Halten Sie den Barcode mit der Aufschrift IMEI flach, etwa 20 cm vor die Kamera.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="80" />
+        <source>Looking for the barcode…</source>
+        <translation>Suche den Barcode…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="81" />
+        <location filename="../../kiosk/ui/pages_start.py" line="82" />
+        <source>Type the IMEI instead</source>
+        <translation>IMEI stattdessen eintippen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="101" />
+        <source>Got it, hold still…</source>
+        <translation>Erkannt, bitte ruhig halten…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="103" />
+        <source>That barcode is not an IMEI: look for the one labelled IMEI.</source>
+        <translation>Dieser Barcode ist keine IMEI: Suchen Sie den mit der Aufschrift IMEI.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="106" />
+        <source>Looking for the barcode… hold the label flat and a little closer.</source>
+        <translation>Suche den Barcode… Etikett flach und etwas näher halten.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="112" />
+        <source>Scanned. Looking up your phone…</source>
+        <translation>Gescannt. Wir suchen Ihr Telefon…</translation>
+    </message>
+</context>
+<context>
+    <name>StepIndicator</name>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="82" />
+        <source>Step %1 of %2 · %3</source>
+        <translation>Schritt %1 von %2 · %3</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="171" />
+        <source>%1: done</source>
+        <translation>%1: erledigt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="174" />
+        <source>%1: in progress</source>
+        <translation>%1: läuft</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="177" />
+        <source>%1: waiting</source>
+        <translation>%1: ausstehend</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="34" />
+        <source>Activate your new phone's SIM</source>
+        <translation>Aktivieren Sie die SIM Ihres neuen Telefons</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="35" />
+        <source>Get connected in a few minutes, right here.</source>
+        <translation>In wenigen Minuten verbunden, direkt hier.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="36" />
+        <source>1. Scan the barcode on the phone's box
+2. Choose a plan
+3. Confirm, and your SIM or eSIM is ready</source>
+        <translation>1. Barcode auf der Verpackung scannen
+2. Tarif wählen
+3. Bestätigen, und Ihre SIM oder eSIM ist bereit</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="38" />
+        <source>Hold the box's IMEI label to the camera, or dial *#06# on the phone and show its screen.</source>
+        <translation>Halten Sie das IMEI-Etikett der Verpackung vor die Kamera, oder wählen Sie *#06# und zeigen Sie den Bildschirm.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_start.py" line="40" />
+        <location filename="../../kiosk/ui/pages_start.py" line="41" />
+        <source>Start</source>
+        <translation>Los geht’s</translation>
+    </message>
+</context>
+</TS>
