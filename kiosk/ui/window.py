@@ -365,7 +365,28 @@ class KioskWindow(QMainWindow):
         else:
             event.ignore()
 
+    # Small screens (1280x800): tighter headings and margins, never below 18 pt or 56 px.
+    COMPACT_QSS = """
+        QLabel#Title { font-size: 26pt; }
+        QLabel#Subtitle { font-size: 19pt; }
+        QLabel#Big { font-size: 22pt; }
+        QLabel#Mono { font-size: 19pt; padding: 6px; }
+        QPushButton#Key { min-height: 56px; font-size: 22pt; }
+    """
+    _compact: bool | None = None
+
+    def _fit_to_screen(self) -> None:
+        compact = self.height() < 900
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.setStyleSheet(self.COMPACT_QSS if compact else "")
+        for page in self.pages.values():
+            page.outer.setContentsMargins(*((40, 16, 40, 16) if compact else (64, 40, 64, 40)))
+            page.outer.setSpacing(10 if compact else 20)
+
     def resizeEvent(self, event: Any) -> None:
+        self._fit_to_screen()
         self.overlay.setGeometry(self.rect())
         super().resizeEvent(event)
 
