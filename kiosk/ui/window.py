@@ -391,15 +391,21 @@ class KioskWindow(QMainWindow):
         super().resizeEvent(event)
 
     async def shutdown(self) -> None:
-        self.stop_camera()
+        """Stop the camera, cancel the session and its tasks; safe if Qt deleted widgets first."""
+        import shiboken6
+
+        camera, self.camera = self.camera, None
+        if camera is not None and shiboken6.isValid(camera):
+            camera.stop()
         await self.flow.cancel()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         app = QApplication.instance()
         if app is not None:
-            app.removeEventFilter(self.wedge)
-            app.removeEventFilter(self.idle)
+            for event_filter in (self.wedge, self.idle):
+                if shiboken6.isValid(event_filter):
+                    app.removeEventFilter(event_filter)
 
 
 class IdleWatch(QObject):
