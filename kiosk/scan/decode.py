@@ -29,6 +29,9 @@ except ImportError:  # pragma: no cover - exercised on machines without the whee
 
 Point = tuple[float, float]
 DEFAULT_BUDGET_MS = 25.0
+#: Work done whatever the clock says, so recall does not fall on a slow or busy machine:
+#: this many regions, each with this many variants.
+GUARANTEED_REGIONS, GUARANTEED_VARIANTS = 2, 3
 SYMBOLOGIES = ("CODE128", "CODE39")
 
 
@@ -280,15 +283,18 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     codes: dict[str, Code] = {}
     for text, sym, corners in read(grey, symbologies):
         codes.setdefault(text, Code(text, sym, tuple(corners), "frame"))
-    if time.perf_counter() >= deadline:
-        return list(codes.values())
+    tried = 0
     for region in propose_regions(grey):
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline and tried >= GUARANTEED_REGIONS:
             break
         if any(_explains(c.polygon, region) for c in codes.values()):
             continue  # already read in the cheap pass
+        tried += 1
         crop, back, margin = _deskew(grey, region, 1.0)
-        for name, variant, binarizer in _variants(crop, region, margin):
+        for n, (name, variant, binarizer) in enumerate(_variants(crop, region, margin)):
+            if (time.perf_counter() >= deadline
+                    and (tried > GUARANTEED_REGIONS or n >= GUARANTEED_VARIANTS)):
+                break
             found = read(variant, symbologies, rotate=False, downscale=name == "crop",
                          binarizer=binarizer)
             if found:
@@ -300,8 +306,6 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
                             pts, (0, 0, crop.shape[0], crop.shape[0]), strict=False)])
                     mapped = cv2.transform(pts[None], back)[0]
                     codes.setdefault(text, Code(text, sym, tuple(map(tuple, mapped)), name))
-                break
-            if time.perf_counter() >= deadline:
                 break
     return _reading_order(list(codes.values()))
 
