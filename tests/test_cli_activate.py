@@ -83,3 +83,17 @@ def test_journal_lists_and_exports(tmp_path: Path) -> None:
     kiosk("journal", "--journal", str(journal), "--export", str(out))
     rows = list(csv.DictReader(out.open()))
     assert rows[0]["reference"] == reference and DEMO_IMEIS["esim"] not in out.read_text()
+
+
+def test_qa_batch_command(tmp_path: Path) -> None:
+    source = tmp_path / "imeis.txt"
+    source.write_text("\n".join([DEMO_IMEIS["psim"], "12345", DEMO_IMEIS["active"],
+                                 DEMO_IMEIS["psim"], ""]) + "\n")
+    out = tmp_path / "out.csv"
+    result = kiosk("qa", "--input", str(source), "--export", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["scanned"] == 3 and summary["skipped"] == 1 and summary["duplicates"] == 1
+    assert "line 2" in result.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert [r["verdict"] for r in rows] == ["PASS", "FAIL", "FAIL"]

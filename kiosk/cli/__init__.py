@@ -8,6 +8,7 @@ import sys
 from kiosk import __version__, logs
 from kiosk.cli import activate as activate_cmd
 from kiosk.cli import browse, serve
+from kiosk.cli import qa as qa_cmd
 from kiosk.cli import scan as scan_cmd
 from kiosk.cli.common import CliError, api_error, connection_parent, run_api
 
@@ -25,13 +26,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include plans not available for sale")
     activate_cmd.add_parsers(sub)
     scan_cmd.add_parsers(sub)
+    qa_cmd.add_parsers(sub)
     serve.add_parsers(sub)
     return parser
 
 
 GUI_FLAGS = {"--demo", "--tour", "--windowed", "--camera", "--language"}
 API_COMMANDS = {"demo": browse.demo, "lookup": browse.lookup, "plans": browse.plans,
-                "activate": activate_cmd.activate, "journal": activate_cmd.journal_command}
+                "activate": activate_cmd.activate, "journal": activate_cmd.journal_command,
+                "qa": qa_cmd.qa}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,6 @@
+"""The warehouse QA station's engine (no Qt): lookups, verdict rules, duplicates, CSV."""
+
+from kiosk.qa.batch import QaBatch, QaRow
+from kiosk.qa.rules import QaRules, Verdict
+
+__all__ = ["QaBatch", "QaRow", "QaRules", "Verdict"]

@@ -1,0 +1,140 @@
+"""A QA batch: each scanned IMEI becomes a row at once; lookups run concurrently behind it."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.gigs import GigsClient, GigsError
+from kiosk.gigs.models import Device, DeviceModel
+from kiosk.qa.rules import QaRules, Verdict
+from kiosk.redact import mask_digits
+
+
+@dataclass
+class QaRow:
+    imei: str
+    scanned_at: float
+    verdict: Verdict = Verdict.PENDING
+    model: str = ""
+    registered: bool | None = None
+    sims: list[tuple[str, str, str]] = field(default_factory=list)  # (type, ICCID, status)
+    reasons: list[str] = field(default_factory=list)
+    duplicate: bool = False
+    paired_iccid: str | None = None
+    error: str | None = None
+    _device: Device | None = field(default=None, repr=False)
+    _models: list[DeviceModel] = field(default_factory=list, repr=False)
+
+    @property
+    def done(self) -> bool:
+        return self.verdict is not Verdict.PENDING
+
+    @property
+    def mark(self) -> str:
+        """A text mark, so no verdict is told by colour alone."""
+        return {"PASS": "✔ PASS", "FAIL": "✘ FAIL"}.get(self.verdict.value, "… checking")
+
+
+Listener = Callable[[QaRow], None]
+
+
+class QaBatch:
+    """Rows in scan order. `add` never waits for the network; `wait` waits for all lookups."""
+
+    def __init__(self, client: GigsClient, rules: QaRules | None = None, *,
+                 concurrency: int = 16, on_change: Listener = lambda row: None) -> None:
+        self.client = client
+        self.rules = rules or QaRules()
+        self.rows: list[QaRow] = []
+        self._seen: set[str] = set()
+        self._limit = asyncio.Semaphore(concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._on_change = on_change
+        self.started = time.monotonic()
+
+    def add(self, imei: str) -> QaRow:
+        row = QaRow(imei, time.time(), duplicate=imei in self._seen)
+        self._seen.add(imei)
+        self.rows.append(row)
+        self._on_change(row)
+        task = asyncio.ensure_future(self._look_up(row))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return row
+
+    def pair(self, iccid: str) -> QaRow | None:
+        """A SIM card's ICCID scanned after an IMEI: it belongs to the newest unpaired row."""
+        row = next((r for r in reversed(self.rows) if r.paired_iccid is None), None)
+        if row is None:
+            return None
+        row.paired_iccid = iccid
+        if row.done:
+            self._judge(row)
+        self._on_change(row)
+        return row
+
+    async def wait(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def cancel(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _look_up(self, row: QaRow) -> None:
+        async with self._limit:
+            try:
+                devices = await self.client.search_devices(row.imei)
+                models = [] if devices else await self.client.search_device_models(row.imei)
+            except GigsError as exc:
+                row.error = type(exc).__name__
+                row.verdict = Verdict.FAIL
+                row.reasons = [f"lookup failed ({row.error}): scan again"]
+                self._on_change(row)
+                return
+        device = devices[0] if devices else None
+        row._device, row._models = device, models
+        model = device.model if device else (models[0] if models else None)
+        row.model = f"{model.brand} {model.name}" if model else ""
+        row.registered = device is not None
+        row.sims = [(s.type.value, s.iccid or "", s.status.value) for s in device.sims] \
+            if device else []
+        self._judge(row)
+        self._on_change(row)
+
+    def _judge(self, row: QaRow) -> None:
+        reasons = self.rules.evaluate(row._device, row._models, row.paired_iccid)
+        if row.duplicate:
+            reasons.append("duplicate in this batch")
+        row.reasons = reasons
+        row.verdict = Verdict.FAIL if reasons else Verdict.PASS
+
+    def summary(self) -> dict[str, int]:
+        done = [r for r in self.rows if r.done]
+        return {"scanned": len(self.rows), "passed": sum(r.verdict is Verdict.PASS for r in done),
+                "failed": sum(r.verdict is Verdict.FAIL for r in done),
+                "duplicates": sum(r.duplicate for r in self.rows)}
+
+    def export_csv(self, path: str | Path, *, mask_imeis: bool = False) -> int:
+        columns = ["scanned_at", "imei", "verdict", "reasons", "model", "registered", "sims",
+                   "sim_iccids", "sim_statuses", "paired_iccid", "duplicate"]
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for r in self.rows:
+                writer.writerow([
+                    time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r.scanned_at)),
+                    mask_digits(r.imei) if mask_imeis else r.imei, r.verdict.value,
+                    "; ".join(r.reasons), r.model,
+                    "" if r.registered is None else ("yes" if r.registered else "no"),
+                    " ".join(t for t, _, _ in r.sims),
+                    " ".join(mask_digits(i) if mask_imeis else i for _, i, _ in r.sims),
+                    " ".join(s for _, _, s in r.sims), r.paired_iccid or "",
+                    "yes" if r.duplicate else "no"])
+        return len(self.rows)
