@@ -29,10 +29,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    "demo: the demo footage)")
     p.add_argument("--tour", metavar="OUTDIR", help="run one activation offscreen and save a "
                    "PNG of every page (implies --demo)")
-    p.add_argument("--language", choices=["en", "de"], default="en")
-    p.add_argument("--pin", default=os.environ.get("KIOSK_OPERATOR_PIN", "2468"),
-                   help="operator PIN (env KIOSK_OPERATOR_PIN)")
-    p.add_argument("--idle-seconds", type=float, default=90.0)
+    p.add_argument("--mode", choices=["kiosk", "qa"], help="the customer kiosk, or the QA station")
+    p.add_argument("--config", help="config file (env KIOSK_CONFIG; default "
+                   "~/.config/sim-kiosk/kiosk.toml)")
+    p.add_argument("--language", choices=["en", "de"])
+    p.add_argument("--pin", default=os.environ.get("KIOSK_OPERATOR_PIN"),
+                   help="operator PIN (env KIOSK_OPERATOR_PIN; else the configured one)")
+    p.add_argument("--idle-seconds", type=float)
     p.add_argument("--journal", help="journal file (env KIOSK_JOURNAL)")
     p.add_argument("--no-sound", action="store_true")
     p.add_argument("-v", "--verbose", action="count", default=0)
@@ -96,7 +99,17 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     from kiosk.settings import ApiSettings
     from kiosk.ui.window import KioskWindow, Services
 
-    settings = ApiSettings() if args.demo else ApiSettings.from_env()
+    from kiosk.config import ConfigStore
+
+    store = ConfigStore(args.config)
+    config = store.load(overrides={"mode": args.mode, "language": args.language,
+                                   "idle_seconds": args.idle_seconds})
+    token = os.environ.get("GIGS_TOKEN") or store.api_key()
+    if args.demo or (config.api_mode == "sandbox" and not config.api_url and not token):
+        settings = ApiSettings()
+    else:
+        settings = ApiSettings(api_url=config.api_url, project=config.project, token=token,
+                               idempotency_keys=config.idempotency_keys)
     sandbox = None
     if args.tour:  # slow enough that the activating page can be photographed
         from kiosk.sandbox.config import SandboxConfig
@@ -104,14 +117,14 @@ async def run(app: Any, args: argparse.Namespace) -> int:
         sandbox = SandboxConfig(order_delay=2.5)
     client = make_client(settings, sandbox)
     journal = open_journal(args, settings.in_process)
-    payment = os.environ.get("KIOSK_PAYMENT_METHOD") or (
+    payment = config.payment_method or (
         STORE_PAYMENT_METHOD_ID if settings.in_process or not settings.token else None)
-    ctx = Context(client, journal, FlowSettings(payment_method=payment))
+    ctx = Context(client, journal, FlowSettings(payment_method=payment, deadline=config.deadline))
     background = BackgroundActivations(ctx)
     translations = Translations(app)
-    translations.set(args.language)
+    translations.set(config.language)
 
-    camera_spec = args.camera
+    camera_spec = args.camera or (None if args.demo else config.camera)
     if camera_spec is None and args.demo:
         from kiosk.scan import demo_camera
 
@@ -120,15 +133,24 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     def make_camera() -> QtCamera | None:
         return QtCamera(source_for(camera_spec if camera_spec is not None else 0))
 
-    pin_hash = hashlib.sha256(args.pin.encode()).hexdigest()
+    if args.pin:
+        pin_hash = hashlib.sha256(args.pin.encode()).hexdigest()
+
+        def check_pin(pin: str) -> bool:
+            return hashlib.sha256(pin.encode()).hexdigest() == pin_hash
+    else:
+        check_pin = config.check_pin
+    if config.mode == "qa" and not args.tour:
+        return await run_qa_station(app, client, journal, background, config, make_camera,
+                                    args)
     services = Services(
         make_flow=lambda: Flow(ctx, on_background=background.adopt),
-        make_camera=make_camera,
-        check_pin=lambda pin: hashlib.sha256(pin.encode()).hexdigest() == pin_hash,
-        set_language=translations.set, idle_seconds=args.idle_seconds, sound=not args.no_sound,
-        windowed=bool(args.windowed or args.tour))
+        make_camera=make_camera, check_pin=check_pin, set_language=translations.set,
+        idle_seconds=config.idle_seconds, countdown_seconds=config.countdown_seconds,
+        sound=config.sound and not args.no_sound, windowed=bool(args.windowed or args.tour))
     window = KioskWindow(services)
-    if args.language != "en":
+    if config.language != "en":
+        window.language = "en"
         window.toggle_language()
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
@@ -156,6 +178,35 @@ async def run(app: Any, args: argparse.Namespace) -> int:
         return 0
     finally:
         await window.shutdown()
+        await background.stop()
+        await client.aclose()
+        journal.close()
+
+
+async def run_qa_station(app: Any, client: Any, journal: Any, background: Any, config: Any,
+                         make_camera: Any, args: argparse.Namespace) -> int:
+    """The warehouse QA station instead of the customer wizard (`--mode qa`)."""
+    from kiosk.qa import QaRules
+    from kiosk.ui.qa_station import QaStation
+
+    rules = QaRules(expect_sim_types=tuple(config.qa_expect_sim_types) or None,
+                    expect_sim_count=config.qa_expect_sims, expect_model=config.qa_expect_model,
+                    require_pairing=config.qa_require_pairing)
+    station = QaStation(client, rules, export_dir=Path.home() / "qa-exports",
+                        camera=make_camera(), mask_exports=config.qa_mask_imeis,
+                        sound=config.sound and not args.no_sound)
+    quit_event = asyncio.Event()
+    app.aboutToQuit.connect(quit_event.set)
+    if args.windowed:
+        station.resize(1600, 900)
+        station.show()
+    else:
+        station.showFullScreen()
+    try:
+        await quit_event.wait()
+        return 0
+    finally:
+        await station.shutdown()
         await background.stop()
         await client.aclose()
         journal.close()

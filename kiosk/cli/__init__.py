@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-GUI_FLAGS = {"--demo", "--tour", "--windowed", "--camera", "--language"}
+GUI_FLAGS = {"--demo", "--tour", "--windowed", "--camera", "--language", "--mode", "--config"}
 API_COMMANDS = {"demo": browse.demo, "lookup": browse.lookup, "plans": browse.plans,
                 "activate": activate_cmd.activate, "journal": activate_cmd.journal_command,
                 "qa": qa_cmd.qa}

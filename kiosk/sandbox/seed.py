@@ -185,7 +185,7 @@ def populate(store: Store) -> None:
 
     at = T0 + 1000
     device("esim", "pixel9", [sim("esim", "eSIM", "p9")], None, at)
-    device("psim", "iphone13pro", [sim("psim", "pSIM", "p4", iccid="89014104271234567898")],
+    device("psim", "iphone13pro", [sim("psim", "pSIM", "p4", iccid="89014104271234567896")],
            None, at + 1)
     device("dual1", "galaxys24", [sim("dual_p", "pSIM", "p4"), sim("dual_e", "eSIM", "p9")],
            None, at + 2)

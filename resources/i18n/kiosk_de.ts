@@ -710,6 +710,139 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     </message>
 </context>
 <context>
+    <name>QaStation</name>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="44" />
+        <source>QA station</source>
+        <translation>QS-Station</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="46" />
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="47" />
+        <source>New batch</source>
+        <translation>Neue Charge</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <source>Verdict</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <source>Why</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <source>IMEI</source>
+        <translation>IMEI</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="60" />
+        <source>Registered</source>
+        <translation>Registriert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="60" />
+        <source>SIMs</source>
+        <translation>SIMs</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="60" />
+        <source>Duplicate</source>
+        <translation>Doppelt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="73" />
+        <source>Scanned devices</source>
+        <translation>Gescannte Geräte</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="103" />
+        <source>registered</source>
+        <translation>registriert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="105" />
+        <source>%1 SIM(s)</source>
+        <translation>%1 SIM(s)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="109" />
+        <source>SIM not active</source>
+        <translation>SIM nicht aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="111" />
+        <source>model %1</source>
+        <translation>Modell %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="113" />
+        <source>scan the SIM card's ICCID after the IMEI</source>
+        <translation>nach der IMEI die ICCID der SIM-Karte scannen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="114" />
+        <source>Scan IMEIs with the scanner or the camera. Passes if: %1</source>
+        <translation>IMEIs mit Scanner oder Kamera scannen. Bestanden, wenn: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="126" />
+        <source>✘ Not an IMEI or ICCID: scan again</source>
+        <translation>✘ Keine IMEI oder ICCID: bitte erneut scannen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="129" />
+        <source>SIM card paired</source>
+        <translation>SIM-Karte zugeordnet</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="129" />
+        <source>Scan the IMEI first</source>
+        <translation>Zuerst die IMEI scannen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="139" />
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="140" />
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="142" />
+        <source>DUPLICATE</source>
+        <translation>DOPPELT</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="158" />
+        <source>%1 scanned · %2 passed · %3 failed · %4 duplicates</source>
+        <translation>%1 gescannt · %2 bestanden · %3 durchgefallen · %4 doppelt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/qa_station.py" line="170" />
+        <source>Exported to %1</source>
+        <translation>Exportiert nach %1</translation>
+    </message>
+</context>
+<context>
     <name>ReadyPage</name>
     <message>
         <location filename="../../kiosk/ui/pages_finish.py" line="54" />

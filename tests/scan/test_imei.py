@@ -77,3 +77,8 @@ def test_every_imei_body_has_exactly_one_valid_check_digit(body: str) -> None:
     valid = [d for d in "0123456789" if luhn_valid(body + d)]
     assert valid == [luhn_check_digit(body)]
     assert parse_imei(body + valid[0]) == body + valid[0]
+
+
+def test_gigs_test_iccids_parse_though_the_reference_placeholder_fails_luhn() -> None:
+    assert not luhn_valid("89424242424242424242")
+    assert parse_iccid("89424242424242424242") == "89424242424242424242"
