@@ -194,7 +194,7 @@ async def run_qa_station(app: Any, client: Any, journal: Any, background: Any, c
                     require_pairing=config.qa_require_pairing)
     station = QaStation(client, rules, export_dir=Path.home() / "qa-exports",
                         camera=make_camera(), mask_exports=config.qa_mask_imeis,
-                        sound=config.sound and not args.no_sound)
+                        sound=config.sound and not args.no_sound, journal=journal)
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
     if args.windowed:

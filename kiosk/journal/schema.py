@@ -42,6 +42,22 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX events_activation ON events (activation_id, at);
     """,
+    # 2: QA station batches, one row per scanned device (IMEIs masked, as everywhere here).
+    """
+    CREATE TABLE qa_rows (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch TEXT NOT NULL,
+        at REAL NOT NULL,
+        imei_masked TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        reasons TEXT,
+        model TEXT,
+        registered INTEGER,
+        sims TEXT,
+        duplicate INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX qa_rows_batch ON qa_rows (batch, at);
+    """,
 ]
 VERSION = len(MIGRATIONS)
 

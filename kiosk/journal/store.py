@@ -205,6 +205,30 @@ class Journal:
                                       " ORDER BY id", (activation_id,)).fetchall()
         return [(r["at"], r["status"], r["detail"]) for r in rows]
 
+    def record_qa(self, batch: str, *, at: float, imei_masked: str, verdict: str,
+                  reasons: str, model: str, registered: bool | None, sims: str,
+                  duplicate: bool) -> None:
+        """One QA station row (the IMEI comes masked: the journal holds no full IMEI)."""
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT INTO qa_rows (batch, at, imei_masked, verdict, reasons, model, "
+                "registered, sims, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (batch, at, imei_masked, verdict, reasons, model,
+                 None if registered is None else int(registered), sims, int(duplicate)))
+
+    def qa_rows(self, batch: str | None = None) -> list[dict[str, Any]]:
+        query, params = "SELECT * FROM qa_rows", []
+        if batch is not None:
+            query, params = query + " WHERE batch = ?", [batch]
+        with self._lock:
+            return [dict(r) for r in self._conn.execute(query + " ORDER BY id", params)]
+
+    def size_bytes(self) -> int:
+        if self.path == ":memory:":
+            return 0
+        return sum(Path(self.path + suffix).stat().st_size for suffix in ("", "-wal")
+                   if Path(self.path + suffix).exists())
+
     def export_csv(self, path: str | Path, rows: Iterable[Activation] | None = None) -> int:
         """Write activations as CSV (no idempotency keys: they are of no use outside)."""
         columns = ["reference", "created_at", "updated_at", "status", "outcome", "error_type",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.gigs import GigsClient
 from kiosk.qa import QaBatch, QaRow, QaRules, Verdict
+from kiosk.redact import mask_digits
 from kiosk.scan.imei import InvalidIdentifier, parse_iccid, parse_imei
 from kiosk.scan.qt_camera import QtCamera
 from kiosk.scan.wedge import make_filter
@@ -29,13 +31,16 @@ class QaStation(QMainWindow):
 
     def __init__(self, client: GigsClient, rules: QaRules, *, export_dir: Path,
                  camera: QtCamera | None = None, mask_exports: bool = False,
-                 sound: bool = True) -> None:
+                 sound: bool = True, journal: Any = None) -> None:
         super().__init__()
         self.setWindowTitle("QA station")
         self.export_dir = export_dir
         self.mask_exports = mask_exports
         self.sound = sound
         self.rules = rules
+        self.journal = journal
+        self.batch_id = time.strftime("qa-%Y%m%d-%H%M%S")
+        self._saved: set[int] = set()
         self.batch = QaBatch(client, rules, on_change=self._row_changed)
         self._index: dict[int, int] = {}
         root = QWidget()
@@ -145,6 +150,13 @@ class QaStation(QMainWindow):
             item = QTableWidgetItem(value)
             item.setBackground(colour)
             self.table.setItem(n, column, item)
+        if row.done and self.journal is not None and id(row) not in self._saved:
+            self._saved.add(id(row))
+            self.journal.record_qa(
+                self.batch_id, at=row.scanned_at, imei_masked=mask_digits(row.imei),
+                verdict=row.verdict.value, reasons="; ".join(row.reasons), model=row.model,
+                registered=row.registered, sims=" ".join(t for t, _, _ in row.sims),
+                duplicate=row.duplicate)
         if row.done:
             self.last.setText(f"{row.mark}  {row.model or row.imei}")
             if self.sound:
@@ -171,6 +183,7 @@ class QaStation(QMainWindow):
         return path
 
     def start_new_batch(self) -> None:
+        self.batch_id = time.strftime("qa-%Y%m%d-%H%M%S")
         self.batch = QaBatch(self.batch.client, self.rules, on_change=self._row_changed)
         self._index.clear()
         self.table.setRowCount(0)

@@ -26,8 +26,10 @@ def station(qtbot: Any, qapp: Any, tmp_path: Path):  # type: ignore[no-untyped-d
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     client = make_client(ApiSettings())
+    from kiosk.journal import Journal
+
     window = QaStation(client, QaRules(expect_sim_count=1, require_pairing=False),
-                       export_dir=tmp_path, sound=False)
+                       export_dir=tmp_path, sound=False, journal=Journal(":memory:"))
     qtbot.addWidget(window)
     window.resize(1400, 800)
     window.show()
@@ -62,6 +64,9 @@ def test_wedge_scans_become_rows_with_verdicts(qtbot: Any, station: Any) -> None
     assert "already active" in cell(station, 2, 2) and "not registered" in cell(station, 3, 2)
     assert cell(station, 6, 7) == "DUPLICATE" and "duplicate" in cell(station, 6, 2)
     assert "7 scanned" in station.counts.text() and "2 passed" in station.counts.text()
+    saved = station.journal.qa_rows(station.batch_id)  # the batch is in the journal, masked
+    assert len(saved) == 7 and saved[0]["imei_masked"] == DEMO_IMEIS["psim"][:8] + "******" + \
+        DEMO_IMEIS["psim"][-1] and saved[6]["duplicate"] == 1
 
 
 def test_iccid_scan_pairs_with_the_last_device(qtbot: Any, station: Any) -> None:
