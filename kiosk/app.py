@@ -143,7 +143,12 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     if config.mode == "qa" and not args.tour:
         return await run_qa_station(app, client, journal, background, config, make_camera,
                                     args)
+    from kiosk.ui.operator import OperatorServices
+
+    operator = OperatorServices(store=store, journal=journal, resume=background.adopt,
+                                cameras=lambda: ["demo", "0", "1", camera_spec or "0"])
     services = Services(
+        operator=operator,
         make_flow=lambda: Flow(ctx, on_background=background.adopt),
         make_camera=make_camera, check_pin=check_pin, set_language=translations.set,
         idle_seconds=config.idle_seconds, countdown_seconds=config.countdown_seconds,

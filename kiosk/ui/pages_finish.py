@@ -182,9 +182,11 @@ class OperatorPage(Page):
     exit_requested = Signal()
     close_requested = Signal()
 
-    def __init__(self, check_pin: object) -> None:
+    def __init__(self, check_pin: object, panel: object = None) -> None:
         super().__init__()
         self._check = check_pin
+        self._panel_factory = panel
+        self.panel: object = None
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(12)
@@ -215,6 +217,12 @@ class OperatorPage(Page):
     def _unlock(self) -> None:
         if self._check(self.pin.text()):  # type: ignore[operator]
             self.message.setText("")
+            self.title.setText(self.tr("Operator"))
+            self.subtitle.setText(self.tr("Settings, diagnostics and activations. The kiosk "
+                                          "locks again when you go back."))
+            if self._panel_factory is not None and self.panel is None:
+                self.panel = self._panel_factory()  # type: ignore[operator]
+                self.actions.layout().insertWidget(0, self.panel)  # type: ignore[union-attr]
             self.actions.show()
             self.pin.hide()
             self.unlock.hide()
@@ -228,3 +236,7 @@ class OperatorPage(Page):
         self.unlock.show()
         self.actions.hide()
         self.message.setText("")
+        if self.panel is not None:  # rebuilt on the next unlock: nothing lingers
+            self.panel.setParent(None)  # type: ignore[attr-defined]
+            self.panel.deleteLater()  # type: ignore[attr-defined]
+            self.panel = None

@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.flow.errors import KioskError
 from kiosk.flow.states import NotRegistered
+from kiosk.ui.probe import LagProbe
 
 SIZES = [(1920, 1080), (1280, 800)]
 
@@ -54,50 +55,6 @@ async def shoot_now(window: Any, out: Path, name: str) -> None:
     window.grab().save(str(path))
     for probe in PROBE:
         probe.resume()
-
-
-class LagProbe:
-    """A 10 ms timer that records how late it fires: the GUI thread's responsiveness."""
-
-    def __init__(self) -> None:
-        import time
-
-        from PySide6.QtCore import QTimer
-
-        self.lateness: list[float] = []
-        self._last = time.perf_counter()
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
-
-    def _tick(self) -> None:
-        import time
-
-        now = time.perf_counter()
-        if not self.paused:
-            self.lateness.append(max(0.0, now - self._last - 0.010) * 1000)
-        self._last = now
-
-    paused = False
-
-    def pause(self) -> None:
-        self.paused = True
-
-    def resume(self) -> None:
-        import time
-
-        self._last = time.perf_counter()
-        self.paused = False
-
-    def report(self) -> str:
-        import numpy as np
-
-        self.timer.stop()
-        lat = np.array(self.lateness[5:] or [0.0])
-        return (f"GUI event-loop lag during the tour: median {np.median(lat):.1f} ms, "
-                f"p99 {np.percentile(lat, 99):.1f} ms, max {lat.max():.1f} ms "
-                f"({lat.size} samples)")
 
 
 async def run_tour(window: Any, out: Path) -> int:
@@ -182,6 +139,9 @@ async def run_tour(window: Any, out: Path) -> int:
     await window.reset()
     window.show_page("operator")
     await snap("operator")
+    window.operator.pin.setText("2468")  # the documented default: a demo machine's PIN
+    window.operator._unlock()
+    await snap("operator-settings")
     await window.reset()
     window.toggle_language()  # German
     await snap("welcome-de")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout,
     QWidget,
@@ -27,6 +27,8 @@ from kiosk.scan.wedge import make_filter
 from kiosk.ui.pages_choose import CustomerPage, DevicePage, PlanPage, ReviewPage
 from kiosk.ui.pages_finish import ActivatingPage, ErrorPage, OperatorPage, PendingPage, ReadyPage
 from kiosk.ui.pages_start import ScanPage, WelcomePage
+from kiosk.ui.idle import CountdownOverlay, IdleWatch
+from kiosk.ui.probe import LagProbe
 from kiosk.ui.widgets import Page, StepIndicator, button, label
 
 log = logging.getLogger("kiosk.ui")
@@ -44,6 +46,7 @@ class Services:
     countdown_seconds: float = 20.0
     sound: bool = True
     windowed: bool = True  # development and demos; the locked-down kiosk passes False
+    operator: Any = None  # OperatorServices: the operator panel behind the PIN
 
 
 class KioskWindow(QMainWindow):
@@ -88,7 +91,10 @@ class KioskWindow(QMainWindow):
         self.customer, self.review = CustomerPage(), ReviewPage()
         self.activating, self.ready = ActivatingPage(), ReadyPage()
         self.pending, self.error = PendingPage(), ErrorPage()
-        self.operator = OperatorPage(services.check_pin)
+        self.operator = OperatorPage(services.check_pin, self._operator_panel
+                                     if services.operator is not None else None)
+        self.lag = LagProbe()
+        self.camera_stats: dict[str, float] = {}
         self.pages: dict[str, Page] = {
             "welcome": self.welcome, "scan": self.scan, "device": self.device, "plan": self.plans,
             "customer": self.customer, "review": self.review, "activating": self.activating,
@@ -107,7 +113,7 @@ class KioskWindow(QMainWindow):
             self.stack.addWidget(scroll)
         self.scan.sound = services.sound
         self._wire()
-        self._build_overlay()
+        self.overlay = CountdownOverlay(self, self._still_here, self.restart)
         self.current = ""
         self.show_page("welcome")
 
@@ -246,7 +252,17 @@ class KioskWindow(QMainWindow):
             self.camera.codes_detected.connect(self.scan.show_detection)
             self.camera.state_changed.connect(self.scan.show_camera_state)
             self.camera.imeis_accepted.connect(self._accepted)
+            self.camera.codes_detected.connect(self._camera_stats)
+            self._camera_started = time.monotonic()
             self.camera.start()
+
+    def _camera_stats(self, detection: Any) -> None:
+        camera = self.camera
+        if camera is None:
+            return
+        seconds = max(0.001, time.monotonic() - self._camera_started)
+        self.camera_stats = {"fps": camera.worker.frames_grabbed / seconds,
+                             "decode_ms": detection.decode_ms}
 
     def stop_camera(self) -> None:
         camera, self.camera = self.camera, None
@@ -279,7 +295,7 @@ class KioskWindow(QMainWindow):
 
     async def reset(self) -> None:
         self.stop_camera()
-        self.overlay.hide()
+        self.overlay.stop()
         await self.flow.reset()
         for page in self.pages.values():
             page.clear()
@@ -288,53 +304,23 @@ class KioskWindow(QMainWindow):
         self._activating_state = None
         self.show_page("welcome")
 
-    def _build_overlay(self) -> None:
-        self.overlay = QFrame(self)
-        self.overlay.setObjectName("Overlay")
-        box = QVBoxLayout(self.overlay)
-        box.addStretch(1)
-        self.overlay_text = label("", "Title")
-        self.overlay_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.still_here = button("", self._still_here, primary=True)
-        box.addWidget(self.overlay_text)
-        box.addWidget(self.still_here, 0, Qt.AlignmentFlag.AlignCenter)
-        box.addStretch(1)
-        self.overlay.hide()
-        self.countdown = QTimer(self)
-        self.countdown.setInterval(1000)
-        self.countdown.timeout.connect(self._count_down)
-        self._remaining = 0
+    def _operator_panel(self) -> Any:
+        from kiosk.ui.operator import panel_for
+
+        return panel_for(self)
 
     def _operator_exit(self) -> None:
         self.allow_close = True
         self.exit_requested.emit()
 
+    def _still_here(self) -> None:
+        self.overlay.stop()
+        self.idle.poke()
+
     def _idle_expired(self) -> None:
         if self.current == "welcome" or self.overlay.isVisible():
             return
-        self._remaining = int(self.services.countdown_seconds)
-        self.overlay.setGeometry(self.rect())
-        self.overlay.raise_()
-        self.overlay.show()
-        self.still_here.setText(self.tr("I'm still here"))
-        self.still_here.setFocus()
-        self._count_down(first=True)
-        self.countdown.start()
-
-    def _count_down(self, first: bool = False) -> None:
-        if not first:
-            self._remaining -= 1
-        if self._remaining <= 0:
-            self.countdown.stop()
-            self.restart()
-            return
-        self.overlay_text.setText(self.tr("Are you still there?\nStarting over in %1 s to "
-                                          "protect your details.").replace("%1", str(self._remaining)))
-
-    def _still_here(self) -> None:
-        self.countdown.stop()
-        self.overlay.hide()
-        self.idle.poke()
+        self.overlay.start(int(self.services.countdown_seconds))
 
     def toggle_language(self) -> None:
         self.language = "de" if self.language == "en" else "en"
@@ -406,28 +392,3 @@ class KioskWindow(QMainWindow):
             for event_filter in (self.wedge, self.idle):
                 if shiboken6.isValid(event_filter):
                     app.removeEventFilter(event_filter)
-
-
-class IdleWatch(QObject):
-    """Restarts a timer on every touch, click or key; calls `expired` when it runs out."""
-
-    ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin,
-                QEvent.Type.Wheel)
-
-    def __init__(self, parent: QObject, seconds: float, expired: Callable[[], None]) -> None:
-        super().__init__(parent)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(int(seconds * 1000))
-        self.timer.timeout.connect(expired)
-        self.timer.start()
-
-    def poke(self) -> None:
-        self.timer.start()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in self.ACTIVITY:
-            self.timer.start()
-        return False
-
-

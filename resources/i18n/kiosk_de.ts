@@ -59,6 +59,21 @@
     </message>
 </context>
 <context>
+    <name>CountdownOverlay</name>
+    <message>
+        <location filename="../../kiosk/ui/idle.py" line="40" />
+        <source>I'm still here</source>
+        <translation>Ich bin noch da</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/idle.py" line="58" />
+        <source>Are you still there?
+Starting over in %1 s to protect your details.</source>
+        <translation>Sind Sie noch da?
+Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
+    </message>
+</context>
+<context>
     <name>CustomerPage</name>
     <message>
         <location filename="../../kiosk/ui/pages_choose.py" line="210" />
@@ -382,54 +397,42 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="169" />
+        <location filename="../../kiosk/ui/window.py" line="175" />
         <source>Scan</source>
         <translation>Scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="169" />
+        <location filename="../../kiosk/ui/window.py" line="175" />
         <source>Phone</source>
         <translation>Telefon</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="169" />
+        <location filename="../../kiosk/ui/window.py" line="175" />
         <source>Plan</source>
         <translation>Tarif</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="170" />
+        <location filename="../../kiosk/ui/window.py" line="176" />
         <source>Details</source>
         <translation>Angaben</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="170" />
+        <location filename="../../kiosk/ui/window.py" line="176" />
         <source>Confirm</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="170" />
+        <location filename="../../kiosk/ui/window.py" line="176" />
         <source>Activate</source>
         <translation>Aktivieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="184" />
+        <location filename="../../kiosk/ui/window.py" line="190" />
         <source>Looking up your phone…</source>
         <translation>Wir suchen Ihr Telefon…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="319" />
-        <source>I'm still here</source>
-        <translation>Ich bin noch da</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/window.py" line="331" />
-        <source>Are you still there?
-Starting over in %1 s to protect your details.</source>
-        <translation>Sind Sie noch da?
-Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/window.py" line="343" />
+        <location filename="../../kiosk/ui/window.py" line="329" />
         <source>Change language</source>
         <translation>Sprache wechseln</translation>
     </message>
@@ -615,39 +618,243 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>OperatorPage</name>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="207" />
+        <location filename="../../kiosk/ui/pages_finish.py" line="209" />
         <source>Staff only</source>
         <translation>Nur für Mitarbeiter</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="208" />
+        <location filename="../../kiosk/ui/pages_finish.py" line="210" />
         <source>Enter the operator PIN.</source>
         <translation>Bitte geben Sie die Betreiber-PIN ein.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="209" />
+        <location filename="../../kiosk/ui/pages_finish.py" line="211" />
         <source>Operator PIN</source>
         <translation>Betreiber-PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="210" />
+        <location filename="../../kiosk/ui/pages_finish.py" line="212" />
         <source>Unlock</source>
         <translation>Entsperren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="211" />
+        <location filename="../../kiosk/ui/pages_finish.py" line="213" />
         <source>Exit the kiosk</source>
         <translation>Terminal beenden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="212" />
+        <location filename="../../kiosk/ui/pages_finish.py" line="214" />
         <source>Back to the kiosk</source>
         <translation>Zurück zum Terminal</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="222" />
+        <location filename="../../kiosk/ui/pages_finish.py" line="220" />
+        <source>Operator</source>
+        <translation>Betreiber</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="221" />
+        <source>Settings, diagnostics and activations. The kiosk locks again when you go back.</source>
+        <translation>Einstellungen, Diagnose und Aktivierungen. Das Terminal sperrt sich wieder, wenn Sie zurückgehen.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_finish.py" line="230" />
         <source>Wrong PIN.</source>
         <translation>Falsche PIN.</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorPanel</name>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="64" />
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="65" />
+        <source>Diagnostics</source>
+        <translation>Diagnose</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="66" />
+        <source>Activations</source>
+        <translation>Aktivierungen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="79" />
+        <source>Send idempotency keys</source>
+        <translation>Idempotenzschlüssel senden</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="93" />
+        <source>API</source>
+        <translation>API</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="93" />
+        <source>API URL</source>
+        <translation>API-URL</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="94" />
+        <source>Project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="94" />
+        <source>API key</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="95" />
+        <source>Payment method</source>
+        <translation>Zahlungsmittel</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="96" />
+        <source>Idle seconds</source>
+        <translation>Leerlauf (s)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="96" />
+        <source>Countdown seconds</source>
+        <translation>Countdown (s)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="97" />
+        <source>Provisioning deadline (s)</source>
+        <translation>Frist für die Aktivierung (s)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="98" />
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="98" />
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="99" />
+        <source>New PIN</source>
+        <translation>Neue PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="99" />
+        <source>Repeat the PIN</source>
+        <translation>PIN wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="101" />
+        <source>Idempotency keys</source>
+        <translation>Idempotenzschlüssel</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="106" />
+        <source>Test connection</source>
+        <translation>Verbindung testen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="107" />
+        <source>Load payment methods</source>
+        <translation>Zahlungsmittel laden</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="108" />
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="122" />
+        <source>stored (type to replace)</source>
+        <translation>gespeichert (zum Ersetzen eintippen)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="123" />
+        <source>not set</source>
+        <translation>nicht gesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="183" />
+        <source>the two PINs differ</source>
+        <translation>die beiden PINs unterscheiden sich</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="185" />
+        <source>a PIN has 4 to 12 digits</source>
+        <translation>eine PIN hat 4 bis 12 Ziffern</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="197" />
+        <source>✔ Saved. Restart the kiosk to use the new API settings.</source>
+        <translation>✔ Gespeichert. Starten Sie das Terminal neu, um die neuen API-Einstellungen zu verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="210" />
+        <location filename="../../kiosk/ui/operator.py" line="255" />
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="211" />
+        <source>Make a support bundle</source>
+        <translation>Support-Paket erstellen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="239" />
+        <source>Support bundle written to %1</source>
+        <translation>Support-Paket gespeichert unter %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="249" />
+        <source>Reference</source>
+        <translation>Vorgangsnummer</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="249" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="249" />
+        <source>IMEI</source>
+        <translation>IMEI</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="249" />
+        <source>SIM</source>
+        <translation>SIM</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="250" />
+        <source>Order / subscription</source>
+        <translation>Bestellung / Vertrag</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="250" />
+        <source>Updated</source>
+        <translation>Aktualisiert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="256" />
+        <source>Resume pending</source>
+        <translation>Offene fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="257" />
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="279" />
+        <source>Resuming %1 activation(s)</source>
+        <translation>%1 Aktivierung(en) werden fortgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="285" />
+        <source>Exported %1 activation(s) to %2</source>
+        <translation>%1 Aktivierung(en) exportiert nach %2</translation>
     </message>
 </context>
 <context>
@@ -712,132 +919,132 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>QaStation</name>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="44" />
+        <location filename="../../kiosk/ui/qa_station.py" line="49" />
         <source>QA station</source>
         <translation>QS-Station</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="46" />
+        <location filename="../../kiosk/ui/qa_station.py" line="51" />
         <source>Export CSV</source>
         <translation>CSV exportieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="47" />
+        <location filename="../../kiosk/ui/qa_station.py" line="52" />
         <source>New batch</source>
         <translation>Neue Charge</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>Verdict</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>Why</source>
         <translation>Grund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="59" />
+        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="60" />
+        <location filename="../../kiosk/ui/qa_station.py" line="65" />
         <source>Registered</source>
         <translation>Registriert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="60" />
+        <location filename="../../kiosk/ui/qa_station.py" line="65" />
         <source>SIMs</source>
         <translation>SIMs</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="60" />
+        <location filename="../../kiosk/ui/qa_station.py" line="65" />
         <source>Duplicate</source>
         <translation>Doppelt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="73" />
+        <location filename="../../kiosk/ui/qa_station.py" line="78" />
         <source>Scanned devices</source>
         <translation>Gescannte Geräte</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="103" />
+        <location filename="../../kiosk/ui/qa_station.py" line="108" />
         <source>registered</source>
         <translation>registriert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="105" />
+        <location filename="../../kiosk/ui/qa_station.py" line="110" />
         <source>%1 SIM(s)</source>
         <translation>%1 SIM(s)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="109" />
+        <location filename="../../kiosk/ui/qa_station.py" line="114" />
         <source>SIM not active</source>
         <translation>SIM nicht aktiv</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="111" />
+        <location filename="../../kiosk/ui/qa_station.py" line="116" />
         <source>model %1</source>
         <translation>Modell %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="113" />
+        <location filename="../../kiosk/ui/qa_station.py" line="118" />
         <source>scan the SIM card's ICCID after the IMEI</source>
         <translation>nach der IMEI die ICCID der SIM-Karte scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="114" />
+        <location filename="../../kiosk/ui/qa_station.py" line="119" />
         <source>Scan IMEIs with the scanner or the camera. Passes if: %1</source>
         <translation>IMEIs mit Scanner oder Kamera scannen. Bestanden, wenn: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="126" />
+        <location filename="../../kiosk/ui/qa_station.py" line="131" />
         <source>✘ Not an IMEI or ICCID: scan again</source>
         <translation>✘ Keine IMEI oder ICCID: bitte erneut scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="129" />
+        <location filename="../../kiosk/ui/qa_station.py" line="134" />
         <source>SIM card paired</source>
         <translation>SIM-Karte zugeordnet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="129" />
+        <location filename="../../kiosk/ui/qa_station.py" line="134" />
         <source>Scan the IMEI first</source>
         <translation>Zuerst die IMEI scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="139" />
+        <location filename="../../kiosk/ui/qa_station.py" line="144" />
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="140" />
+        <location filename="../../kiosk/ui/qa_station.py" line="145" />
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="142" />
+        <location filename="../../kiosk/ui/qa_station.py" line="147" />
         <source>DUPLICATE</source>
         <translation>DOPPELT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="158" />
+        <location filename="../../kiosk/ui/qa_station.py" line="170" />
         <source>%1 scanned · %2 passed · %3 failed · %4 duplicates</source>
         <translation>%1 gescannt · %2 bestanden · %3 durchgefallen · %4 doppelt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="170" />
+        <location filename="../../kiosk/ui/qa_station.py" line="182" />
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>

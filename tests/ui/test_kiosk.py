@@ -104,7 +104,7 @@ def test_idle_reset_wipes_every_trace(kiosk: Kiosk) -> None:
     w.idle.timer.setInterval(100)
     w.idle.poke()
     kiosk.qtbot.waitUntil(lambda: w.overlay.isVisible(), timeout=5000)
-    assert "Starting over" in w.overlay_text.text()
+    assert "Starting over" in w.overlay.text.text()
     kiosk.wait_page("welcome", timeout=10_000)
     everything = texts(w)
     for secret in (code, DEMO_IMEIS["esim"], "secret.person@example.com"):
@@ -118,7 +118,7 @@ def test_still_here_keeps_the_session(kiosk: Kiosk) -> None:
     w.idle.timer.setInterval(100)
     w.idle.poke()
     kiosk.qtbot.waitUntil(lambda: w.overlay.isVisible(), timeout=5000)
-    w.still_here.click()
+    w.overlay.still_here.click()
     assert not w.overlay.isVisible() and w.current == "plan"
 
 

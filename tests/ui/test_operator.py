@@ -1,0 +1,112 @@
+"""The operator page: settings validated, key never shown, PIN change, activations and export."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.config import ConfigStore
+from kiosk.journal import Journal
+
+
+@pytest.fixture
+def panel(qtbot: Any, qapp: Any, tmp_path: Path):  # type: ignore[no-untyped-def]
+    import qasync
+
+    from kiosk.ui.operator import OperatorPanel, OperatorServices
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    resumed: list[Any] = []
+    services = OperatorServices(store=ConfigStore(tmp_path / "kiosk.toml"),
+                                journal=Journal(tmp_path / "journal.sqlite3"),
+                                resume=resumed.append, bundle_dir=tmp_path)
+    widget = OperatorPanel(services)
+    widget.resumed = resumed
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_invalid_settings_are_not_saved(panel: Any) -> None:
+    panel.idle.setValue(5)
+    panel.api_mode.setCurrentText("live")
+    panel.api_url.setText("http://api.example.com")
+    assert panel.on_save() is False
+    assert "idle_seconds" in panel.settings_message.text()
+    assert "https" in panel.settings_message.text()
+    assert not panel.services.store.path.exists()
+
+
+def test_the_key_is_stored_owner_only_and_never_shown(panel: Any) -> None:
+    panel.api_key.setText("sk_live_secret_key")
+    assert panel.on_save() is True
+    store = panel.services.store
+    assert store.api_key() == "sk_live_secret_key"
+    assert stat.S_IMODE(store.key_path.stat().st_mode) == 0o600
+    assert panel.api_key.text() == "" and "stored" in panel.api_key.placeholderText()
+    assert "sk_live" not in store.path.read_text()
+    from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+    shown = [w.text() for w in panel.findChildren(QWidget) if isinstance(w, (QLabel, QLineEdit))]
+    assert not any("sk_live" in t for t in shown)
+
+
+def test_pin_change(panel: Any) -> None:
+    panel.new_pin.setText("8642")
+    panel.confirm_pin.setText("8624")
+    assert panel.on_save() is False and "differ" in panel.settings_message.text()
+    panel.new_pin.setText("86a2")
+    panel.confirm_pin.setText("86a2")
+    assert panel.on_save() is False
+    panel.new_pin.setText("864213")
+    panel.confirm_pin.setText("864213")
+    assert panel.on_save() is True
+    config = panel.services.store.load(env={})
+    assert config.check_pin("864213") and not config.check_pin("2468")
+    assert "864213" not in panel.services.store.path.read_text()
+
+
+def test_test_connection_reports_a_401(panel: Any, qtbot: Any, sandbox: Any) -> None:
+    sandbox.sandbox.config.token = "the-right-key"
+    panel.api_mode.setCurrentText("live")
+    panel.api_url.setText(sandbox.url)
+    panel.project.setText("demo")
+    panel.api_key.setText("a-wrong-key")
+    panel.on_test()
+    qtbot.waitUntil(lambda: panel.settings_message.text() != "", timeout=10_000)
+    assert "API key rejected (401)" in panel.settings_message.text()
+    panel.api_key.setText("the-right-key")
+    panel.on_test()
+    qtbot.waitUntil(lambda: "Connected" in panel.settings_message.text(), timeout=10_000)
+
+
+def test_activations_table_pending_first_resume_and_export(panel: Any) -> None:
+    journal = panel.services.journal
+    done = journal.begin(target="t", mode="orders", sim_type="eSIM", imei_masked="35850731******3")
+    journal.update(done.id, status="active", order_id="ord_1")
+    pending = journal.begin(target="t", mode="orders", sim_type="pSIM")
+    journal.update(pending.id, status="pending")
+    panel.refresh_activations()
+    assert panel.table.rowCount() == 2
+    assert panel.table.item(0, 0).text() == pending.reference  # pending first
+    assert panel.table.item(1, 1).text() == "active"
+    panel.resume_pending()
+    assert [a.id for a in panel.resumed] == [pending.id]
+    path = panel.export_activations()
+    rows = list(csv.DictReader(path.open()))
+    assert {r["reference"] for r in rows} == {done.reference, pending.reference}
+
+
+def test_diagnostics_and_support_bundle(panel: Any, qtbot: Any) -> None:
+    panel.refresh_diagnostics()
+    assert "version" in panel.diagnostics.text()
+    qtbot.waitUntil(lambda: "API" in panel.diagnostics.text(), timeout=10_000)
+    path = panel.make_bundle()
+    assert path.exists() and str(path) in panel.bundle_message.text()
+
