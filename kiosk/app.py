@@ -145,8 +145,18 @@ async def run(app: Any, args: argparse.Namespace) -> int:
                                     args)
     from kiosk.ui.operator import OperatorServices
 
+    from kiosk.scan.camera import detect_cameras
+
+    def open_camera(spec: str) -> QtCamera:
+        if spec == "demo":
+            from kiosk.scan import demo_camera
+
+            spec = str(demo_camera.ensure([DEMO_IMEIS["esim"]]))
+        return QtCamera(source_for(spec))
+
     operator = OperatorServices(store=store, journal=journal, resume=background.adopt,
-                                cameras=lambda: ["demo", "0", "1", camera_spec or "0"])
+                                cameras=lambda: ["demo", *detect_cameras()],
+                                open_camera=open_camera)
     services = Services(
         operator=operator,
         make_flow=lambda: Flow(ctx, on_background=background.adopt),

@@ -299,3 +299,14 @@ class CameraWorker:
             accepted = self.session.feed(list(imeis))
             if accepted:
                 self._on_accepted(accepted)
+
+
+def detect_cameras(limit: int = 8) -> list[str]:
+    """Video devices this machine has (Linux: /dev/video*), as indices for `source_for`."""
+    from pathlib import Path as _Path
+
+    found = []
+    for n in range(limit):
+        if _Path(f"/dev/video{n}").exists():
+            found.append(str(n))
+    return found

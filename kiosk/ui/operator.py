@@ -30,6 +30,8 @@ class OperatorServices:
     resume: Callable[[Any], None] = lambda activation: None
     diagnostics: Callable[[], dict[str, Any]] = dict
     cameras: Callable[[], list[str]] = lambda: ["demo", "0"]
+    #: Opens a camera by its setting ("demo", an index, a file): for the live preview.
+    open_camera: Callable[[str], Any] | None = None
     bundle_dir: Path = field(default_factory=Path.home)
     run: Callable[[Awaitable[Any]], Any] = asyncio.ensure_future
 
@@ -85,6 +87,9 @@ class OperatorPanel(QTabWidget):
             spin.setDecimals(0)
         self.camera = QComboBox()
         self.camera.setEditable(True)
+        self.camera_preview = label("", "Hint")
+        self.camera_preview.setFixedHeight(0)
+        self._preview_camera: Any = None
         self.language = QComboBox()
         self.language.addItems(["en", "de"])
         self.new_pin, self.confirm_pin = QLineEdit(), QLineEdit()
@@ -95,7 +100,8 @@ class OperatorPanel(QTabWidget):
                 ("", self.idempotency), (self.tr("Payment method"), self.payment),
                 (self.tr("Idle seconds"), self.idle), (self.tr("Countdown seconds"), self.countdown),
                 (self.tr("Provisioning deadline (s)"), self.deadline),
-                (self.tr("Camera"), self.camera), (self.tr("Language"), self.language),
+                (self.tr("Camera"), self.camera), ("", self.camera_preview),
+                (self.tr("Language"), self.language),
                 (self.tr("New PIN"), self.new_pin), (self.tr("Repeat the PIN"), self.confirm_pin)]
         for text, widget in rows:
             widget.setAccessibleName(text or self.tr("Idempotency keys"))
@@ -105,8 +111,10 @@ class OperatorPanel(QTabWidget):
         row = QHBoxLayout()
         self.test_button = button(self.tr("Test connection"), self.on_test)
         self.load_payments = button(self.tr("Load payment methods"), self.on_load_payments)
-        self.save_button = button(self.tr("Save"), self.on_save, primary=True)
+        self.save_button = button(self.tr("Save"), self.on_save_clicked, primary=True)
+        self.preview_button = button(self.tr("Preview camera"), self.toggle_preview)
         row.addWidget(self.test_button)
+        row.addWidget(self.preview_button)
         row.addWidget(self.load_payments)
         row.addStretch(1)
         row.addWidget(self.save_button)
@@ -171,6 +179,53 @@ class OperatorPanel(QTabWidget):
             self.payment.clear()
             self.payment.addItems([f"{m.id} ({m.brand or m.type.value} {m.last4 or ''})".strip()
                                    for m in methods])
+
+        self.services.run(go())
+
+    def toggle_preview(self) -> None:
+        """A live picture from the chosen camera, to check it before saving."""
+        if self._preview_camera is not None:
+            self.stop_preview()
+            return
+        if self.services.open_camera is None:
+            return
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QPixmap
+
+        camera = self.services.open_camera(self.camera.currentText().strip() or "0")
+        self.camera_preview.setFixedHeight(270)
+        camera.preview_ready.connect(lambda image: self.camera_preview.setPixmap(
+            QPixmap.fromImage(image).scaledToHeight(270, Qt.TransformationMode.SmoothTransformation)))
+        camera.state_changed.connect(lambda state, message: self.camera_preview.setText(message)
+                                     if state != "running" else None)
+        camera.start()
+        self._preview_camera = camera
+
+    def stop_preview(self) -> None:
+        camera, self._preview_camera = self._preview_camera, None
+        if camera is not None:
+            camera.stop()
+            camera.deleteLater()
+        self.camera_preview.clear()
+        self.camera_preview.setFixedHeight(0)
+
+    def hideEvent(self, event: Any) -> None:
+        self.stop_preview()
+        super().hideEvent(event)
+
+    def on_save_clicked(self) -> None:
+        """Live settings are saved only once the API accepts them (a 401 is said as such)."""
+        config = self.edited()
+        if config.api_mode != "live" or config.problems():
+            self.on_save()
+            return
+
+        async def go() -> None:
+            ok, message = await test_connection(config, self._key())
+            if not ok:
+                self.settings_message.setText("✘ " + message + self.tr(": not saved"))
+                return
+            self.on_save()
 
         self.services.run(go())
 

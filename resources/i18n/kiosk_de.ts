@@ -666,193 +666,204 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>OperatorPanel</name>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="64" />
+        <location filename="../../kiosk/ui/operator.py" line="66" />
         <source>Settings</source>
+        <extracomment>Opens a camera by its setting ("demo", an index, a file): for the live preview.</extracomment>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="65" />
+        <location filename="../../kiosk/ui/operator.py" line="67" />
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="66" />
+        <location filename="../../kiosk/ui/operator.py" line="68" />
         <source>Activations</source>
         <translation>Aktivierungen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="79" />
+        <location filename="../../kiosk/ui/operator.py" line="81" />
         <source>Send idempotency keys</source>
         <translation>Idempotenzschlüssel senden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="93" />
+        <location filename="../../kiosk/ui/operator.py" line="98" />
         <source>API</source>
         <translation>API</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="93" />
+        <location filename="../../kiosk/ui/operator.py" line="98" />
         <source>API URL</source>
         <translation>API-URL</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="94" />
+        <location filename="../../kiosk/ui/operator.py" line="99" />
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="94" />
+        <location filename="../../kiosk/ui/operator.py" line="99" />
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="95" />
+        <location filename="../../kiosk/ui/operator.py" line="100" />
         <source>Payment method</source>
         <translation>Zahlungsmittel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="96" />
+        <location filename="../../kiosk/ui/operator.py" line="101" />
         <source>Idle seconds</source>
         <translation>Leerlauf (s)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="96" />
+        <location filename="../../kiosk/ui/operator.py" line="101" />
         <source>Countdown seconds</source>
         <translation>Countdown (s)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="97" />
+        <location filename="../../kiosk/ui/operator.py" line="102" />
         <source>Provisioning deadline (s)</source>
         <translation>Frist für die Aktivierung (s)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="98" />
+        <location filename="../../kiosk/ui/operator.py" line="103" />
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="98" />
+        <location filename="../../kiosk/ui/operator.py" line="104" />
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="99" />
+        <location filename="../../kiosk/ui/operator.py" line="105" />
         <source>New PIN</source>
         <translation>Neue PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="99" />
+        <location filename="../../kiosk/ui/operator.py" line="105" />
         <source>Repeat the PIN</source>
         <translation>PIN wiederholen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="101" />
+        <location filename="../../kiosk/ui/operator.py" line="107" />
         <source>Idempotency keys</source>
         <translation>Idempotenzschlüssel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="106" />
+        <location filename="../../kiosk/ui/operator.py" line="112" />
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="107" />
+        <location filename="../../kiosk/ui/operator.py" line="113" />
         <source>Load payment methods</source>
         <translation>Zahlungsmittel laden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="108" />
+        <location filename="../../kiosk/ui/operator.py" line="114" />
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="122" />
+        <location filename="../../kiosk/ui/operator.py" line="115" />
+        <source>Preview camera</source>
+        <translation>Kamera ansehen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="130" />
         <source>stored (type to replace)</source>
         <translation>gespeichert (zum Ersetzen eintippen)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="123" />
+        <location filename="../../kiosk/ui/operator.py" line="131" />
         <source>not set</source>
         <translation>nicht gesetzt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="183" />
+        <location filename="../../kiosk/ui/operator.py" line="226" />
+        <source>: not saved</source>
+        <translation>: nicht gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" line="238" />
         <source>the two PINs differ</source>
         <translation>die beiden PINs unterscheiden sich</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="185" />
+        <location filename="../../kiosk/ui/operator.py" line="240" />
         <source>a PIN has 4 to 12 digits</source>
         <translation>eine PIN hat 4 bis 12 Ziffern</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="197" />
+        <location filename="../../kiosk/ui/operator.py" line="252" />
         <source>✔ Saved. Restart the kiosk to use the new API settings.</source>
         <translation>✔ Gespeichert. Starten Sie das Terminal neu, um die neuen API-Einstellungen zu verwenden.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="210" />
-        <location filename="../../kiosk/ui/operator.py" line="255" />
+        <location filename="../../kiosk/ui/operator.py" line="265" />
+        <location filename="../../kiosk/ui/operator.py" line="310" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="211" />
+        <location filename="../../kiosk/ui/operator.py" line="266" />
         <source>Make a support bundle</source>
         <translation>Support-Paket erstellen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="239" />
+        <location filename="../../kiosk/ui/operator.py" line="294" />
         <source>Support bundle written to %1</source>
         <translation>Support-Paket gespeichert unter %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="249" />
+        <location filename="../../kiosk/ui/operator.py" line="304" />
         <source>Reference</source>
         <translation>Vorgangsnummer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="249" />
+        <location filename="../../kiosk/ui/operator.py" line="304" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="249" />
+        <location filename="../../kiosk/ui/operator.py" line="304" />
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="249" />
+        <location filename="../../kiosk/ui/operator.py" line="304" />
         <source>SIM</source>
         <translation>SIM</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="250" />
+        <location filename="../../kiosk/ui/operator.py" line="305" />
         <source>Order / subscription</source>
         <translation>Bestellung / Vertrag</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="250" />
+        <location filename="../../kiosk/ui/operator.py" line="305" />
         <source>Updated</source>
         <translation>Aktualisiert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="256" />
+        <location filename="../../kiosk/ui/operator.py" line="311" />
         <source>Resume pending</source>
         <translation>Offene fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="257" />
+        <location filename="../../kiosk/ui/operator.py" line="312" />
         <source>Export CSV</source>
         <translation>CSV exportieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="279" />
+        <location filename="../../kiosk/ui/operator.py" line="334" />
         <source>Resuming %1 activation(s)</source>
         <translation>%1 Aktivierung(en) werden fortgesetzt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="285" />
+        <location filename="../../kiosk/ui/operator.py" line="340" />
         <source>Exported %1 activation(s) to %2</source>
         <translation>%1 Aktivierung(en) exportiert nach %2</translation>
     </message>

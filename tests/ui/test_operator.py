@@ -110,3 +110,33 @@ def test_diagnostics_and_support_bundle(panel: Any, qtbot: Any) -> None:
     path = panel.make_bundle()
     assert path.exists() and str(path) in panel.bundle_message.text()
 
+
+
+def test_live_settings_are_saved_only_when_the_api_accepts_them(panel: Any, qtbot: Any,
+                                                                 sandbox: Any) -> None:
+    sandbox.sandbox.config.token = "the-right-key"
+    panel.api_mode.setCurrentText("live")
+    panel.api_url.setText(sandbox.url)
+    panel.project.setText("demo")
+    panel.api_key.setText("a-wrong-key")
+    panel.on_save_clicked()
+    qtbot.waitUntil(lambda: "not saved" in panel.settings_message.text(), timeout=10_000)
+    assert "401" in panel.settings_message.text() and not panel.services.store.path.exists()
+    panel.api_key.setText("the-right-key")
+    panel.on_save_clicked()
+    qtbot.waitUntil(lambda: panel.services.store.path.exists(), timeout=10_000)
+    assert panel.services.store.api_key() == "the-right-key"
+
+
+def test_camera_preview_from_the_chosen_camera(panel: Any, qtbot: Any, tmp_path: Path) -> None:
+    from kiosk.scan import demo_camera
+    from kiosk.scan.camera import FolderSource
+    from kiosk.scan.qt_camera import QtCamera
+
+    footage = demo_camera.render(tmp_path / "footage", ["358507311042123"], frames=40)
+    panel.services.open_camera = lambda spec: QtCamera(FolderSource(footage, fps=30))
+    panel.toggle_preview()
+    qtbot.waitUntil(lambda: panel.camera_preview.pixmap() is not None and
+                    not panel.camera_preview.pixmap().isNull(), timeout=10_000)
+    panel.toggle_preview()
+    assert panel._preview_camera is None and panel.camera_preview.height() == 0

@@ -69,6 +69,22 @@ def test_wedge_scans_become_rows_with_verdicts(qtbot: Any, station: Any) -> None
         DEMO_IMEIS["psim"][-1] and saved[6]["duplicate"] == 1
 
 
+def test_every_seeded_device_kind_gets_its_verdict(qtbot: Any, station: Any) -> None:
+    from kiosk.sandbox.seed import DEMO_DEVICES
+
+    expected = {"esim": "PASS", "psim": "PASS", "dual1": "FAIL", "dual2": "FAIL",
+                "active": "FAIL", "pending": "PASS", "delayed": "PASS", "watch": "PASS",
+                "tablet": "PASS", "profile": "PASS", "nosim": "FAIL",
+                "unregistered_esim": "FAIL", "unregistered_psim": "FAIL", "unknown": "FAIL"}
+    assert set(expected) == {d.key for d in DEMO_DEVICES}
+    for device in DEMO_DEVICES:
+        scan(qtbot, station, device.imei)
+    qtbot.waitUntil(lambda: len(station.batch.rows) == len(DEMO_DEVICES) and
+                    all(r.done for r in station.batch.rows), timeout=10_000)
+    got = {d.key: station.batch.rows[n].verdict.value for n, d in enumerate(DEMO_DEVICES)}
+    assert got == expected
+
+
 def test_iccid_scan_pairs_with_the_last_device(qtbot: Any, station: Any) -> None:
     station.rules = QaRules(require_pairing=True)
     station.start_new_batch()
