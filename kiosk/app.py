@@ -172,6 +172,7 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     window.exit_requested.connect(app.quit)
     install_excepthook(window)
     await background.resume_all()
+    start_watchdog(app)
     try:
         if args.tour:
             from kiosk.ui.tour import run_tour
@@ -225,6 +226,22 @@ async def run_qa_station(app: Any, client: Any, journal: Any, background: Any, c
         await background.stop()
         await client.aclose()
         journal.close()
+
+
+def start_watchdog(app: Any) -> None:
+    """Tell systemd the kiosk is up, then beat from the GUI loop (a hung UI stops beating)."""
+    from PySide6.QtCore import QTimer
+
+    from kiosk.watchdog import heartbeat_interval, notify
+
+    notify("READY=1")
+    interval = heartbeat_interval()
+    if interval is not None:
+        timer = QTimer(app)
+        timer.setInterval(int(interval * 1000))
+        timer.timeout.connect(lambda: notify("WATCHDOG=1"))
+        timer.start()
+    app.aboutToQuit.connect(lambda: notify("STOPPING=1"))
 
 
 def install_excepthook(window: Any) -> None:

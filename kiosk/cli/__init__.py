@@ -39,6 +39,10 @@ API_COMMANDS = {"demo": browse.demo, "lookup": browse.lookup, "plans": browse.pl
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--self-test"]:
+        from kiosk.selftest import main as self_test
+
+        return self_test()
     if argv[:1] == ["gui"] or (argv and argv[0].startswith("--") and argv[0] in GUI_FLAGS):
         from kiosk.app import main as gui
 
