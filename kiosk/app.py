@@ -194,9 +194,7 @@ async def run(app: Any, args: argparse.Namespace) -> int:
         return 0
     finally:
         await window.shutdown()
-        await background.stop()
-        await client.aclose()
-        journal.close()
+        await close_services(background, client, journal)
 
 
 async def run_qa_station(app: Any, client: Any, journal: Any, background: Any, config: Any,
@@ -223,9 +221,14 @@ async def run_qa_station(app: Any, client: Any, journal: Any, background: Any, c
         return 0
     finally:
         await station.shutdown()
-        await background.stop()
-        await client.aclose()
-        journal.close()
+        await close_services(background, client, journal)
+
+
+async def close_services(background: Any, client: Any, journal: Any) -> None:
+    """The end of the ordered shutdown, after the screen's own: activations, API, journal."""
+    await background.stop()
+    await client.aclose()
+    journal.close()
 
 
 def start_watchdog(app: Any) -> None:

@@ -36,13 +36,19 @@ class OperatorServices:
     run: Callable[[Awaitable[Any]], Any] = asyncio.ensure_future
 
 
+def api_settings(config: KioskConfig, key: str | None) -> ApiSettings:
+    """The connection these (possibly unsaved) settings describe."""
+    if config.api_mode == "sandbox":
+        return ApiSettings()
+    return ApiSettings(api_url=config.api_url, project=config.project, token=key,
+                       idempotency_keys=config.idempotency_keys)
+
+
 async def test_connection(config: KioskConfig, key: str | None) -> tuple[bool, str]:
     """Reach the configured API once; a 401 is reported as such."""
-    settings = ApiSettings() if config.api_mode == "sandbox" else ApiSettings(
-        api_url=config.api_url, project=config.project, token=key)
     from kiosk.connect import make_client
 
-    client: GigsClient = make_client(settings)
+    client: GigsClient = make_client(api_settings(config, key))
     started = time.perf_counter()
     try:
         plans = await client.list_plans(status="available")
@@ -165,10 +171,7 @@ class OperatorPanel(QTabWidget):
         async def go() -> None:
             from kiosk.connect import make_client
 
-            config = self.edited()
-            settings = ApiSettings() if config.api_mode == "sandbox" else ApiSettings(
-                api_url=config.api_url, project=config.project, token=self._key())
-            client = make_client(settings)
+            client = make_client(api_settings(self.edited(), self._key()))
             try:
                 methods = await client.list_payment_methods()
             except GigsError as exc:
