@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from kiosk.flow.states import SimChoice
 from kiosk.gigs.models import (
-    ActivationTrigger, Device, Plan, PlanStatus, Sim, SimStatus, SimType, ValidityType,
+    ActivationTrigger, Device, Plan, PlanStatus, SimStatus, SimType, ValidityType,
     ValidityUnit,
 )
 
@@ -93,7 +93,3 @@ def choice_for(plan: Plan, choices: Iterable[SimChoice]) -> SimChoice | None:
     """The SIM this plan goes on: the first (pSIM-first) choice whose type the plan takes."""
     return next((c for c in choices if c.type in plan.sim_types), None)
 
-
-def open_sim(sims: Iterable[Sim]) -> Sim | None:
-    """An already active SIM on the device, if any."""
-    return next((s for s in sims if s.status is SimStatus.ACTIVE), None)

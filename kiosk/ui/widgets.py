@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from kiosk.scan.imei import InvalidIdentifier, parse_imei
@@ -177,11 +177,3 @@ class Timeline(QFrame):
                 row.setAccessibleName(self.tr("%1: waiting").replace("%1", name))
         super().show()
 
-
-def hbox(*widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
-    layout = QHBoxLayout()
-    if stretch_first:
-        layout.addStretch(1)
-    for w in widgets:
-        layout.addWidget(w)
-    return layout
