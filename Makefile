@@ -9,8 +9,6 @@ bench:
 lint:
 	.venv/bin/python -m ruff check kiosk tests && .venv/bin/python -m mypy
 
-# The self-contained bundle in dist/kiosk (set-up first: it compiles the translations).
+# The self-contained bundle in dist/kiosk, with a slim OpenCV built once (packaging/README.md).
 package:
-	./scripts/kiosk.sh --version >/dev/null
-	.venv/bin/pyinstaller packaging/kiosk.spec -y --distpath dist --workpath build/pyinstaller
-	dist/kiosk/kiosk --self-test
+	./scripts/package.sh
