@@ -33,6 +33,8 @@ def drop_plugins(binaries: list, patterns: tuple[str, ...] = UNUSED_PLUGINS) -> 
     if not dropped:
         return binaries
     kept = [b for b in binaries if b not in dropped]
+    if shutil.which("readelf") is None:  # no ELF tools (Windows): keep every library
+        return kept
     by_name = {Path(b[0]).name: b for b in kept}
     # Libraries at the bundle's top level are dependencies; anything else is a root
     # (Python extensions, Qt plugins, packages' own libraries). ctypes-loaded libraries

@@ -31,6 +31,7 @@ def ensure_build_tools() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # a first build compiles OpenCV: about 12 minutes on 2 cores
 def test_bundle_builds_from_a_clean_checkout_and_self_tests(tmp_path: Path) -> None:
     ensure_build_tools()
     checkout = tmp_path / "checkout"
