@@ -130,6 +130,7 @@ def build(version: str, dest: Path) -> None:
     shutil.rmtree(staged, ignore_errors=True)
     staged.mkdir()
     shutil.move(site, staged / "site")
+    shutil.copy2(log_path, staged / "build.log")  # kept: what was built, and with what
     shutil.rmtree(dest, ignore_errors=True)
     os.replace(staged, dest)  # whole or not at all: only a checked build becomes the cache
     shutil.rmtree(work)
