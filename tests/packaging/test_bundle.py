@@ -5,57 +5,24 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from kiosk.sandbox.seed import DEMO_IMEIS
 
+if TYPE_CHECKING:
+    from tests.packaging.conftest import Bundle
+
 ROOT = Path(__file__).resolve().parents[2]
-BUILD_TOOLS = {"c++": "g++", "cmake": "cmake", "ninja": "ninja-build"}
-
-
-def ensure_build_tools() -> None:
-    """What the slim OpenCV build needs; installed as scripts/package.sh would."""
-    missing = [pkg for tool, pkg in BUILD_TOOLS.items() if shutil.which(tool) is None]
-    if not missing:
-        return
-    if os.geteuid() != 0:
-        pytest.skip(f"{' '.join(missing)} missing, and installing them needs root (CI runs as root)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
-                   check=True, env=env, capture_output=True)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(1800)  # a first build compiles OpenCV: about 12 minutes on 2 cores
-def test_bundle_builds_from_a_clean_checkout_and_self_tests(tmp_path: Path) -> None:
-    ensure_build_tools()
-    checkout = tmp_path / "checkout"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(checkout)], check=True)
-    for ts in (ROOT / "resources" / "i18n").glob("*.ts"):  # set-up's build step
-        qm = checkout / "resources" / "i18n" / ts.with_suffix(".qm").name
-        subprocess.run([str(Path(sys.executable).with_name("pyside6-lrelease")), "-silent",
-                        str(checkout / "resources" / "i18n" / ts.name), "-qm", str(qm)],
-                       check=True)
-    started = time.monotonic()
-    # The slim OpenCV: built once (about 12 minutes on 2 cores), then taken from the cache.
-    slim = subprocess.run([sys.executable, "packaging/opencv_slim.py"], cwd=checkout,
-                          capture_output=True, text=True, timeout=1500)
-    assert slim.returncode == 0, slim.stderr[-3000:]
-    opencv_in = time.monotonic() - started
-    started = time.monotonic()
-    build = subprocess.run(
-        [str(Path(sys.executable).with_name("pyinstaller")), "packaging/kiosk.spec", "-y",
-         "--distpath", str(tmp_path / "dist"), "--workpath", str(tmp_path / "build"),
-         "--log-level", "ERROR"], cwd=checkout, capture_output=True, text=True, timeout=900,
-        env={**os.environ, "KIOSK_OPENCV_DIR": slim.stdout.strip()})
-    assert build.returncode == 0, build.stderr[-3000:]
-    built_in = time.monotonic() - started
-    binary = tmp_path / "dist" / "kiosk" / "kiosk"
+def test_bundle_builds_from_a_clean_checkout_and_self_tests(bundle: Bundle, tmp_path: Path) -> None:
+    binary = bundle.binary
     files = [f for f in binary.parent.rglob("*") if f.is_file() and not f.is_symlink()]
     size = sum(f.stat().st_size for f in files)  # links would count twice
     assert size < 300e6, f"bundle is {size / 1e6:.0f} MB"
@@ -67,8 +34,8 @@ def test_bundle_builds_from_a_clean_checkout_and_self_tests(tmp_path: Path) -> N
     took = time.monotonic() - started
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout and took < 30
-    print(f"\nbundle: {size / 1e6:.0f} MB ({size / 2**20:.0f} MiB), OpenCV ready in {opencv_in:.0f} s, "
-          f"built in {built_in:.0f} s, self-test {took:.1f} s")
+    print(f"\nbundle: {size / 1e6:.0f} MB ({size / 2**20:.0f} MiB), OpenCV ready in "
+          f"{bundle.opencv_seconds:.0f} s, built in {bundle.build_seconds:.0f} s, self-test {took:.1f} s")
     version = subprocess.run([str(binary), "--version"], capture_output=True, text=True)
     assert version.stdout.startswith("kiosk ")
     # The slim OpenCV end to end: the demo footage is written as JPEG, played through the
