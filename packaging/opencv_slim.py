@@ -142,8 +142,9 @@ def main() -> int:
     dest = target_dir(version)
     site = dest / "site"
     if not site.is_dir():
-        build(version, dest)
-    _check(site)
+        build(version, dest)  # checks what it built
+    else:
+        _check(site)  # a cache can outlive the Python it was built for
     print(site)
     return 0
 
