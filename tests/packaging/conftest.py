@@ -12,23 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.apt import apt_install
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_TOOLS = {"c++": "g++", "cmake": "cmake", "ninja": "ninja-build"}
-
-
-def apt_install(packages: list[str], why: str) -> None:
-    """Install Debian packages as root (CI runs as root); skip the test otherwise."""
-    missing = [p for p in packages if subprocess.run(
-        ["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True
-    ).stdout != "install ok installed"] if shutil.which("dpkg-query") else packages
-    if not missing:
-        return
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        pytest.skip(f"{why} needs {' '.join(missing)}, and installing them needs root (CI runs as root)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
-                   check=True, env=env, capture_output=True)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.packaging.conftest import apt_install
+from tests.apt import apt_install
 
 if TYPE_CHECKING:
     from tests.packaging.conftest import Bundle

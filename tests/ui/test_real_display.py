@@ -14,16 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.apt import apt_install
+
 
 def ensure_xvfb() -> None:
-    if shutil.which("xvfb-run"):
-        return
-    if os.geteuid() != 0:
-        pytest.skip("xvfb is not installed, and installing it needs root (CI runs as root)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "xvfb", "xauth"],
-                   check=True, env=env, capture_output=True)
+    if not shutil.which("xvfb-run"):
+        apt_install(["xvfb", "xauth"], "the real-display test")
 
 
 @pytest.mark.slow
