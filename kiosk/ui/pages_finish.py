@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.flow.errors import KioskError
 from kiosk.flow.states import PendingInBackground, Provisioning, Ready, Step
@@ -12,6 +12,8 @@ from kiosk.gigs.models import ESimProfileStatus, SimType
 from kiosk.ui.qr import qr_image
 from kiosk.ui.widgets import message
 from kiosk.ui.widgets import Page, Timeline, button, label
+# The staff page moved to pages_staff; kept importable from here for the window.
+from kiosk.ui.pages_staff import OperatorPage  # noqa: F401
 
 STEPS = [Step.ORDER_PLACED, Step.SUBSCRIPTION_CREATED, Step.SIM_PROVISIONING, Step.ACTIVE]
 
@@ -175,68 +177,3 @@ class ErrorPage(Page):
         self.retry.setText(self.tr("Try again"))
         self.retry.setVisible(can_retry)
 
-
-class OperatorPage(Page):
-    """Behind the hidden gesture: the PIN, then the operator's actions (more in issue 6)."""
-
-    exit_requested = Signal()
-    close_requested = Signal()
-
-    def __init__(self, check_pin: object, panel: object = None) -> None:
-        super().__init__()
-        self._check = check_pin
-        self._panel_factory = panel
-        self.panel: object = None
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(12)
-        self.pin.returnPressed.connect(self._unlock)
-        self.message = label("", "Error")
-        self.unlock = button("", self._unlock, primary=True)
-        self.actions = QFrame()
-        self.actions.setObjectName("Panel")
-        box = QVBoxLayout(self.actions)
-        self.exit = button("", self.exit_requested.emit)
-        box.addWidget(self.exit)
-        self.actions.hide()
-        self.back = button("", self.close_requested.emit)
-        for w in (self.pin, self.message, self.unlock, self.actions):
-            self.outer.addWidget(w)
-        self.outer.addStretch(1)
-        self.outer.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
-
-    def render(self) -> None:
-        self.title.setText(self.tr("Staff only"))
-        self.subtitle.setText(self.tr("Enter the operator PIN."))
-        self.pin.setAccessibleName(self.tr("Operator PIN"))
-        self.unlock.setText(self.tr("Unlock"))
-        self.exit.setText(self.tr("Exit the kiosk"))
-        self.back.setText(self.tr("Back to the kiosk"))
-        self.pin.setFocus()
-
-    def _unlock(self) -> None:
-        if self._check(self.pin.text()):  # type: ignore[operator]
-            self.message.setText("")
-            self.title.setText(self.tr("Operator"))
-            self.subtitle.setText(self.tr("Settings, diagnostics and activations. The kiosk "
-                                          "locks again when you go back."))
-            if self._panel_factory is not None and self.panel is None:
-                self.panel = self._panel_factory()  # type: ignore[operator]
-                self.actions.layout().insertWidget(0, self.panel)  # type: ignore[union-attr]
-            self.actions.show()
-            self.pin.hide()
-            self.unlock.hide()
-        else:
-            self.message.setText(self.tr("Wrong PIN."))
-        self.pin.clear()
-
-    def clear(self) -> None:
-        self.pin.clear()
-        self.pin.show()
-        self.unlock.show()
-        self.actions.hide()
-        self.message.setText("")
-        if self.panel is not None:  # rebuilt on the next unlock: nothing lingers
-            self.panel.setParent(None)  # type: ignore[attr-defined]
-            self.panel.deleteLater()  # type: ignore[attr-defined]
-            self.panel = None
