@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 import tomllib
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -74,9 +76,9 @@ class KioskConfig:
         out: dict[str, str] = {}
         if self.api_mode not in ("sandbox", "live"):
             out["api_mode"] = "must be sandbox or live"
-        if self.api_mode == "live" and self.api_url and not (
-                self.api_url.startswith("https://") or _loopback(self.api_url)):
-            out["api_url"] = "a live API URL must start with https://"
+        url_problem = api_url_problem(self.api_url)
+        if url_problem:
+            out["api_url"] = url_problem
         if self.mode not in ("kiosk", "qa"):
             out["mode"] = "must be kiosk or qa"
         if self.language not in ("en", "de"):
@@ -92,11 +94,40 @@ class KioskConfig:
         return out
 
 
-def _loopback(url: str) -> bool:
-    """A sandbox served on this machine may use plain http."""
-    from urllib.parse import urlparse
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: a request to it never leaves this machine."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
-    return urlparse(url).hostname in ("127.0.0.1", "localhost", "::1")
+
+def api_url_problem(url: str | None) -> str | None:
+    """Why the API key may not be sent to `url` (None: it may).
+
+    The one rule for Save, "Test connection" and everything else that sends the key: https, or
+    plain http to this machine only (a sandbox served here). It holds in sandbox mode too, since
+    a configured URL is used there with the stored key. None or "" means the default, https.
+    """
+    if not url:
+        return None
+    if any(c.isspace() or not c.isprintable() for c in url):  # urlsplit would drop some
+        return "not a URL"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return "not a URL"
+    if parts.scheme not in ("https", "http") or not host:
+        return "an API URL must start with https://"
+    if parts.scheme == "http" and not is_loopback(host):
+        return "an API URL must start with https:// (http only to this machine)"
+    if parts.username or parts.password:
+        return "no user name or password in the URL"
+    return None
 
 
 SECTIONS = {"api": ("api_mode", "api_url", "project", "idempotency_keys", "payment_method"),

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import __version__
-from kiosk.config import ConfigStore, KioskConfig, hash_pin
+from kiosk.config import ConfigStore, KioskConfig, api_url_problem, hash_pin
 from kiosk.gigs import AuthenticationError, GigsClient, GigsError
 from kiosk.journal import OPEN, Journal
+from kiosk.pinlock import new_pin_problem
 from kiosk.settings import ApiSettings
 from kiosk.ui.widgets import button, label
 
@@ -44,8 +45,17 @@ def api_settings(config: KioskConfig, key: str | None) -> ApiSettings:
                        idempotency_keys=config.idempotency_keys)
 
 
+def refused(config: KioskConfig) -> str | None:
+    """The one line to show when these settings' URL may not have the key (Save's own rule)."""
+    problem = api_url_problem(config.api_url)
+    return f"Nothing sent, the key stays here: {problem}" if problem else None
+
+
 async def test_connection(config: KioskConfig, key: str | None) -> tuple[bool, str]:
-    """Reach the configured API once; a 401 is reported as such."""
+    """Reach the configured API once; a 401 is reported as such. A URL Save refuses gets nothing."""
+    why = refused(config)
+    if why:
+        return False, why
     from kiosk.connect import make_client
 
     client: GigsClient = make_client(api_settings(config, key))
@@ -171,7 +181,12 @@ class OperatorPanel(QTabWidget):
         async def go() -> None:
             from kiosk.connect import make_client
 
-            client = make_client(api_settings(self.edited(), self._key()))
+            config = self.edited()
+            why = refused(config)
+            if why:
+                self.settings_message.setText("✘ " + why)
+                return
+            client = make_client(api_settings(config, self._key()))
             try:
                 methods = await client.list_payment_methods()
             except GigsError as exc:
@@ -237,10 +252,12 @@ class OperatorPanel(QTabWidget):
         problems = dict(config.problems())
         pin, again = self.new_pin.text(), self.confirm_pin.text()
         if pin or again:
-            if pin != again:
-                problems["pin"] = self.tr("the two PINs differ")
-            elif not (pin.isdigit() and 4 <= len(pin) <= 12):
-                problems["pin"] = self.tr("a PIN has 4 to 12 digits")
+            problem = new_pin_problem(pin, again)  # the rule of the forced change, too
+            if problem:
+                problems["pin"] = {"differ": self.tr("the two PINs differ"),
+                                   "default": self.tr("not the default PIN"),
+                                   "one_digit": self.tr("not one digit repeated"),
+                                   }.get(problem, self.tr("a PIN has 4 to 12 digits"))
             else:
                 config = replace(config, pin_hash=hash_pin(pin))
         if problems:

@@ -140,3 +140,34 @@ def test_camera_preview_from_the_chosen_camera(panel: Any, qtbot: Any, tmp_path:
                     not panel.camera_preview.pixmap().isNull(), timeout=10_000)
     panel.toggle_preview()
     assert panel._preview_camera is None and panel.camera_preview.height() == 0
+
+
+@pytest.mark.parametrize("url", ["http://example.invalid", "https://user:pw@api.gigs.com"])
+def test_a_url_save_refuses_gets_no_request_and_no_key(panel: Any, qtbot: Any, monkeypatch: Any,
+                                                      url: str) -> None:
+    import kiosk.connect
+
+    made: list[Any] = []
+    monkeypatch.setattr(kiosk.connect, "make_client", lambda *a, **k: made.append(a))
+    panel.services.store.set_api_key("sk_live_secret_key")
+    def answer(action: Any) -> str:
+        panel.settings_message.setText("")
+        action()
+        qtbot.waitUntil(lambda: panel.settings_message.text() != "", timeout=5000)
+        return str(panel.settings_message.text())
+
+    for mode in ("live", "sandbox"):
+        panel.api_mode.setCurrentText(mode)
+        panel.api_url.setText(url)
+        shown = answer(panel.on_test)
+        assert shown.startswith("✘ Nothing sent") and "\n" not in shown
+        assert answer(panel.on_load_payments).startswith("✘ Nothing sent")
+        assert "api_url" in answer(panel.on_save_clicked)
+    assert made == [] and not panel.services.store.path.exists()
+
+
+def test_a_new_pin_is_neither_the_default_nor_one_digit(panel: Any) -> None:
+    for pin, why in (("2468", "default"), ("5555", "one digit")):
+        panel.new_pin.setText(pin)
+        panel.confirm_pin.setText(pin)
+        assert panel.on_save() is False and why in panel.settings_message.text()
