@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import logging
 import os
 import sys
@@ -133,13 +132,11 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     def make_camera() -> QtCamera | None:
         return QtCamera(source_for(camera_spec if camera_spec is not None else 0))
 
-    if args.pin:
-        pin_hash = hashlib.sha256(args.pin.encode()).hexdigest()
+    from kiosk.pinlock import staff_guard
 
-        def check_pin(pin: str) -> bool:
-            return hashlib.sha256(pin.encode()).hexdigest() == pin_hash
-    else:
-        check_pin = config.check_pin
+    # Wrong PINs back off (kept beside the config); the default PIN must be changed at the first
+    # staff login, except on the tour, which must not write the machine's config.
+    check_pin = staff_guard(store, config, args.pin, ask_for_change=not args.tour)
     if config.mode == "qa" and not args.tour:
         return await run_qa_station(app, client, journal, background, config, make_camera,
                                     args)

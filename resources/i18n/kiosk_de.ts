@@ -662,6 +662,76 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <source>Wrong PIN.</source>
         <translation>Falsche PIN.</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>Choose a new PIN</source>
+        <translation>Neue PIN wählen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>This kiosk still has the default PIN. Choose your own before the settings open: 4 to 12 digits.</source>
+        <translation>Dieses Terminal hat noch die Standard-PIN. Wählen Sie eine eigene, bevor sich die Einstellungen öffnen: 4 bis 12 Ziffern.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>New PIN</source>
+        <translation>Neue PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>The new PIN again</source>
+        <translation>Die neue PIN noch einmal</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>Next</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>Save the new PIN</source>
+        <translation>Neue PIN speichern</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>Too many wrong PINs. Try again in %1.</source>
+        <translation>Zu viele falsche PINs. Nächster Versuch in %1.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>The new PIN could not be saved. Please try again or call support.</source>
+        <translation>Die neue PIN konnte nicht gespeichert werden. Bitte versuchen Sie es erneut oder rufen Sie den Support an.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>A PIN has digits only.</source>
+        <translation>Eine PIN besteht nur aus Ziffern.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>A PIN has 4 to 12 digits.</source>
+        <translation>Eine PIN hat 4 bis 12 Ziffern.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>Not the default PIN: choose your own.</source>
+        <translation>Nicht die Standard-PIN: Wählen Sie eine eigene.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>Not one digit repeated: choose a harder PIN.</source>
+        <translation>Nicht eine einzige Ziffer wiederholt: Wählen Sie eine schwerer zu erratende PIN.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>The two PINs differ. Please choose the new PIN again.</source>
+        <translation>Die beiden PINs unterscheiden sich. Bitte wählen Sie die neue PIN noch einmal.</translation>
+    </message>
 </context>
 <context>
     <name>OperatorPanel</name>
@@ -797,6 +867,16 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>eine PIN hat 4 bis 12 Ziffern</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/operator.py" />
+        <source>not the default PIN</source>
+        <translation>nicht die Standard-PIN</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator.py" />
+        <source>not one digit repeated</source>
+        <translation>nicht eine einzige Ziffer wiederholt</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/operator.py" line="252" />
         <source>✔ Saved. Restart the kiosk to use the new API settings.</source>
         <translation>✔ Gespeichert. Starten Sie das Terminal neu, um die neuen API-Einstellungen zu verwenden.</translation>
@@ -889,6 +969,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <location filename="../../kiosk/ui/pages_finish.py" line="147" />
         <source>OK</source>
         <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <location filename="../../kiosk/ui/pages_staff.py" />
+        <source>Delete</source>
+        <translation>Löschen</translation>
     </message>
 </context>
 <context>
