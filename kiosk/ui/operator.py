@@ -21,7 +21,7 @@ from kiosk.gigs import AuthenticationError, GigsClient, GigsError
 from kiosk.journal import OPEN, Journal
 from kiosk.pinlock import new_pin_problem
 from kiosk.settings import ApiSettings
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, wipe
 
 
 @dataclass
@@ -141,7 +141,7 @@ class OperatorPanel(QTabWidget):
         self.api_mode.setCurrentText(config.api_mode)
         self.api_url.setText(config.api_url or "")
         self.project.setText(config.project or "")
-        self.api_key.clear()  # never shown back
+        wipe(self.api_key)  # never shown back, not even by Ctrl+Z
         stored = self.services.store.api_key() is not None
         self.api_key.setPlaceholderText(self.tr("stored (type to replace)") if stored
                                         else self.tr("not set"))
@@ -154,8 +154,8 @@ class OperatorPanel(QTabWidget):
         self.camera.addItems(self.services.cameras())
         self.camera.setCurrentText(config.camera)
         self.language.setCurrentText(config.language)
-        self.new_pin.clear()
-        self.confirm_pin.clear()
+        wipe(self.new_pin)
+        wipe(self.confirm_pin)
 
     def edited(self) -> KioskConfig:
         return replace(

@@ -14,7 +14,7 @@ from kiosk.gigs.models import DeviceType, Plan, SimType
 from kiosk.redact import mask_digits
 from kiosk.ui import formatting as fmt
 from kiosk.ui.widgets import message as message_tr
-from kiosk.ui.widgets import Page, button, label
+from kiosk.ui.widgets import Page, button, label, wipe
 
 
 
@@ -247,7 +247,7 @@ class CustomerPage(Page):
 
     def clear(self) -> None:
         for edit in self.fields.values():
-            edit.clear()
+            wipe(edit)
         for error in self.errors.values():
             error.setText("")  # type: ignore[attr-defined]
 

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout,
+    QWidget,
 )
 
 from kiosk.scan.imei import InvalidIdentifier, parse_imei
@@ -15,6 +16,22 @@ from kiosk.scan.imei import InvalidIdentifier, parse_imei
 def message(text: str) -> str:
     """A text from the Qt-free core (errors, camera states, form checks), translated."""
     return QCoreApplication.translate("Messages", text)
+
+
+def wipe(edit: QLineEdit | QTextEdit | QPlainTextEdit) -> None:
+    """Empty a text field so that Ctrl+Z cannot bring the text back for the next person.
+
+    `QLineEdit.clear()` is an undoable edit; `setText()` drops the whole undo history (checked
+    in tests/ui/test_undo.py). A text edit's history goes when undo is switched off.
+    """
+    if isinstance(edit, QLineEdit):
+        edit.setText("")
+        edit.setModified(False)
+        return
+    undo = edit.isUndoRedoEnabled()
+    edit.setUndoRedoEnabled(False)
+    edit.clear()
+    edit.setUndoRedoEnabled(undo)
 
 
 def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
@@ -146,7 +163,7 @@ class Keypad(QFrame):
         return self.tr("An IMEI has digits only.")
 
     def clear(self) -> None:
-        self.field.clear()
+        wipe(self.field)
         self.message.setText("")
 
 
