@@ -87,7 +87,10 @@ class OperatorPage(Page):
         row = QHBoxLayout(self.entry)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(32)
-        left = QVBoxLayout()
+        column = QWidget()  # a PIN field as wide as the screen would look like a form to fill
+        column.setMaximumWidth(560)
+        left = QVBoxLayout(column)
+        left.setContentsMargins(0, 0, 0, 0)
         self.prompt = label("", "Big")
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -104,8 +107,9 @@ class OperatorPage(Page):
         left.addStretch(1)
         self.pad = PinPad(self.pin, self._unlock)
         self.unlock = self.pad.ok  # the page's OK: the keypad's
-        row.addLayout(left, 1)
+        row.addWidget(column, 1)
         row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
+        row.addStretch(0)
 
         self.actions = QFrame()
         self.actions.setObjectName("Panel")
