@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.pinlock import PinGuard, new_pin_problem
-from kiosk.ui.widgets import Page, button, label
+from kiosk.ui.widgets import Page, button, label, wipe
 
 log = logging.getLogger("kiosk.staff")
 
@@ -237,8 +237,7 @@ class OperatorPage(Page):
         self.render()
 
     def _forget_typed(self) -> None:
-        # setText, not clear(): clear() is undoable, and Ctrl+Z would bring the digits back.
-        self.pin.setText("")
+        wipe(self.pin)  # not clear(): that is undoable, and Ctrl+Z would bring the digits back
 
     def clear(self) -> None:
         self.mode, self._new_pin = "pin", ""
