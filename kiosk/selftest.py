@@ -97,6 +97,7 @@ def check_activation() -> str:
             flow = Flow(Context(client, Journal(":memory:"),
                                 FlowSettings(payment_method=STORE_PAYMENT_METHOD_ID)))
             await flow.submit_imei(DEMO_IMEIS["esim"])
+            await flow.confirm_device()
             await flow.choose_plan(PLAN_IDS["travel"])
             await flow.enter_customer(CustomerInput("self.test@example.com", "Self Test"))
             await flow.confirm()

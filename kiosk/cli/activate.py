@@ -14,7 +14,7 @@ from kiosk.cli.common import (
 )
 from kiosk.flow import Address, Context, CustomerInput, Flow, FlowSettings
 from kiosk.flow.states import (
-    AlreadySubscribed, ChoosingPlan, EnteringCustomer, Failed, FlowState, LookingUp,
+    AlreadySubscribed, ChoosingPlan, DeviceFound, EnteringCustomer, Failed, FlowState, LookingUp,
     NoUsableSim, NotRegistered, PendingInBackground, Placing, Provisioning, Ready, Review,
 )
 from kiosk.gigs import GigsClient
@@ -23,7 +23,9 @@ from kiosk.journal import Activation, Journal, default_path
 EXIT_BY_ERROR = {"invalid_imei": EXIT_INVALID, "invalid_customer": EXIT_INVALID,
                  "auth_failed": EXIT_AUTH, "api_unavailable": EXIT_API, "rate_limited": EXIT_API,
                  "payment_failed": EXIT_REFUSED, "order_rejected": EXIT_REFUSED,
-                 "no_payment_method": EXIT_REFUSED, "unexpected": EXIT_ERROR}
+                 "no_payment_method": EXIT_REFUSED, "unexpected": EXIT_ERROR,
+                 "order_unclear": EXIT_PENDING, "order_not_placed": EXIT_REFUSED,
+                 "activation_lost": EXIT_REFUSED, "journal_unwritable": EXIT_ERROR}
 
 
 def open_journal(args: argparse.Namespace, in_process: bool) -> Journal:
@@ -42,7 +44,7 @@ def _progress(state: FlowState) -> None:
     line = None
     if isinstance(state, LookingUp):
         line = "looking up the device and the plans"
-    elif isinstance(state, ChoosingPlan):
+    elif isinstance(state, DeviceFound):
         model = state.device.model
         line = f"found {model.brand} {model.name}" if model else "found the device"
     elif isinstance(state, Placing):
@@ -108,8 +110,11 @@ async def activate(client: GigsClient, args: argparse.Namespace) -> int:
         await flow.submit_imei(*args.imei)
         state = flow.state
         if isinstance(state, AlreadySubscribed) and state.activation_id:
+            # Staff at a terminal, and this kiosk's own order: follow it to the end.
             print("[activate] resuming this SIM's activation from the journal", file=sys.stderr)
-            await flow.show_existing()
+            await flow.resume(state.activation_id)
+        if isinstance(flow.state, DeviceFound):
+            await flow.confirm_device()
         if isinstance(flow.state, ChoosingPlan):
             offered = {p.id: p for p in flow.state.plans}
             if args.plan not in offered:
@@ -151,7 +156,7 @@ async def journal_command(client: GigsClient, args: argparse.Namespace) -> int:
             from kiosk.flow.background import BackgroundActivations
 
             background = BackgroundActivations(
-                Context(client, journal, FlowSettings()), deadline=args.deadline,
+                Context(client, journal, FlowSettings()), deadline=args.deadline, may_send=True,
                 on_finished=lambda act, state: print(f"{act.reference}: {act.status}",
                                                      file=sys.stderr))
             await background.resume_all()

@@ -1,7 +1,8 @@
 """Activations that outlived their customer's session: finished in the background.
 
-The kiosk's session flow hands an activation over when the provisioning deadline passes;
-at start-up, everything the journal holds open is resumed. Each runs in its own `Flow`
+The kiosk's session flow hands an activation over when the provisioning deadline passes or
+the visit ends first (idle reset, "I'm done"); at start-up, everything the journal holds
+open is resumed. Each runs in its own `Flow`
 with a long deadline and gentle polling, so a slow provider never blocks the next customer.
 """
 
@@ -21,12 +22,16 @@ log = logging.getLogger("kiosk.flow.background")
 
 
 class BackgroundActivations:
-    def __init__(self, ctx: Context, *, deadline: float = 24 * 3600.0,
+    def __init__(self, ctx: Context, *, deadline: float = 24 * 3600.0, may_send: bool = False,
                  on_finished: Callable[[Activation, FlowState], None] | None = None) -> None:
         self.ctx = replace(ctx, settings=replace(ctx.settings, deadline=deadline,
                                                  poll_initial=max(ctx.settings.poll_initial, 1.0)))
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._on_finished = on_finished
+        #: Whether an intent that was never (provably) sent may still be sent. Off for the
+        #: kiosk: its customer has left, so an order now would be a surprise charge; on for
+        #: staff who resume on purpose (`kiosk journal --resume`).
+        self.may_send = may_send
 
     @property
     def running(self) -> list[str]:
@@ -60,7 +65,7 @@ class BackgroundActivations:
     async def _follow(self, activation: Activation) -> None:
         flow = Flow(self.ctx)
         try:
-            await flow.resume(activation.id)
+            await flow.resume(activation.id, may_send=self.may_send)
             final = await self.ctx.record(self.ctx.journal.get, activation.id)
             log.info("background activation %s ended %s", final.reference, final.status)
             if self._on_finished is not None:

@@ -1,4 +1,4 @@
-"""From a confirmed review to a journaled intent: user, address, payment method."""
+"""What an order needs before its intent is journaled: the user, the address, the payment method."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from kiosk.flow.errors import KioskError
 from kiosk.flow.states import Review
 from kiosk.gigs import ConflictError
 from kiosk.gigs.models import PaymentMethodStatus, Requirement, User
-from kiosk.journal import Activation
-from kiosk.redact import mask_digits
 
 
 async def ensure_user(ctx: Context, review: Review) -> User:
@@ -62,17 +60,3 @@ async def payment_method(ctx: Context, user: User) -> str | None:
     if not usable:
         raise KioskError("no_payment_method", detail="no payment method configured or on file")
     return usable[0].id
-
-
-async def begin(ctx: Context, review: Review, imei: str | None) -> Activation:
-    """Everything the order needs, then the intent in the journal, before anything is sent."""
-    user = await ensure_user(ctx, review)
-    address_id = await ensure_address(ctx, review, user, review.customer)
-    pm = await payment_method(ctx, user)
-    return await ctx.record(
-        ctx.journal.begin, target=ctx.target, mode=ctx.settings.mode,
-        imei_masked=mask_digits(imei) if imei else None, device_id=review.device.id,
-        sim_id=review.choice.sim.id if review.choice.sim else None,
-        sim_type=review.choice.type.value, user_id=user.id, plan_id=review.plan.id,
-        address_id=address_id, payment_method_id=pm,
-        idempotency_key=ctx.client.new_idempotency_key())

@@ -30,7 +30,8 @@ class FlowSettings:
     poll_slow_cap: float = 15.0
     #: Keys switched off: after an ambiguous failure, look twice this far apart before resending.
     reconcile_settle: float = 2.0
-    place_rounds: int = 3
+    #: Sends of one order at most per attempt (each after reconciling); a 429 storm needs some.
+    place_rounds: int = 5
     #: How long the ready page follows the eSIM profile (p3/p14/p15 only).
     profile_follow: float = 300.0
 
@@ -42,6 +43,8 @@ class Context:
     settings: FlowSettings = field(default_factory=FlowSettings)
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    #: Wall time, as the journal records it (when an order request left, across restarts).
+    wall: Callable[[], float] = time.time
 
     @property
     def target(self) -> str:
@@ -51,6 +54,12 @@ class Context:
     @property
     def keys(self) -> bool:
         return self.client.idempotency_enabled
+
+    @property
+    def attempt_timeout(self) -> float:
+        """How long one request can take at most: after that it is no longer in flight."""
+        s = self.client.settings
+        return float(getattr(s, "attempt_timeout", s.connect_timeout + s.read_timeout))
 
     async def record(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a journal call off the event loop (SQLite commits wait for the disk)."""

@@ -1,33 +1,36 @@
-"""One activation session: typed states, intents from the UI or CLI, async actions.
+"""One activation session: the pure machine (`machine.py`) plus the effects it asks for.
 
-The UI never calls the API: it sends intents (`submit_imei`, `choose_plan`, `enter_customer`,
-`confirm`, `back`, `retry`, `show_existing`, `cancel`) and renders `state`.
+The UI never calls the API: it sends intents (`submit_imei`, `confirm_device`,
+`choose_plan`, `enter_customer`, `confirm`, `back`, `retry`, `show_existing`, `cancel`,
+`reset`) and renders `state`. Each intent is applied synchronously, before anything is
+awaited; an effect then runs as a tracked task and its outcome is fed back to the machine.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from kiosk.flow import checkout
-from kiosk.flow.catalog import choice_for
+from kiosk.flow import guard
 from kiosk.flow.context import Context, PollSchedule
-from kiosk.flow.customer import CustomerInput, normalise, validate
+from kiosk.flow.customer import CustomerInput
 from kiosk.flow.errors import KioskError, from_api_error
+from kiosk.flow.existing import follow_existing
 from kiosk.flow.lookup import look_up
-from kiosk.flow.ordering import Placer
+from kiosk.flow.machine import (
+    Arrived, Back, ChoosePlan, Confirm, ConfirmDevice, Effect, EnterCustomer, FollowExisting,
+    Intent, LookUp, PlaceOrder, Reset, Retry, ShowExisting, SubmitImeis, next_state,
+)
 from kiosk.flow.provisioning import DeadlinePassed, Provisioner
 from kiosk.flow.states import (
-    INTERACTIVE, AlreadySubscribed, Cancelled, ChoosingPlan, EnteringCustomer, Failed,
-    FlowState, Idle, LookingUp, PendingInBackground, Placing, Provisioning, Ready, Review,
+    Cancelled, Failed, FlowState, PendingInBackground, Placing, Provisioning, Ready, Visit,
 )
 from kiosk.gigs import GigsError
 from kiosk.gigs.models import ESimProfileStatus, SimType
-from kiosk.journal import Activation
-from kiosk.scan.imei import InvalidIdentifier, parse_imei
+from kiosk.journal import Activation, JournalError
 
 log = logging.getLogger("kiosk.flow")
 PROFILE_PROVIDERS = frozenset({"p3", "p14", "p15"})  # the only ones that report profile status
@@ -38,219 +41,173 @@ class Flow:
     def __init__(self, ctx: Context, *,
                  on_background: Callable[[Activation], None] | None = None) -> None:
         self.ctx = ctx
-        self._state: FlowState = Idle()
-        self._history: list[FlowState] = []
+        self._visit = Visit()
+        self._serial = 0  # bumped by every reset: outcomes of an older visit are dropped
         self._listeners: list[Listener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._retry: Callable[[], Coroutine[Any, Any, None]] | None = None
-        self._imei: str | None = None
         self._on_background = on_background
 
     # -- state --------------------------------------------------------------------------------
 
     @property
     def state(self) -> FlowState:
-        return self._state
+        return self._visit.page
+
+    @property
+    def visit(self) -> Visit:
+        return self._visit
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def _set(self, state: FlowState, *, remember: bool = True) -> None:
-        if remember and isinstance(self._state, INTERACTIVE) and type(state) is not type(self._state):
-            self._history.append(self._state)
-        self._state = state
-        log.debug("flow -> %s", type(state).__name__)
-        for listener in list(self._listeners):
-            listener(state)
+    def _publish(self, visit: Visit) -> None:
+        changed = visit.page is not self._visit.page
+        self._visit = visit
+        if changed:
+            log.debug("flow -> %s", type(visit.page).__name__)
+            for listener in list(self._listeners):
+                listener(visit.page)
 
-    # -- running actions ------------------------------------------------------------------------
-
-    async def _run(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        """Run an action as a tracked task; errors become a `Failed` state, never escape."""
-        self._retry = work
-        task = asyncio.ensure_future(self._guarded(work))
-        self._tasks.add(task)
-        try:
-            await task
-        except asyncio.CancelledError:
-            if not task.cancelled():
-                raise  # our caller was cancelled, not the flow
-        finally:
-            self._tasks.discard(task)
-
-    async def _guarded(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        try:
-            await work()
-        except asyncio.CancelledError:
-            raise
-        except KioskError as exc:
-            log.warning("activation step failed: %s [request %s]", exc, exc.request_id)
-            self._set(Failed(exc, exc.retryable), remember=False)
-        except GigsError as exc:
-            error = from_api_error(exc)
-            log.warning("activation step failed: %s [request %s]", exc, error.request_id)
-            self._set(Failed(error, error.retryable), remember=False)
-        except Exception:
-            log.exception("unexpected error in the activation flow")
-            self._set(Failed(KioskError("unexpected")), remember=False)
-
-    def _spawn(self, coro: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coro)
+    def dispatch(self, intent: Intent) -> asyncio.Task[None] | None:
+        """Apply an intent now (synchronously); start its effect, if any, as a task."""
+        visit, effect = next_state(self._visit, intent)
+        self._publish(visit)
+        if effect is None:
+            return None
+        task = asyncio.ensure_future(self._effect(effect, self._serial))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _apply(self, intent: Intent) -> None:
+        task = self.dispatch(intent)
+        if task is not None:
+            try:
+                await asyncio.shield(task)
+            except asyncio.CancelledError:
+                if not task.cancelled():
+                    raise  # our caller was cancelled, not the flow
+
+    def _arrive(self, serial: int, page: FlowState, activation_id: str | None = None) -> None:
+        if serial == self._serial:  # else the visit was reset meanwhile: not ours to show
+            self._publish(next_state(self._visit, Arrived(page, activation_id))[0])
 
     # -- intents ----------------------------------------------------------------------------------
 
     async def submit_imei(self, *texts: str) -> None:
         """One IMEI, or both of a dual-SIM box."""
-        try:
-            imeis = list(dict.fromkeys(parse_imei(t) for t in texts))
-        except InvalidIdentifier as exc:
-            self._set(Failed(KioskError("invalid_imei", detail=exc.reason)), remember=False)
-            return
-        if not imeis:
-            return
-        self._imei = imeis[0]
-        self._history.clear()
+        await self._apply(SubmitImeis(texts))
 
-        async def work() -> None:
-            self._set(LookingUp(len(imeis)), remember=False)
-            self._set(await look_up(self.ctx, imeis), remember=False)
-
-        await self._run(work)
+    async def confirm_device(self) -> None:
+        await self._apply(ConfirmDevice())
 
     async def choose_plan(self, plan_id: str) -> None:
-        state = self._state
-        if not isinstance(state, ChoosingPlan):
-            return
-        plan = next((p for p in state.plans if p.id == plan_id), None)
-        choice = choice_for(plan, state.choices) if plan else None
-        if plan is None or choice is None:
-            return
-        owner = state.device.user
-        if owner is not None and not plan.requirements.needs_address:
-            self._set(Review(state.device, choice, plan, None, owner))
-        else:
-            self._set(EnteringCustomer(state.device, choice, plan,
-                                       plan.requirements.needs_address, owner))
+        await self._apply(ChoosePlan(plan_id))
 
     async def enter_customer(self, customer: CustomerInput) -> None:
-        state = self._state
-        if not isinstance(state, EnteringCustomer):
-            return
-        customer = normalise(customer)
-        problems = validate(customer, needs_address=state.needs_address)
-        if state.owner is not None:  # the owner's email and name are known
-            problems = {k: v for k, v in problems.items() if k not in ("email", "full_name")}
-        if problems:
-            self._set(replace(state, draft=customer, problems=tuple(problems.items())),
-                      remember=False)
-            return
-        self._set(Review(state.device, state.choice, state.plan, customer, state.owner))
+        await self._apply(EnterCustomer(customer))
 
     async def confirm(self) -> None:
-        state = self._state
-        if not isinstance(state, Review):
-            return
-
-        async def work() -> None:
-            ours = None
-            if state.choice.sim is not None:
-                ours = await self.ctx.record(self.ctx.journal.ordered_for, self.ctx.target,
-                                             sim_id=state.choice.sim.id)
-            if ours is not None:
-                await self._activate(ours)
-            else:
-                await self._activate(await checkout.begin(self.ctx, state, self._imei), fresh=True)
-
-        await self._run(work)
+        await self._apply(Confirm())
 
     async def show_existing(self) -> None:
-        """For a SIM that already has a subscription: follow it (never order again)."""
-        state = self._state
-        if not isinstance(state, AlreadySubscribed):
-            return
-
-        async def work() -> None:
-            if state.activation_id is not None:
-                act = await self.ctx.record(self.ctx.journal.get, state.activation_id)
-            else:
-                assert state.subscription is not None
-                sub = state.subscription
-                act = await self.ctx.record(
-                    self.ctx.journal.begin, target=self.ctx.target, mode="existing",
-                    device_id=state.device.id, sim_id=state.sim.id if state.sim else None,
-                    sim_type=state.sim.type.value if state.sim else None,
-                    user_id=sub.user.id if sub.user else None,
-                    plan_id=sub.plan.id if sub.plan else None)
-                act = await self.ctx.update(act, subscription_id=sub.id, status="provisioning",
-                                            detail="existing subscription shown")
-            await self._activate(act)
-
-        await self._run(work)
-
-    async def resume(self, activation_id: str) -> None:
-        """Continue an unfinished activation from the journal (after a restart)."""
-        async def work() -> None:
-            await self._activate(await self.ctx.record(self.ctx.journal.get, activation_id))
-
-        await self._run(work)
+        """For a SIM that already has a subscription: its status, never its code."""
+        await self._apply(ShowExisting())
 
     async def retry(self) -> None:
-        if isinstance(self._state, Failed) and self._state.can_retry and self._retry is not None:
-            await self._run(self._retry)
+        await self._apply(Retry())
 
     async def back(self) -> None:
-        if self._history and isinstance(self._state, INTERACTIVE):
-            self._set(self._history.pop(), remember=False)
+        await self._apply(Back())
+
+    async def resume(self, activation_id: str, *, may_send: bool = True) -> None:
+        """Continue an activation from the journal (staff, the CLI, or at start-up)."""
+        self._serial += 1
+        self._publish(Visit(Placing(activation_id), activation_id=activation_id))
+        await self._effect(PlaceOrder(activation_id=activation_id), self._serial,
+                           may_send=may_send)
 
     async def cancel(self) -> None:
-        """Stop everything this session started; no request is sent after this returns."""
+        """Stop everything this session started; no request is sent after this returns.
+
+        An activation already placed in this visit is not abandoned: it is handed to the
+        background (`on_background`), which follows it to the end.
+        """
+        self._serial += 1
+        visit = self._visit
         tasks = [t for t in self._tasks if t is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
-        self._history.clear()
-        self._retry = None
-        self._imei = None
-        self._set(Cancelled(), remember=False)  # drops the Ready state and its code
+        if visit.activation_id is not None and self._on_background is not None:
+            act = await self.ctx.record(self.ctx.journal.get, visit.activation_id)
+            if act.status in ("unknown", "provisioning", "pending"):
+                self._on_background(act)
+        self._publish(Visit(Cancelled()))  # drops the Ready state and its code
 
     async def reset(self) -> None:
         await self.cancel()
-        self._set(Idle(), remember=False)
+        self._publish(next_state(self._visit, Reset())[0])
 
-    # -- the activation itself ----------------------------------------------------------------
+    # -- effects ----------------------------------------------------------------------------------
 
-    async def _activate(self, act: Activation, *, fresh: bool = False) -> None:
+    async def _effect(self, effect: Effect, serial: int, *, may_send: bool = True) -> None:
+        """Run one effect; its outcome (an error included) arrives as the next page."""
+        origin = self._visit.page
+        known: list[str] = []  # the activation, once the guard has journaled it
+        try:
+            if isinstance(effect, LookUp):
+                self._arrive(serial, await look_up(self.ctx, list(effect.imeis)))
+            elif isinstance(effect, FollowExisting):
+                self._arrive(serial, await follow_existing(self.ctx, effect.existing,
+                                                           self._on_background))
+            else:
+                await self._order(effect, serial, known, may_send)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # every failure becomes a page, never an escaped exception
+            activation_id = known[0] if known else effect.activation_id if isinstance(
+                effect, PlaceOrder) else None
+            retry_from = getattr(effect, "review", None) or getattr(effect, "existing", None)
+            self._arrive(serial, _failed(exc, activation_id, retry_from or origin),
+                         activation_id)
+
+    async def _order(self, effect: PlaceOrder, serial: int, known: list[str],
+                     may_send: bool) -> None:
         ctx = self.ctx
-        if act.status in ("ordering", "unknown"):
-            self._set(Placing(act.id, act.reference), remember=False)
-            act = await Placer(ctx).place(act, fresh=fresh)
-        if act.status == "failed":
-            raise KioskError("order_rejected", detail=f"{act.reference}: {act.outcome}")
+
+        def journaled(act: Activation) -> None:
+            known.append(act.id)
+            self._arrive(serial, Placing(act.id, act.reference), act.id)
+
+        imei = self._visit.imeis[0] if self._visit.imeis else None
+        act = await guard.order(ctx, review=effect.review, activation_id=effect.activation_id,
+                                imei=imei, may_send=may_send, on_intent=journaled)
         started = ctx.clock()
         state = Provisioning(act.id, act.reference, started=started)
-        self._set(state, remember=False)
+        self._arrive(serial, state, act.id)
 
         def progress(done: frozenset[Any]) -> None:
-            self._set(replace(state, done=done, elapsed=ctx.clock() - started), remember=False)
+            self._arrive(serial, replace(state, done=done, elapsed=ctx.clock() - started))
 
         try:
             act, ready = await Provisioner(ctx).run(
                 act, deadline_at=started + ctx.settings.deadline, progress=progress)
         except DeadlinePassed as late:
             act = await ctx.update(late.activation, status="pending", detail="deadline passed")
-            self._set(PendingInBackground(act.id, act.reference), remember=False)
+            self._arrive(serial, PendingInBackground(act.id, act.reference))
             if self._on_background is not None:
                 self._on_background(act)
             return
-        self._set(ready, remember=False)
+        self._arrive(serial, ready)
         if ready.sim_type is SimType.ESIM and ready.provider in PROFILE_PROVIDERS and ready.sim_id:
-            self._spawn(self._follow_profile(ready.sim_id))
+            task = asyncio.ensure_future(self._follow_profile(ready.sim_id, serial))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
-    async def _follow_profile(self, sim_id: str) -> None:
+    async def _follow_profile(self, sim_id: str, serial: int) -> None:
         """Show `installed`/`enabled` on the ready page when the provider reports it."""
         ctx = self.ctx
         started = ctx.clock()
@@ -260,11 +217,25 @@ class Flow:
                 profile = await ctx.client.esim_profile(sim_id)
             except GigsError:
                 profile = None
-            state = self._state
-            if not isinstance(state, Ready):
+            state = self._visit.page
+            if serial != self._serial or not isinstance(state, Ready):
                 return
             if profile is not None and profile.status is not state.profile:
-                self._set(replace(state, profile=profile.status), remember=False)
+                self._arrive(serial, replace(state, profile=profile.status))
             if profile is not None and profile.status is ESimProfileStatus.ENABLED:
                 return  # installed and switched on: nothing more to show
             await ctx.sleep(schedule.wait(ctx.clock()))
+
+
+def _failed(exc: Exception, activation_id: str | None, retry_from: FlowState | None) -> Failed:
+    if isinstance(exc, KioskError):
+        error = exc
+    elif isinstance(exc, GigsError):
+        error = from_api_error(exc)
+    elif isinstance(exc, JournalError):
+        error = KioskError("journal_unwritable", detail=str(exc), cause_type="JournalError")
+    else:
+        log.error("unexpected error in the activation flow", exc_info=exc)
+        error = KioskError("unexpected", cause_type=type(exc).__name__)
+    log.warning("activation step failed: %s [request %s]", error, error.request_id)
+    return Failed(error, error.retryable, activation_id, retry_from)

@@ -27,6 +27,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rate_limited": ("The activation service is busy.", "Please try again in a minute."),
     "api_unavailable": ("The activation service cannot be reached right now.",
                         "Please try again in a moment."),
+    "order_unclear": ("We could not confirm your order yet. You have not been charged twice.",
+                      "Please ask a member of staff and show them your reference."),
+    "order_not_placed": ("This order was not placed.", "Please start again."),
+    "journal_unwritable": ("The kiosk cannot save its records right now, so it placed no order.",
+                           "Please ask a member of staff."),
+    "activation_lost": ("The activation service no longer knows this activation.",
+                        "Please ask a member of staff and show them your reference."),
     "unexpected": ("Something went wrong.", "Please ask a member of staff."),
 }
 

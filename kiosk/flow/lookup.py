@@ -7,7 +7,7 @@ import asyncio
 from kiosk.flow.catalog import sellable, sim_choices
 from kiosk.flow.context import Context
 from kiosk.flow.states import (
-    AlreadySubscribed, ChoosingPlan, FlowState, NoUsableSim, NotRegistered,
+    AlreadySubscribed, DeviceFound, FlowState, NoUsableSim, NotRegistered,
 )
 from kiosk.gigs.models import Device, Plan, SimStatus, Subscription, SubscriptionStatus
 
@@ -48,7 +48,8 @@ async def _for_device(ctx: Context, device: Device, plans: list[Plan]) -> FlowSt
     watched = [s for s in device.sims if s.status in (SimStatus.ACTIVE, SimStatus.INACTIVE)]
     subs = await asyncio.gather(*(ctx.client.list_subscriptions(sim=s.id) for s in watched))
     for sim, sim_subs in zip(watched, subs, strict=True):
-        open_sub = _newest_open(sim_subs)
+        # Filtered again here: a server that ignores `?sim=` returns strangers' lines too.
+        open_sub = _newest_open([s for s in sim_subs if s.sim is not None and s.sim.id == sim.id])
         if open_sub is not None or sim.status is SimStatus.ACTIVE:
             return AlreadySubscribed(device, sim, open_sub)
     choices = sim_choices(device)
@@ -58,7 +59,7 @@ async def _for_device(ctx: Context, device: Device, plans: list[Plan]) -> FlowSt
     offer = sellable(plans, choices)
     if not offer:
         return NoUsableSim(device, "no_plans")
-    return ChoosingPlan(device, choices, offer)
+    return DeviceFound(device, choices, offer)
 
 
 def _newest_open(subs: list[Subscription]) -> Subscription | None:

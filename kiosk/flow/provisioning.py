@@ -45,9 +45,11 @@ class _Poll:
         except (AuthenticationError, PermissionDeniedError) as exc:
             raise from_api_error(exc) from exc  # the journal keeps it open for later
         except NotFoundError as exc:
-            await self.ctx.update(self.act, status="failed", error_type="NotFoundError",
+            # Marked so for staff; "lost" no longer blocks a new order for this SIM.
+            await self.ctx.update(self.act, status="lost", error_type="NotFoundError",
                                   outcome="lost", detail="the API no longer knows it")
-            raise KioskError("unexpected", detail=str(exc), cause_type="NotFoundError") from exc
+            raise KioskError("activation_lost", detail=self.act.reference,
+                             cause_type="NotFoundError") from exc
         except GigsError as exc:
             log.info("activation %s: poll failed (%s); trying again", self.act.reference,
                      type(exc).__name__)

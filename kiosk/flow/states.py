@@ -1,18 +1,20 @@
 """The states of one activation session: immutable values the UI renders.
 
-Transitions are pure (`dataclasses.replace` or a new state); actions live in the engine.
+Transitions are pure (`kiosk.flow.machine.next_state`); effects live in the engine.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from kiosk.flow.customer import CustomerInput
 from kiosk.flow.errors import KioskError
 from kiosk.flow.lpa import ActivationCode
 from kiosk.gigs.models import (
-    Device, DeviceModel, ESimProfileStatus, Plan, Sim, SimType, Subscription, User,
+    Device, DeviceModel, ESimProfileStatus, Plan, Sim, SimType, Subscription,
+    SubscriptionStatus, User,
 )
 
 
@@ -70,6 +72,31 @@ class AlreadySubscribed:
 
 
 @dataclass(frozen=True)
+class DeviceFound:
+    """The phone can be activated: the customer confirms it is theirs before choosing a plan."""
+
+    device: Device
+    choices: tuple[SimChoice, ...]
+    plans: tuple[Plan, ...]
+
+
+@dataclass(frozen=True)
+class ExistingStatus:
+    """What a stranger may learn about a SIM that already has a subscription: its status.
+
+    Never its activation code, QR, phone number, owner or email: whoever holds the box
+    is not necessarily whoever bought the line.
+    """
+
+    sim_type: SimType | None
+    status: SubscriptionStatus | None
+    plan_name: str | None = None
+    since: datetime | None = None  # when it became active (or was created, while pending)
+    reference: str | None = None  # ours, when this kiosk placed the order
+    finishing: bool = False  # our activation is still being provisioned (in the background)
+
+
+@dataclass(frozen=True)
 class ChoosingPlan:
     device: Device
     choices: tuple[SimChoice, ...]
@@ -105,8 +132,11 @@ class Step(StrEnum):
 
 @dataclass(frozen=True)
 class Placing:
-    activation_id: str
-    reference: str
+    """The order is being placed. Entered synchronously on confirm, before any request:
+    `activation_id` is None until the intent is in the journal."""
+
+    activation_id: str | None = None
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,8 +178,14 @@ class PendingInBackground:
 
 @dataclass(frozen=True)
 class Failed:
+    """A step failed. After an order attempt `activation_id` is set, and "Try again"
+    resumes that activation (never a new checkout); `retry_from` is the page to retry from
+    when nothing was ordered yet (a lookup, or a review whose intent was never journaled)."""
+
     error: KioskError
     can_retry: bool = False
+    activation_id: str | None = None
+    retry_from: FlowState | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -157,8 +193,19 @@ class Cancelled:
     pass
 
 
-FlowState = (Idle | LookingUp | NotRegistered | NoUsableSim | AlreadySubscribed | ChoosingPlan
-             | EnteringCustomer | Review | Placing | Provisioning | Ready | PendingInBackground
-             | Failed | Cancelled)
+FlowState = (Idle | LookingUp | NotRegistered | NoUsableSim | AlreadySubscribed | DeviceFound
+             | ExistingStatus | ChoosingPlan | EnteringCustomer | Review | Placing | Provisioning
+             | Ready | PendingInBackground | Failed | Cancelled)
 #: States the customer can go back to.
-INTERACTIVE = (ChoosingPlan, EnteringCustomer, Review)
+INTERACTIVE = (DeviceFound, ChoosingPlan, EnteringCustomer, Review)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Everything one customer's visit knows: the page, the way back, what was scanned, and
+    the activation this visit ordered (the only one whose eSIM code it may show)."""
+
+    page: FlowState = field(default_factory=Idle)
+    history: tuple[FlowState, ...] = ()
+    imeis: tuple[str, ...] = ()
+    activation_id: str | None = None

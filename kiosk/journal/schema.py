@@ -58,16 +58,43 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX qa_rows_batch ON qa_rows (batch, at);
     """,
+    # 3: when the order request last left (and when that attempt ended), so that nothing is
+    # resent while an earlier request may still be in flight, by this process or another.
+    """
+    ALTER TABLE activations ADD COLUMN sent_at REAL;
+    ALTER TABLE activations ADD COLUMN ended_at REAL;
+    CREATE INDEX activations_plan ON activations (target, device_id, plan_id, status);
+    """,
 ]
 VERSION = len(MIGRATIONS)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the database to the newest schema; returns the version it was at."""
+    """Bring the database to the newest schema; returns the version it was at.
+
+    Each step runs under `BEGIN IMMEDIATE` and re-reads the version inside it, so several
+    processes opening a new journal at once migrate it once (the others wait, then skip).
+    `conn` must be in autocommit mode (`isolation_level=None`).
+    """
     found = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if found > VERSION:
         raise RuntimeError(f"the journal was written by a newer kiosk (schema {found} > {VERSION})")
-    for version in range(found, VERSION):
-        with conn:
-            conn.executescript("BEGIN;" + MIGRATIONS[version] + f"; PRAGMA user_version = {version + 1};")
-    return found
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version >= VERSION:
+                conn.execute("COMMIT")
+                return found
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration (they hold no semicolons inside literals)."""
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -8,7 +8,8 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +21,8 @@ from kiosk.journal.schema import migrate
 
 #: Statuses of an activation that may still need work (resume these).
 OPEN = ("ordering", "unknown", "provisioning", "pending")
-#: Statuses after which nothing more happens.
-FINAL = ("ready", "active", "failed")
+#: Statuses after which nothing more happens ("lost": the API no longer knows its order).
+FINAL = ("ready", "active", "failed", "lost")
 #: Statuses that mean "we ordered for this SIM": never order again.
 ORDERED = (*OPEN, "ready", "active")
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
@@ -54,6 +55,8 @@ class Activation:
     outcome: str | None = None
     error_type: str | None = None
     attempts: int = 0
+    sent_at: float | None = None  # wall time the order request last left
+    ended_at: float | None = None  # wall time that attempt ended without a clear answer
 
     @property
     def is_open(self) -> bool:
@@ -62,6 +65,26 @@ class Activation:
 
 COLUMNS = [f.name for f in fields(Activation)]
 _UPDATABLE = set(COLUMNS) - {"id", "reference", "target", "created_at"}
+
+
+class JournalError(Exception):
+    """The journal could not be written: nothing that depends on the write may happen."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the kiosk cannot write its journal: {reason}")
+        self.reason = reason
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    code = getattr(exc, "sqlite_errorcode", None)
+    text = str(exc).lower()
+    if code == sqlite3.SQLITE_FULL or "full" in text:
+        return "disk full"
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
+        return "read-only"
+    if "locked" in text or "busy" in text:
+        return "busy (another process holds it)"
+    return type(exc).__name__
 
 
 def new_reference() -> str:
@@ -80,13 +103,17 @@ class Journal:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        # Autocommit mode: every write below opens its own `BEGIN IMMEDIATE` (see `_write`),
+        # because Python's implicit transactions would make `with conn:` a no-op here.
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                     timeout=10.0)
         self._conn.row_factory = sqlite3.Row
+        # Before anything that takes a lock: a second process opening a new journal waits.
+        self._conn.execute("PRAGMA busy_timeout=10000")
         self._conn.execute("PRAGMA journal_mode=WAL")
         # The order intent must be on disk before the request leaves: full sync on commit.
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA busy_timeout=5000")
         migrate(self._conn)
         if self.path != ":memory:":
             Path(self.path).chmod(0o600)
@@ -98,6 +125,33 @@ class Journal:
 
     # -- writing ---------------------------------------------------------------------------------
 
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside is committed together or not at all.
+
+        A failure (disk full, read-only, locked) rolls back and becomes a `JournalError`.
+        """
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise JournalError(_reason(exc)) from exc
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise JournalError(_reason(exc)) from exc
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        # SQLite may have ended the transaction itself (e.g. on a full disk): nothing to undo.
+        with suppress(sqlite3.Error):
+            self._conn.execute("ROLLBACK")
+
     def begin(self, *, target: str, mode: str, **values: Any) -> Activation:
         """Record the intent to activate (status `ordering`), durably, before any order is sent."""
         now = self._clock()
@@ -106,12 +160,12 @@ class Journal:
                "attempts": 0, **{k: v for k, v in values.items() if k in _UPDATABLE}}
         names = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        with self._lock, self._conn:
-            self._conn.execute(f"INSERT INTO activations ({names}) VALUES ({marks})",
-                               list(row.values()))
-            self._conn.execute("INSERT INTO events (activation_id, at, status, detail) "
-                               "VALUES (?, ?, ?, ?)", (row["id"], now, "ordering", "intent"))
-        return self._get(row["id"])
+        with self._write() as conn:
+            conn.execute(f"INSERT INTO activations ({names}) VALUES ({marks})",
+                         list(row.values()))
+            conn.execute("INSERT INTO events (activation_id, at, status, detail) "
+                         "VALUES (?, ?, ?, ?)", (row["id"], now, "ordering", "intent"))
+            return self._get(row["id"])
 
     def update(self, activation_id: str, *, detail: str | None = None, **values: Any) -> Activation:
         """Change fields of an activation; a status change is also recorded as an event."""
@@ -121,28 +175,48 @@ class Journal:
         now = self._clock()
         values["updated_at"] = now
         assignments = ", ".join(f"{k} = ?" for k in values)
-        with self._lock, self._conn:
-            before = self._conn.execute("SELECT status FROM activations WHERE id = ?",
-                                        (activation_id,)).fetchone()
+        with self._write() as conn:
+            before = conn.execute("SELECT status FROM activations WHERE id = ?",
+                                  (activation_id,)).fetchone()
             if before is None:
                 raise KeyError(activation_id)
-            self._conn.execute(f"UPDATE activations SET {assignments} WHERE id = ?",
-                               [*values.values(), activation_id])
+            conn.execute(f"UPDATE activations SET {assignments} WHERE id = ?",
+                         [*values.values(), activation_id])
             status = values.get("status", before["status"])
             if status != before["status"] or detail:
-                self._conn.execute("INSERT INTO events (activation_id, at, status, detail) "
-                                   "VALUES (?, ?, ?, ?)", (activation_id, now, status, detail))
-        return self._get(activation_id)
+                conn.execute("INSERT INTO events (activation_id, at, status, detail) "
+                             "VALUES (?, ?, ?, ?)", (activation_id, now, status, detail))
+            return self._get(activation_id)
+
+    def claim_send(self, activation_id: str, *, attempts: int) -> Activation | None:
+        """Take the right to send the order request once more; None if someone else took it.
+
+        A compare-and-set on `attempts`: two flows, or two processes, that both decided to
+        send the same intent cannot both get it. The winner's `sent_at` is then on disk
+        before its request leaves, so a restart knows a request may be in flight.
+        """
+        now = self._clock()
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE activations SET attempts = attempts + 1, sent_at = ?, ended_at = NULL, "
+                "updated_at = ? WHERE id = ? AND attempts = ? AND status IN ('ordering', 'unknown')",
+                (now, now, activation_id, attempts))
+            if cursor.rowcount != 1:
+                return None
+            conn.execute("INSERT INTO events (activation_id, at, status, detail) "
+                         "VALUES (?, ?, (SELECT status FROM activations WHERE id = ?), ?)",
+                         (activation_id, now, activation_id, f"sent (attempt {attempts + 1})"))
+            return self._get(activation_id)
 
     def prune(self, retention_days: float) -> int:
         """Delete finished activations older than the retention period; returns how many."""
         cutoff = self._clock() - retention_days * 86400
         marks = ", ".join("?" for _ in FINAL)
-        with self._lock, self._conn:
-            cursor = self._conn.execute(
+        with self._write() as conn:
+            cursor = conn.execute(
                 f"DELETE FROM activations WHERE status IN ({marks}) AND updated_at < ?",
                 [*FINAL, cutoff])
-        return cursor.rowcount
+            return cursor.rowcount
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -164,17 +238,40 @@ class Journal:
         return Activation(**dict(row)) if row else None
 
     def ordered_for(self, target: str, *, sim_id: str | None = None,
-                    device_id: str | None = None) -> Activation | None:
-        """The newest activation that ordered for this SIM, or (a new `auto` eSIM) this device."""
+                    device_id: str | None = None, plan_id: str | None = None,
+                    modes: tuple[str, ...] = ("orders", "subscriptions")) -> Activation | None:
+        """The newest activation that ordered for this SIM, or (a new `auto` eSIM) this device.
+
+        `plan_id` narrows a device match to one plan; `modes` leaves out rows that only
+        recorded an existing subscription being shown.
+        """
         column, value = ("sim_id", sim_id) if sim_id else ("device_id", device_id)
         if value is None:
             return None
-        marks = ", ".join("?" for _ in ORDERED)
         query = (f"SELECT * FROM activations WHERE target = ? AND {column} = ? "
-                 f"AND status IN ({marks}) ORDER BY created_at DESC LIMIT 1")
+                 f"AND status IN ({', '.join('?' for _ in ORDERED)}) "
+                 f"AND mode IN ({', '.join('?' for _ in modes)})")
+        params: list[Any] = [target, value, *ORDERED, *modes]
+        if plan_id is not None:
+            query += " AND plan_id = ?"
+            params.append(plan_id)
         with self._lock:
-            row = self._conn.execute(query, [target, value, *ORDERED]).fetchone()
+            row = self._conn.execute(query + " ORDER BY created_at DESC LIMIT 1",
+                                     params).fetchone()
         return Activation(**dict(row)) if row else None
+
+    def claimed(self, target: str, *, order_id: str | None = None,
+                subscription_id: str | None = None, besides: str = "") -> bool:
+        """Whether another activation of ours already owns this order or subscription."""
+        column, value = ("order_id", order_id) if order_id else ("subscription_id",
+                                                                   subscription_id)
+        if value is None:
+            return False
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT 1 FROM activations WHERE target = ? AND {column} = ? AND id != ? "
+                "LIMIT 1", (target, value, besides)).fetchone()
+        return row is not None
 
     def unfinished(self, target: str | None = None) -> list[Activation]:
         marks = ", ".join("?" for _ in OPEN)
@@ -209,8 +306,8 @@ class Journal:
                   reasons: str, model: str, registered: bool | None, sims: str,
                   duplicate: bool) -> None:
         """One QA station row (the IMEI comes masked: the journal holds no full IMEI)."""
-        with self._lock, self._conn:
-            self._conn.execute(
+        with self._write() as conn:
+            conn.execute(
                 "INSERT INTO qa_rows (batch, at, imei_masked, verdict, reasons, model, "
                 "registered, sims, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (batch, at, imei_masked, verdict, reasons, model,

@@ -63,6 +63,7 @@ async def activate(client: GigsClient, journal: Journal, number: str, n: int,
     flow = Flow(Context(client, journal, settings))
     started = time.perf_counter()
     await flow.submit_imei(number)
+    await flow.confirm_device()
     await flow.choose_plan(PLAN_IDS["travel"])
     await flow.enter_customer(CustomerInput(f"bench{n}@example.com", "Bench Mark"))
     await flow.confirm()

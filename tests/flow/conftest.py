@@ -10,7 +10,7 @@ from typing import Any
 import pytest_asyncio
 
 from kiosk.flow import Context, CustomerInput, Flow, FlowSettings
-from kiosk.flow.states import ChoosingPlan, EnteringCustomer, Review
+from kiosk.flow.states import ChoosingPlan, DeviceFound, EnteringCustomer, Review
 from kiosk.gigs import GigsClient
 from kiosk.journal import Journal
 from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
@@ -61,6 +61,8 @@ async def drive(flow: Flow, imeis: list[str], plan_id: str,
                 customer: CustomerInput | None = None) -> Any:
     """Scan, choose the plan, enter the customer if asked, confirm: the final state."""
     await flow.submit_imei(*imeis)
+    if isinstance(flow.state, DeviceFound):
+        await flow.confirm_device()
     if isinstance(flow.state, ChoosingPlan):
         await flow.choose_plan(plan_id)
     if isinstance(flow.state, EnteringCustomer):

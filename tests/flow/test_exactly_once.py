@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.flow.context import Context, FlowSettings
-from kiosk.flow.ordering import Placer
+from kiosk.flow import guard
 from kiosk.flow.states import Ready
 from kiosk.sandbox.faults import FaultRule
 from kiosk.sandbox.seed import DEMO_IMEIS, STORE_PAYMENT_METHOD_ID
@@ -89,7 +89,8 @@ async def test_crash_before_the_order_was_sent(kit: Kit, sandbox, sleep, keys: b
 async def test_crash_after_the_order_was_sent(kit: Kit, sandbox, sleep, keys: bool) -> None:
     async with client_for(sandbox, sleep, idempotency_keys=keys) as client:
         ctx, act = await _journaled_intent(kit, client)
-        await Placer(ctx)._send(act)  # the order went out ...
+        claimed = kit.journal.claim_send(act.id, attempts=0)
+        await guard._send(ctx, claimed)  # the order went out ...
         kit.journal.update(act.id, order_id=None, subscription_id=None, status="ordering")
         # ... but the process died before recording the answer. On restart:
         flow = kit.flow(client=client)

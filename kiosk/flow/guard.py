@@ -1,0 +1,240 @@
+"""The order guard: the one place an order (or a direct subscription) is ever sent.
+
+Whatever asks for an order goes through `order()`: a tap on Confirm, a double tap, "Try
+again", a resume from the journal at start-up, from the CLI or from the operator page. Its
+rules, each enforced here and nowhere else:
+
+1. One intent per purchase. An activation already journaled for this SIM, or for this
+   device and plan when a new eSIM (`sim: "auto"`) is ordered, is reused with its
+   idempotency key; a new intent is journaled (one transaction) before anything is sent.
+2. One sender at a time. The right to send is a compare-and-set in the journal
+   (`claim_send`), so two flows or two processes cannot both send the same intent, and the
+   time it left is on disk before the request does.
+3. No resend without looking first. After any answer that leaves the outcome open (a cut
+   connection, a timeout, 5xx, 409, even 429, which a proxy may send after the server
+   acted), wait until an earlier request can no longer be in flight, then reconcile: look
+   for the order or subscription it may have created, filtered on the kiosk field by field
+   (never trusting a server-side filter), and resend only when nothing is found. This holds
+   with idempotency keys on, off, or ignored by the server: the key is an optimisation.
+4. `may_send=False` (a resume nobody is waiting for) only ever reconciles: an intent that
+   was never sent is closed as "not placed" instead of charging a customer who has left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable
+from datetime import datetime
+
+from kiosk.flow import checkout
+from kiosk.flow.context import Context
+from kiosk.flow.errors import KioskError, from_api_error
+from kiosk.flow.states import Review
+from kiosk.gigs import (
+    APIConnectionError, AuthenticationError, GigsError, InvalidRequestError, NotFoundError,
+    PermissionDeniedError, RateLimitError,
+)
+from kiosk.gigs.models import OrderStatus, SubscriptionStatus
+from kiosk.journal import Activation
+from kiosk.redact import mask_digits
+
+log = logging.getLogger("kiosk.flow")
+OPEN_SUBS = (SubscriptionStatus.PENDING, SubscriptionStatus.INITIATED, SubscriptionStatus.ACTIVE)
+#: An order or subscription counts as ours only if created no earlier than this before our
+#: intent (clocks of kiosk and API differ a little; never by ten minutes).
+SKEW = 600.0
+#: The API's answer when the SIM already has a subscription (older docs said `simInUse`).
+SIM_TAKEN = frozenset({"simAlreadyUsed", "simInUse"})
+_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _lock(key: str) -> asyncio.Lock:
+    lock = _locks.get(key)
+    if lock is None:
+        lock = _locks[key] = asyncio.Lock()
+    return lock
+
+
+async def order(ctx: Context, *, review: Review | None = None, activation_id: str | None = None,
+                imei: str | None = None, may_send: bool = True,
+                on_intent: Callable[[Activation], None] = lambda act: None) -> Activation:
+    """Place the order for `review` (or continue `activation_id`) exactly once.
+
+    Returns the activation once an order or subscription is known (status `provisioning`,
+    or later). `on_intent` is told the journaled activation as soon as there is one, so a
+    failure after that point can name it (and "Try again" resume it).
+    """
+    if activation_id is None and review is None:
+        raise ValueError("order() needs a review or an activation id")
+    key = activation_id or _purchase_key(ctx, review)  # type: ignore[arg-type]
+    async with _lock(key):
+        if activation_id is not None:
+            act = await ctx.record(ctx.journal.get, activation_id)
+        else:
+            assert review is not None
+            act = await _intent(ctx, review, imei)
+        on_intent(act)
+        return await _place(ctx, act, may_send=may_send)
+
+
+def _purchase_key(ctx: Context, review: Review) -> str:
+    sim = review.choice.sim
+    return f"{ctx.target}|sim:{sim.id}" if sim else f"{ctx.target}|auto:{review.device.id}"
+
+
+async def _intent(ctx: Context, review: Review, imei: str | None) -> Activation:
+    """The journaled intent for this purchase: the one already there, else a new one."""
+    sim = review.choice.sim
+    if sim is not None:
+        ours = await ctx.record(ctx.journal.ordered_for, ctx.target, sim_id=sim.id)
+    else:
+        ours = await ctx.record(ctx.journal.ordered_for, ctx.target, device_id=review.device.id,
+                                plan_id=review.plan.id)
+    if ours is not None:
+        log.info("activation %s: already ordered for this SIM; continuing it", ours.reference)
+        return ours
+    user = await checkout.ensure_user(ctx, review)
+    address_id = await checkout.ensure_address(ctx, review, user, review.customer)
+    pm = await checkout.payment_method(ctx, user)
+    return await ctx.record(
+        ctx.journal.begin, target=ctx.target, mode=ctx.settings.mode,
+        imei_masked=mask_digits(imei) if imei else None, device_id=review.device.id,
+        sim_id=sim.id if sim else None, sim_type=review.choice.type.value, user_id=user.id,
+        plan_id=review.plan.id, address_id=address_id, payment_method_id=pm,
+        idempotency_key=ctx.client.new_idempotency_key())
+
+
+async def _place(ctx: Context, act: Activation, *, may_send: bool) -> Activation:
+    for _ in range(ctx.settings.place_rounds):
+        if act.status not in ("ordering", "unknown"):
+            if act.status in ("failed", "lost"):
+                raise KioskError("order_rejected", detail=f"{act.reference}: {act.outcome}")
+            return act  # placed already (by an earlier attempt, process or tap)
+        if act.sent_at is not None:  # a request may have reached the API: look before sending
+            await _settle(ctx, act)
+            found = await reconcile(ctx, act)
+            if found is not None:
+                return found
+        if not may_send:
+            await ctx.update(act, status="failed", outcome="not placed",
+                             detail="nobody waiting; nothing found")
+            raise KioskError("order_not_placed", detail=act.reference)
+        claimed = await ctx.record(ctx.journal.claim_send, act.id, attempts=act.attempts)
+        if claimed is None:  # another flow or process sent it meanwhile
+            act = await ctx.record(ctx.journal.get, act.id)
+            continue
+        act = claimed
+        try:
+            return await _send(ctx, act)
+        except GigsError as exc:
+            act = await _after_failure(ctx, act, exc)
+    raise KioskError("api_unavailable", retryable=True,
+                     detail=f"order for {act.reference} still unconfirmed")
+
+
+async def _after_failure(ctx: Context, act: Activation, exc: GigsError) -> Activation:
+    """Record what a failed send means; raise when it is final, else return for another round."""
+    if isinstance(exc, APIConnectionError) and not exc.request_sent:
+        # Provably never left this machine: nothing to reconcile.
+        return await ctx.update(act, sent_at=None, ended_at=None,
+                                error_type=type(exc).__name__, detail="not sent")
+    if isinstance(exc, (AuthenticationError, PermissionDeniedError)):
+        await ctx.update(act, sent_at=None, error_type=type(exc).__name__, detail="refused: auth")
+        raise from_api_error(exc) from exc
+    if isinstance(exc, (InvalidRequestError, NotFoundError)):
+        if exc.code in SIM_TAKEN:  # our own earlier attempt, most likely
+            found = await reconcile(ctx, act)
+            if found is not None:
+                return found
+        await ctx.update(act, status="failed", error_type=type(exc).__name__,
+                         outcome=exc.code or "rejected")
+        raise from_api_error(exc) from exc
+    # Anything else may have been acted on (a 429 too: a proxy may send it after the API).
+    log.warning("activation %s: order outcome unknown (%s); reconciling before any resend",
+                act.reference, type(exc).__name__)
+    act = await ctx.update(act, status="unknown", ended_at=ctx.wall(),
+                           error_type=type(exc).__name__, detail="ambiguous")
+    if isinstance(exc, RateLimitError) and exc.retry_after:
+        await ctx.sleep(min(exc.retry_after, 60.0))
+    return act
+
+
+async def _settle(ctx: Context, act: Activation) -> None:
+    """Wait until the last request for this intent can no longer be in flight."""
+    assert act.sent_at is not None
+    attempt_ended = act.ended_at or act.sent_at + ctx.attempt_timeout
+    wait = attempt_ended + ctx.settings.reconcile_settle - ctx.wall()
+    if wait > 0:
+        log.info("activation %s: waiting %.1f s before reconciling", act.reference, wait)
+        await ctx.sleep(wait)
+
+
+async def _send(ctx: Context, act: Activation) -> Activation:
+    client = ctx.client
+    key = act.idempotency_key if ctx.keys else None
+    sim = act.sim_id or "auto"
+    assert act.plan_id and act.user_id
+    if act.mode == "subscriptions":
+        sub = await client.create_subscription(plan=act.plan_id, sim=sim, user=act.user_id,
+                                               user_address=act.address_id, idempotency_key=key)
+        return await ctx.update(act, subscription_id=sub.id, status="provisioning",
+                                sim_id=sub.sim.id if sub.sim else act.sim_id,
+                                detail="subscription created")
+    assert act.payment_method_id
+    placed = await client.create_order(plan=act.plan_id, payment_method=act.payment_method_id,
+                                       sim=sim, user=act.user_id, user_address=act.address_id,
+                                       idempotency_key=key)
+    return await ctx.update(act, order_id=placed.id, subscription_id=placed.subscription,
+                            status="provisioning", detail="order placed")
+
+
+def _recent(created: datetime | None, act: Activation) -> bool:
+    return created is not None and created.timestamp() >= act.created_at - SKEW
+
+
+async def reconcile(ctx: Context, act: Activation) -> Activation | None:
+    """Find the order or subscription an unanswered attempt may have created.
+
+    Lists are filtered by the server where the docs allow it, and always again here, field
+    by field: a server that ignores a filter returns strangers' orders too. Nothing another
+    activation of ours already owns is taken.
+    """
+    client = ctx.client
+    if not act.user_id:
+        return None
+    listed = True
+    if act.mode == "orders":
+        try:
+            orders = await client.list_orders(user=act.user_id)
+        except (NotFoundError, InvalidRequestError):  # order listing is not documented
+            orders, listed = [], False
+        for found in orders:
+            details = found.subscription_details
+            if (found.user is not None and found.user.id == act.user_id
+                    and found.plan is not None and found.plan.id == act.plan_id
+                    and found.status is not OrderStatus.CANCELED and _recent(found.created_at, act)
+                    and (details is None or details.sim in (None, act.sim_id or "auto"))
+                    and not await ctx.record(ctx.journal.claimed, act.target,
+                                             order_id=found.id, besides=act.id)):
+                log.info("activation %s: found its order by reconciling", act.reference)
+                return await ctx.update(act, order_id=found.id, subscription_id=found.subscription,
+                                        status="provisioning", detail="reconciled order")
+    for sub in await client.list_subscriptions(user=act.user_id):
+        if (sub.status in OPEN_SUBS and sub.plan is not None and sub.plan.id == act.plan_id
+                and sub.user is not None and sub.user.id == act.user_id
+                and (sub.sim is not None and sub.sim.id == act.sim_id if act.sim_id
+                     else _recent(sub.created_at, act))
+                and not await ctx.record(ctx.journal.claimed, act.target,
+                                         subscription_id=sub.id, besides=act.id)):
+            log.info("activation %s: found its subscription by reconciling", act.reference)
+            return await ctx.update(act, subscription_id=sub.id, status="provisioning",
+                                    sim_id=sub.sim.id if sub.sim else act.sim_id,
+                                    detail="reconciled subscription")
+    if not listed:
+        # A pending order shows in no subscription list: without the order list, absence
+        # cannot be proved, so nothing is resent. The activation stays open for staff.
+        raise KioskError("order_unclear", retryable=True,
+                         detail=f"{act.reference}: orders cannot be listed to check")
+    return None
