@@ -166,12 +166,14 @@ async def _handle(sandbox: Sandbox, request: Request) -> Response:
     store.requests[f"{method} {template.replace(P, '')}"] += 1
 
     rule = faults.pick(method, path, "before")
-    if rule is not None:
-        if rule.kind == "drop_before":
-            return DroppedResponse()
+    if rule is not None and rule.kind == "drop_before":
+        return DroppedResponse()
+    if rule is not None and rule.kind != "slow_before":
         return _fault_status(rule, request_id)
 
     raw = await request.body()
+    if rule is not None:  # slow_before: the whole request arrived; the API is slow to act
+        await asyncio.sleep(rule.seconds)
     try:
         body = json.loads(raw) if raw.strip() else None
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -197,6 +199,10 @@ async def _handle(sandbox: Sandbox, request: Request) -> Response:
     rule = faults.pick(method, path, "after")
     if rule is not None and rule.kind == "drop_after":
         return DroppedResponse()
+    if rule is not None and rule.kind == "slow_after":
+        await asyncio.sleep(rule.seconds)
+    if rule is not None and rule.kind == "status_after":
+        return _fault_status(rule, request_id)
     if rule is not None and rule.kind == "malformed":
         text = json.dumps(payload)
         return Response(text[: max(1, len(text) // 2)], status_code=status,

@@ -7,7 +7,10 @@ from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-KINDS = {"status", "drop_before", "drop_after", "malformed"}
+KINDS = {"status", "drop_before", "drop_after", "malformed", "slow_before", "slow_after",
+         "status_after"}
+#: Kinds that act (and commit) first, then misbehave: the answer is lost, late or wrong.
+AFTER = {"drop_after", "malformed", "slow_after", "status_after"}
 STATUS_SHORTHANDS = {"429", "500", "502", "503", "504"}
 
 
@@ -21,7 +24,10 @@ class FaultRule:
 
     `kind`: "status" (answer with `status`, 429 carries Retry-After), "drop_before" (close the
     connection before acting), "drop_after" (act and commit, then close without answering),
-    "malformed" (act, then answer with truncated JSON).
+    "malformed" (act, then answer with truncated JSON), "slow_before" (hold the request
+    `seconds` before acting: a request still in flight), "slow_after" (act and commit, then
+    hold the answer `seconds`: the client times out), "status_after" (act and commit, then
+    answer with `status`, as a proxy or gateway may).
     """
 
     kind: str
@@ -31,6 +37,7 @@ class FaultRule:
     rate: float = 1.0
     count: int | None = None
     retry_after: float | None = None
+    seconds: float = 0.0
 
     def __post_init__(self) -> None:
         if self.kind in STATUS_SHORTHANDS:
@@ -55,7 +62,7 @@ class FaultRule:
                 key, value = "kind", key  # a bare first word is the kind: "503,path=..."
             if key in ("status", "count"):
                 fields[key] = int(value)
-            elif key in ("rate", "retry_after"):
+            elif key in ("rate", "retry_after", "seconds"):
                 fields[key] = float(value)
             elif key in ("kind", "method", "path"):
                 fields[key] = value.strip()
@@ -73,7 +80,7 @@ class Faults:
     def pick(self, method: str, path: str, phase: str) -> FaultRule | None:
         """The first rule for this request and phase ("before" or "after" acting) that fires."""
         for rule in list(self.rules):
-            in_phase = rule.kind in ("drop_after", "malformed")
+            in_phase = rule.kind in AFTER
             if (phase == "after") != in_phase or not rule.matches(method, path):
                 continue
             if rule.rate < 1.0 and self.rng.random() >= rule.rate:

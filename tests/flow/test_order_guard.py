@@ -1,0 +1,206 @@
+"""One order, whatever the customer, the network, the server or a crash does (issue 11).
+
+Every test here counts the orders the loopback sandbox actually holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from kiosk.flow import guard
+from kiosk.flow.machine import Confirm
+from kiosk.flow.states import Failed, Placing, Provisioning, Ready, Review
+from kiosk.sandbox.faults import FaultRule
+from kiosk.sandbox.seed import DEMO_IMEIS
+from tests.conftest import client_for
+from tests.flow.conftest import Kit, drive
+
+pytestmark = pytest.mark.asyncio
+TRAVEL = "Travel 5 GB"
+#: An existing eSIM the device carries, and a device with no SIM that gets a new one.
+KINDS = {"existing-sim": DEMO_IMEIS["esim"], "new-esim": DEMO_IMEIS["nosim"]}
+
+
+async def to_review(kit: Kit, flow, imei: str) -> None:  # type: ignore[no-untyped-def]
+    await flow.submit_imei(imei)
+    await flow.confirm_device()
+    await flow.choose_plan(kit.plan_id(TRAVEL))
+    if not isinstance(flow.state, Review):
+        from kiosk.flow import CustomerInput
+        await flow.enter_customer(CustomerInput("twice@example.com", "Tap Twice"))
+    assert isinstance(flow.state, Review), flow.state
+
+
+def orders(kit: Kit) -> int:
+    return len(kit.store.orders)
+
+
+@pytest.mark.parametrize("gap_ms", [0, 5, 20, 50])
+@pytest.mark.parametrize("kind", sorted(KINDS))
+async def test_two_confirms_place_one_order(kit: Kit, kind: str, gap_ms: int) -> None:
+    kit.sandbox.sandbox.faults.latency_ms = 15  # the first confirm is mid-flight
+    flow = kit.flow()
+    await to_review(kit, flow, KINDS[kind])
+    first = asyncio.ensure_future(flow.confirm())
+    await asyncio.sleep(0)
+    assert isinstance(flow.state, Placing)  # before any await of the first confirm returned
+    await asyncio.sleep(gap_ms / 1000)
+    second = asyncio.ensure_future(flow.confirm())
+    await asyncio.gather(first, second)
+    assert isinstance(flow.state, Ready), flow.state
+    assert orders(kit) == 1 and kit.requests("POST /orders") == 1
+    assert len(kit.journal.activations()) == 1
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+async def test_a_second_visit_for_the_same_purchase_reuses_the_intent(kit: Kit, kind: str) -> None:
+    """Two flows (a double tap that outlived a reset, two windows) on one journal: one order."""
+    kit.sandbox.sandbox.faults.latency_ms = 15
+    one, two = kit.flow(), kit.flow()
+    await to_review(kit, one, KINDS[kind])
+    await to_review(kit, two, KINDS[kind])
+    await asyncio.gather(one.confirm(), two.confirm())
+    assert orders(kit) == 1
+    assert len(kit.journal.activations()) == 1
+
+
+@pytest.mark.parametrize("keys", [True, False], ids=["keys-on", "keys-off"])
+async def test_try_again_after_a_lost_answer_and_a_failed_reconcile(kit: Kit, sandbox, sleep,
+                                                                    keys: bool) -> None:
+    faults = kit.sandbox.sandbox.faults
+    faults.rules += [FaultRule("drop_after", method="POST", path="*/orders", count=1),
+                     FaultRule("503", method="GET", path="*/orders", count=50),
+                     FaultRule("503", method="GET", path="*/subscriptions", count=50)]
+    async with client_for(sandbox, sleep, idempotency_keys=keys) as client:
+        flow = kit.flow(client=client)
+        await to_review(kit, flow, DEMO_IMEIS["nosim"])
+        await flow.confirm()
+        failed = flow.state
+        assert isinstance(failed, Failed) and failed.can_retry, failed
+        assert failed.activation_id is not None  # "Try again" continues this activation
+        assert orders(kit) == 1  # the lost answer's order exists
+        faults.rules.clear()
+        await flow.retry()
+        assert isinstance(flow.state, Ready), flow.state
+        assert flow.state.activation_id == failed.activation_id
+    assert orders(kit) == 1 and kit.requests("POST /orders") == 1
+    (act,) = kit.journal.activations()
+    assert act.order_id == next(iter(kit.store.orders))
+
+
+FAULTS = {
+    "cut": dict(kind="drop_after"),
+    "502": dict(kind="status_after", status=502),
+    "503": dict(kind="status_after", status=503),
+    "504": dict(kind="status_after", status=504),
+    "429-after-acting": dict(kind="status_after", status=429, retry_after=1),
+    "timeout": dict(kind="slow_after", seconds=1.5),
+}
+
+
+@pytest.mark.parametrize("keys", [True, False], ids=["keys-on", "keys-off"])
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+async def test_server_ignoring_keys_plus_a_lost_answer(kit: Kit, sandbox, sleep, fault: str,
+                                                       keys: bool) -> None:
+    kit.sandbox.sandbox.config.idempotency = "ignored"
+    kit.sandbox.sandbox.faults.rules.append(
+        FaultRule(method="POST", path="*/orders", count=2, **FAULTS[fault]))  # type: ignore[arg-type]
+    async with client_for(sandbox, sleep, idempotency_keys=keys, read_timeout=0.5,
+                          connect_timeout=0.5) as client:
+        state = await drive(kit.flow(client=client), [DEMO_IMEIS["nosim"]], kit.plan_id(TRAVEL))
+    assert isinstance(state, Ready), state
+    assert orders(kit) == 1, f"{orders(kit)} orders after {fault}"
+
+
+@pytest.mark.parametrize("keys", [True, False], ids=["keys-on", "keys-off"])
+@pytest.mark.parametrize("point", ["journaled", "in-flight", "answered"])
+async def test_a_crash_at_any_point_then_resume(kit: Kit, sandbox, sleep, keys: bool,
+                                                point: str) -> None:
+    """The process dies at `point`; a new one (new client, same journal) resumes."""
+    if point == "in-flight":  # the API takes its time; the kiosk dies meanwhile
+        kit.sandbox.sandbox.faults.rules.append(
+            FaultRule("slow_before", method="POST", path="*/orders", count=1, seconds=1.0))
+    async with client_for(sandbox, sleep, idempotency_keys=keys) as client:
+        flow = kit.flow(client=client)
+        await to_review(kit, flow, DEMO_IMEIS["nosim"])
+        if point == "journaled":  # the intent is on disk, nothing was sent
+            act = await guard._intent(flow.ctx, flow.state, None)
+        else:
+            task = flow.dispatch(Confirm())
+            assert task is not None
+            want = (lambda a: a.sent_at is not None) if point == "in-flight" else (
+                lambda a: a.order_id is not None)
+            for _ in range(500):
+                rows = kit.journal.activations()
+                if rows and want(rows[0]):
+                    break
+                await asyncio.sleep(0.005)
+            task.cancel()  # the process dies here
+            await asyncio.gather(task, return_exceptions=True)
+            (act,) = kit.journal.activations()
+            if point == "answered":  # ... before the answer was recorded
+                kit.journal.update(act.id, order_id=None, subscription_id=None,
+                                   status="ordering")
+    async with client_for(sandbox, sleep, idempotency_keys=keys, read_timeout=1.0,
+                          connect_timeout=0.5) as client:
+        restarted = kit.flow(client=client)
+        restarted.ctx.sleep = asyncio.sleep  # really wait for the first request to land
+        started = time.monotonic()
+        await restarted.resume(act.id)
+    assert isinstance(restarted.state, Ready), restarted.state
+    assert orders(kit) == 1, f"{orders(kit)} orders after a crash at {point}"
+    if point == "in-flight":  # it waited for the first request instead of resending
+        assert time.monotonic() - started >= 1.0
+        assert kit.requests("POST /orders") == 1
+
+
+async def test_resume_nobody_waits_for_never_sends(kit: Kit) -> None:
+    """At start-up the customer has gone: an intent never sent is closed, not ordered."""
+    flow = kit.flow()
+    await to_review(kit, flow, DEMO_IMEIS["nosim"])
+    act = await guard._intent(flow.ctx, flow.state, None)
+    background = kit.flow()
+    await background.resume(act.id, may_send=False)
+    assert isinstance(background.state, Failed)
+    assert background.state.error.code == "order_not_placed"
+    assert orders(kit) == 0 and kit.journal.get(act.id).outcome == "not placed"
+
+
+async def test_reset_while_provisioning_hands_over_to_the_background(kit: Kit) -> None:
+    kit.sandbox.sandbox.config.delayed_sim_seconds = 30
+    kit.sandbox.sandbox.reset()
+    handed = []
+    flow = kit.flow()
+    flow._on_background = handed.append
+    await flow.submit_imei(DEMO_IMEIS["delayed"])
+    await flow.confirm_device()
+    await flow.choose_plan(kit.plan_id("Classic 10 GB"))
+    from kiosk.flow import CustomerInput
+    await flow.enter_customer(CustomerInput("slow@example.com", "Slow Network"))
+    task = flow.dispatch(Confirm())
+    for _ in range(400):
+        if isinstance(flow.state, Provisioning):
+            break
+        await asyncio.sleep(0.01)
+    assert isinstance(flow.state, Provisioning)
+    await flow.reset()
+    assert task is not None and task.done()
+    assert [a.id for a in handed] == [kit.journal.activations()[0].id]
+    assert handed[0].status == "provisioning"
+
+
+async def test_an_order_the_api_no_longer_knows(kit: Kit) -> None:
+    """A sandbox reset under a lasting journal: marked lost, said plainly, not 'unexpected'."""
+    state = await drive(kit.flow(), [DEMO_IMEIS["esim"]], kit.plan_id(TRAVEL))
+    assert isinstance(state, Ready)
+    kit.sandbox.sandbox.reset()  # the API forgets everything; the journal does not
+    flow = kit.flow()
+    await flow.submit_imei(DEMO_IMEIS["esim"])
+    await flow.show_existing()
+    assert isinstance(flow.state, Failed) and flow.state.error.code == "activation_lost"
+    assert kit.journal.get(state.activation_id).status == "lost"
+    again = await drive(kit.flow(), [DEMO_IMEIS["esim"]], kit.plan_id(TRAVEL))
+    assert isinstance(again, Ready)  # "lost" does not block the phone for ever
