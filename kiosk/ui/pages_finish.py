@@ -78,6 +78,8 @@ class ReadyPage(Page):
         side.addWidget(self.done, 0, Qt.AlignmentFlag.AlignRight)
         row.addLayout(side, 1)
         self.outer.addLayout(row, 1)
+        self._code: tuple[QPixmap, str, str] | None = None  # QR, SM-DP+, matching id
+        self._concealed = False
 
     def render(self, state: Ready) -> None:
         self.done.setText(self.tr("I'm done"))
@@ -87,18 +89,15 @@ class ReadyPage(Page):
             self.subtitle.setText(self.tr("Scan this code with the new phone's camera. It works "
                                           "once: keep it to yourself."))
             side = max(300, min(620, int(self.window().height() * 0.42)))
-            self.qr.setPixmap(QPixmap.fromImage(qr_image(code.text, side)))
-            self.qr.show()
+            self._code = (QPixmap.fromImage(qr_image(code.text, side)), code.smdp_address,
+                          code.matching_id)
+            self._put_code()
             self.steps.setText(self.tr("iPhone: Settings → Mobile Service → Add eSIM → Use QR "
                                        "Code.\nAndroid: Settings → Network → SIMs → Add eSIM → "
                                        "Scan QR code."))
             self.manual_title.setText(self.tr("Can't scan? Enter it by hand:"))
             self.smdp_label.setText(self.tr("SM-DP+ address"))
             self.code_label.setText(self.tr("Activation code"))
-            self.smdp.setText(code.smdp_address)
-            self.code.setText(code.matching_id)
-            for w in (self.manual_title, self.smdp_label, self.code_label, self.smdp, self.code):
-                w.show()
             self.warning.setText(self.tr("⚠ Your phone will ask for a confirmation code: staff "
                                          "will give it to you.")
                                  if code.confirmation_code_required else "")
@@ -111,20 +110,50 @@ class ReadyPage(Page):
         else:
             self.title.setText(self.tr("Your SIM is active"))
             self.subtitle.setText(self.tr("Your phone is ready to use."))
-            self.qr.clear()
-            self.qr.hide()
+            self._code = None
+            self._put_code()
             self.steps.setText(self.tr("1. Make sure the SIM card is in the phone.\n"
                                        "2. Restart the phone.\n3. After a minute you should see "
                                        "the network name at the top."))
-            for w in (self.manual_title, self.smdp_label, self.code_label, self.smdp, self.code):
-                w.hide()
             self.warning.setText("")
             self.profile.setText(self.tr("Your number: %1").replace("%1", state.phone_number)
                                  if state.phone_number else "")
 
+    def conceal(self) -> None:
+        """Take the QR and the code off the page, before the idle countdown is drawn over it.
+
+        Holds until `reveal()` or `clear()`, also for a `render()` meanwhile: a Ready that
+        arrives during the countdown is not shown to whoever walks up to the kiosk.
+        """
+        self._concealed = True
+        self._put_code()
+
+    def reveal(self) -> None:
+        """The customer is still here: show the code again, if this visit still has one."""
+        self._concealed = False
+        self._put_code()
+
+    def _put_code(self) -> None:
+        # Emptied as well as hidden: nothing of the code stays in a label's text or pixmap.
+        code = None if self._concealed else self._code
+        if code is not None:
+            pixmap, smdp, matching_id = code
+            self.qr.setPixmap(pixmap)
+            self.smdp.setText(smdp)
+            self.code.setText(matching_id)
+        else:
+            self.qr.clear()
+            self.smdp.setText("")
+            self.code.setText("")
+        for w in (self.qr, self.manual_title, self.smdp_label, self.code_label, self.smdp,
+                  self.code):
+            w.setVisible(code is not None)
+
     def clear(self) -> None:
-        self.qr.clear()
-        for w in (self.smdp, self.code, self.warning, self.profile):
+        self._code = None
+        self._concealed = False
+        self._put_code()
+        for w in (self.warning, self.profile):
             w.setText("")
 
 
