@@ -105,19 +105,37 @@ class Journal:
         self._lock = threading.Lock()
         # Autocommit mode: every write below opens its own `BEGIN IMMEDIATE` (see `_write`),
         # because Python's implicit transactions would make `with conn:` a no-op here.
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                                     timeout=10.0)
-        self._conn.row_factory = sqlite3.Row
-        # Before anything that takes a lock: a second process opening a new journal waits.
-        self._conn.execute("PRAGMA busy_timeout=10000")
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # The order intent must be on disk before the request leaves: full sync on commit.
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        migrate(self._conn)
+        self._conn = self._connect()
         if self.path != ":memory:":
             Path(self.path).chmod(0o600)
         self.prune(retention_days)
+
+    def _connect(self, patience: float = 15.0) -> sqlite3.Connection:
+        """Open, switch to WAL and migrate; several processes may do this to a new file at once.
+
+        Switching a fresh file to WAL can answer "locked" at once, without waiting for the
+        busy timeout, while another process is doing the same: so the whole opening is
+        tried again for a while.
+        """
+        give_up = time.monotonic() + patience
+        while True:
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                   timeout=10.0)
+            try:
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA busy_timeout=10000")
+                conn.execute("PRAGMA journal_mode=WAL")
+                # The order intent must be on disk before the request leaves: full sync.
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                migrate(conn)
+                return conn
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                if ("locked" not in str(exc) and "busy" not in str(exc)) \
+                        or time.monotonic() > give_up:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         with self._lock:
