@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from kiosk.flow.lpa import ActivationCode
 from kiosk.flow.states import Ready
 from kiosk.gigs.models import SimType
+from kiosk.sandbox.seed import DEMO_IMEIS
 from kiosk.ui.pages_finish import ReadyPage
+from tests.ui.conftest import Kiosk
 
 CODE = ActivationCode("smdp.one.example", "MATCH-ONE-4411-SECRET")
 OTHER = ActivationCode("other-smdp.example", "ZZZZ-TWO-0000-ELSEWHERE")
@@ -104,3 +106,22 @@ def test_a_sim_card_page_has_nothing_to_conceal(qtbot: Any) -> None:
     ready.reveal()
     assert_no_code(ready, CODE)
     assert "+49 151 000" in ready.profile.text()
+
+
+def test_the_idle_countdown_hides_the_code_in_the_window(kiosk: Kiosk) -> None:
+    w = kiosk.window
+    w.services.countdown_seconds = 30  # time enough to look at the page under the overlay
+    kiosk.to_plan(DEMO_IMEIS["esim"])
+    kiosk.choose("Travel 5 GB")
+    kiosk.customer()
+    kiosk.wait_page("review")
+    w.review.confirm.click()
+    kiosk.wait_page("ready")
+    code = w.flow.state.code
+    w.idle.timer.setInterval(100)
+    w.idle.poke()
+    kiosk.qtbot.waitUntil(lambda: w.overlay.isVisible(), timeout=5000)
+    assert_no_code(w.ready, code)
+    w.overlay.still_here.click()
+    assert not w.overlay.isVisible()
+    assert w.ready.qr.isVisible() and w.ready.code.text() == code.matching_id
