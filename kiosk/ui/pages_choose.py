@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLi
 from kiosk.flow.catalog import summary
 from kiosk.flow.customer import Address, CustomerInput
 from kiosk.flow.states import (
-    AlreadySubscribed, ChoosingPlan, EnteringCustomer, NotRegistered, NoUsableSim, Review,
+    AlreadySubscribed, ChoosingPlan, DeviceFound, EnteringCustomer, ExistingStatus,
+    NotRegistered, NoUsableSim, Review,
 )
-from kiosk.gigs.models import DeviceType, Plan, SimType
+from kiosk.gigs.models import DeviceType, Plan, SimType, SubscriptionStatus
 from kiosk.redact import mask_digits
 from kiosk.ui import formatting as fmt
 from kiosk.ui.widgets import message as message_tr
@@ -49,7 +50,7 @@ class DevicePage(Page):
     def render(self, state: object) -> None:
         self.back.setText(self.tr("Scan another phone"))
         self.action.show()
-        if isinstance(state, ChoosingPlan):
+        if isinstance(state, DeviceFound):
             self._mode = "device"
             d = state.device
             model = d.model
@@ -70,18 +71,41 @@ class DevicePage(Page):
             self.detail.setText("\n".join(lines))
             self.action.setText(self.tr("Choose a plan"))
         elif isinstance(state, AlreadySubscribed):
-            self._mode = "existing" if state.can_show_esim or state.activation_id else "none"
-            self.title.setText(self.tr("This SIM is already activated"))
+            # What a stranger holding the box may learn: the status, never the code.
+            self._mode = "existing"
             sub = state.subscription
-            status = sub.status.value if sub else "pending"
+            pending = sub is None or sub.status is not SubscriptionStatus.ACTIVE
+            self.title.setText(self.tr("This SIM is being activated") if pending
+                               else self.tr("This SIM is already active"))
             self.subtitle.setText(self.tr("Nothing new will be ordered."))
-            self.device.setText(self.tr("Status: %1").replace("%1", {
-                "active": self.tr("active"), "pending": self.tr("being activated")}.get(
-                    status, status)))
-            self.detail.setText(self.tr("You can show its eSIM code again if it was not "
-                                        "installed yet.") if state.can_show_esim else "")
-            self.action.setText(self.tr("Show its status") if self._mode == "existing" else "")
-            self.action.setVisible(self._mode == "existing")
+            self.device.setText(self.tr("It already has a plan."))
+            self.detail.setText(self.tr("For its eSIM code or any change, please ask a member "
+                                        "of staff."))
+            self.action.setText(self.tr("Show its status"))
+            self.action.show()
+        elif isinstance(state, ExistingStatus):
+            self._mode = "none"
+            self.title.setText(self.tr("This SIM is being activated")
+                               if state.status is not SubscriptionStatus.ACTIVE
+                               else self.tr("This SIM is already active"))
+            self.subtitle.setText(self.tr("Nothing new will be ordered."))
+            lines = []
+            if state.plan_name:
+                lines.append(self.tr("Plan: %1").replace("%1", state.plan_name))
+            if state.since is not None:
+                when = QLocale(self.locale()).toString(state.since.date(),
+                                                       QLocale.FormatType.LongFormat)
+                lines.append((self.tr("Active since %1") if state.status is
+                              SubscriptionStatus.ACTIVE else self.tr("Ordered on %1")
+                              ).replace("%1", when))
+            self.device.setText("\n".join(lines) or self.tr("It already has a plan."))
+            detail = [self.tr("For its eSIM code or any change, please ask a member of staff.")]
+            if state.reference:
+                detail.insert(0, (self.tr("It is being finished; your reference is %1.")
+                                  if state.finishing else self.tr("Your reference is %1.")
+                                  ).replace("%1", state.reference))
+            self.detail.setText("\n".join(detail))
+            self.action.hide()
         elif isinstance(state, NotRegistered):
             self.title.setText(self.tr("This phone is not registered here"))
             self.subtitle.setText(self.tr("Please ask a member of staff to help you."))
@@ -279,7 +303,9 @@ class ReviewPage(Page):
         model = state.device.model
         sim = self.tr("a new eSIM") if state.choice.sim is None else (
             self.tr("eSIM") if state.choice.type is SimType.ESIM else self.tr("SIM card"))
-        who = state.owner.email if state.owner else (state.customer.email if state.customer else "")
+        # The owner's address is theirs, not the visitor's to read: only a hint of it.
+        who = _hint(state.owner.email) if state.owner else (
+            state.customer.email if state.customer else "")
         price = fmt.money(s.price, s.currency, locale)
         self.lines.setText("\n".join([
             self.tr("Phone: %1").replace("%1", f"{model.brand} {model.name}" if model else ""),
@@ -290,6 +316,23 @@ class ReviewPage(Page):
         ]))
         self.back.setText(self.tr("Back"))
         self.confirm.setText(self.tr("Confirm and activate (%1)").replace("%1", price))
+        self._label = self.confirm.text()
+
+    def set_busy(self, busy: bool) -> None:
+        """While the order is placed: no second tap, no way back, and say what is happening."""
+        self.confirm.setEnabled(not busy)
+        self.back.setEnabled(not busy)
+        self.confirm.setText(self.tr("Placing your order…") if busy
+                             else getattr(self, "_label", self.confirm.text()))
 
     def clear(self) -> None:
         self.lines.setText("")
+        self.set_busy(False)
+
+
+def _hint(email: str | None) -> str:
+    """`jerry@example.com` -> `j…@example.com`: enough to recognise, not to learn."""
+    if not email or "@" not in email:
+        return ""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}"

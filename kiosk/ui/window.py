@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from kiosk.flow import Flow
 from kiosk.flow.errors import KioskError
 from kiosk.flow.states import (
-    AlreadySubscribed, Cancelled, ChoosingPlan, EnteringCustomer, Failed, FlowState, Idle,
-    LookingUp, NotRegistered, NoUsableSim, PendingInBackground, Placing, Provisioning, Ready,
-    Review,
+    AlreadySubscribed, Cancelled, ChoosingPlan, DeviceFound, EnteringCustomer, ExistingStatus,
+    Failed, FlowState, Idle, LookingUp, NotRegistered, NoUsableSim, PendingInBackground, Placing,
+    Provisioning, Ready, Review,
 )
 from kiosk.scan.qt_camera import QtCamera
 from kiosk.scan.wedge import make_filter
@@ -61,7 +61,7 @@ class KioskWindow(QMainWindow):
         self.flow = services.make_flow()
         self._unsubscribe = self.flow.subscribe(self.on_flow_state)
         self.camera: QtCamera | None = None
-        self.device_confirmed = False
+        self._intents: dict[str, asyncio.Task[Any]] = {}  # one running task per intent
         self.language = "en"
 
         root = QWidget()
@@ -124,17 +124,18 @@ class KioskWindow(QMainWindow):
         self.welcome.start_requested.connect(lambda: self.show_page("scan"))
         self.scan.imei_typed.connect(lambda imei: self.submit([imei]))
         self.device.rescan_requested.connect(self.restart)
-        self.device.next_requested.connect(self._device_confirmed)
-        self.device.show_existing_requested.connect(lambda: f(lambda fl: fl.show_existing()))
-        self.plans.plan_chosen.connect(lambda pid: f(lambda fl: fl.choose_plan(pid)))
-        self.plans.back_requested.connect(self._back_to_device)
-        self.customer.submitted.connect(lambda c: f(lambda fl: fl.enter_customer(c)))
-        self.customer.back_requested.connect(lambda: f(lambda fl: fl.back()))
-        self.review.confirmed.connect(lambda: f(lambda fl: fl.confirm()))
-        self.review.back_requested.connect(lambda: f(lambda fl: fl.back()))
+        self.device.next_requested.connect(lambda: f("next", lambda fl: fl.confirm_device()))
+        self.device.show_existing_requested.connect(
+            lambda: f("existing", lambda fl: fl.show_existing()))
+        self.plans.plan_chosen.connect(lambda pid: f("plan", lambda fl: fl.choose_plan(pid)))
+        self.plans.back_requested.connect(lambda: f("back", lambda fl: fl.back()))
+        self.customer.submitted.connect(lambda c: f("customer", lambda fl: fl.enter_customer(c)))
+        self.customer.back_requested.connect(lambda: f("back", lambda fl: fl.back()))
+        self.review.confirmed.connect(self._confirmed)
+        self.review.back_requested.connect(lambda: f("back", lambda fl: fl.back()))
         self.ready.done_requested.connect(self.restart)
         self.pending.done_requested.connect(self.restart)
-        self.error.retry_requested.connect(lambda: f(lambda fl: fl.retry()))
+        self.error.retry_requested.connect(lambda: f("retry", lambda fl: fl.retry()))
         self.error.restart_requested.connect(self.restart)
         self.operator.exit_requested.connect(self._operator_exit)
         self.operator.close_requested.connect(self.restart)
@@ -156,8 +157,20 @@ class KioskWindow(QMainWindow):
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def flow_call(self, intent: Callable[[Flow], Coroutine[Any, Any, Any]]) -> None:
-        self.run(intent(self.flow))
+    def flow_call(self, name: str, intent: Callable[[Flow], Coroutine[Any, Any, Any]]) -> None:
+        """Send an intent, unless the same one is still running (a double tap is one tap).
+
+        The flow itself ignores an intent its page does not accept (a second Confirm meets
+        the Placing page the first one made synchronously); this keeps the task count flat.
+        """
+        running = self._intents.get(name)
+        if running is not None and not running.done():
+            return
+        self._intents[name] = self.run(intent(self.flow))
+
+    def _confirmed(self) -> None:
+        self.review.set_busy(True)  # no second tap while the order is being placed
+        self.flow_call("confirm", lambda fl: fl.confirm())
 
     # -- pages ------------------------------------------------------------------------------------
 
@@ -190,13 +203,10 @@ class KioskWindow(QMainWindow):
             self.scan.guidance.setText(self.tr("Looking up your phone…"))
             return
         if isinstance(state, ChoosingPlan):
-            if self.device_confirmed:
-                self.plans.render(state, locale)
-                self.show_page("plan")
-            else:
-                self.device.render(state)
-                self.show_page("device")
-        elif isinstance(state, (AlreadySubscribed, NotRegistered, NoUsableSim)):
+            self.plans.render(state, locale)
+            self.show_page("plan")
+        elif isinstance(state, (DeviceFound, AlreadySubscribed, ExistingStatus, NotRegistered,
+                                NoUsableSim)):
             self.device.render(state)
             self.show_page("device")
         elif isinstance(state, EnteringCustomer):
@@ -204,6 +214,7 @@ class KioskWindow(QMainWindow):
             self.show_page("customer")
         elif isinstance(state, Review):
             self.review.render(state, locale)
+            self.review.set_busy(False)
             self.show_page("review")
         elif isinstance(state, (Placing, Provisioning)):
             self._activating_state = state
@@ -230,14 +241,6 @@ class KioskWindow(QMainWindow):
         state = getattr(self, "_activating_state", None)
         if state is not None and self._activating_since is not None:
             self.activating.render(state, time.monotonic() - self._activating_since)
-
-    def _device_confirmed(self) -> None:
-        self.device_confirmed = True
-        self.on_flow_state(self.flow.state)
-
-    def _back_to_device(self) -> None:
-        self.device_confirmed = False
-        self.on_flow_state(self.flow.state)
 
     # -- scanning ----------------------------------------------------------------------------------
 
@@ -278,7 +281,6 @@ class KioskWindow(QMainWindow):
 
     def submit(self, imeis: list[str]) -> None:
         self.stop_camera()
-        self.device_confirmed = False
         self.run(self.flow.submit_imei(*imeis))
 
     def on_wedge_scan(self, text: str) -> None:
@@ -296,10 +298,9 @@ class KioskWindow(QMainWindow):
     async def reset(self) -> None:
         self.stop_camera()
         self.overlay.stop()
-        await self.flow.reset()
+        await self.flow.reset()  # an activation still provisioning goes on in the background
         for page in self.pages.values():
             page.clear()
-        self.device_confirmed = False
         self._activating_since = None
         self._activating_state = None
         self.show_page("welcome")
@@ -315,11 +316,13 @@ class KioskWindow(QMainWindow):
 
     def _still_here(self) -> None:
         self.overlay.stop()
+        self.ready.reveal()
         self.idle.poke()
 
     def _idle_expired(self) -> None:
         if self.current == "welcome" or self.overlay.isVisible():
             return
+        self.ready.conceal()  # the code and QR go before the countdown is drawn over them
         self.overlay.start(int(self.services.countdown_seconds))
 
     def toggle_language(self) -> None:

@@ -139,6 +139,42 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>DevicePage</name>
     <message>
+        <source>Active since %1</source>
+        <translation>Aktiv seit %1</translation>
+    </message>
+    <message>
+        <source>For its eSIM code or any change, please ask a member of staff.</source>
+        <translation>Für den eSIM-Code oder eine Änderung fragen Sie bitte unser Personal.</translation>
+    </message>
+    <message>
+        <source>It already has a plan.</source>
+        <translation>Sie hat bereits einen Tarif.</translation>
+    </message>
+    <message>
+        <source>It is being finished; your reference is %1.</source>
+        <translation>Sie wird gerade fertig eingerichtet; Ihre Referenz ist %1.</translation>
+    </message>
+    <message>
+        <source>Ordered on %1</source>
+        <translation>Bestellt am %1</translation>
+    </message>
+    <message>
+        <source>Plan: %1</source>
+        <translation>Tarif: %1</translation>
+    </message>
+    <message>
+        <source>This SIM is already active</source>
+        <translation>Diese SIM ist bereits aktiv</translation>
+    </message>
+    <message>
+        <source>This SIM is being activated</source>
+        <translation>Diese SIM wird gerade aktiviert</translation>
+    </message>
+    <message>
+        <source>Your reference is %1.</source>
+        <translation>Ihre Referenz ist %1.</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/pages_choose.py" line="50" />
         <source>Scan another phone</source>
         <translation>Anderes Telefon scannen</translation>
@@ -439,6 +475,30 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 </context>
 <context>
     <name>Messages</name>
+    <message>
+        <source>Please ask a member of staff and show them your reference.</source>
+        <translation>Bitte wenden Sie sich an unser Personal und zeigen Sie Ihre Referenz.</translation>
+    </message>
+    <message>
+        <source>Please start again.</source>
+        <translation>Bitte beginnen Sie von vorn.</translation>
+    </message>
+    <message>
+        <source>The activation service no longer knows this activation.</source>
+        <translation>Der Aktivierungsdienst kennt diese Aktivierung nicht mehr.</translation>
+    </message>
+    <message>
+        <source>The kiosk cannot save its records right now, so it placed no order.</source>
+        <translation>Der Kiosk kann gerade nichts speichern und hat deshalb nichts bestellt.</translation>
+    </message>
+    <message>
+        <source>This order was not placed.</source>
+        <translation>Diese Bestellung wurde nicht aufgegeben.</translation>
+    </message>
+    <message>
+        <source>We could not confirm your order yet. You have not been charged twice.</source>
+        <translation>Wir konnten Ihre Bestellung noch nicht bestätigen. Es wurde nichts doppelt berechnet.</translation>
+    </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="7" />
         <source>That is not a valid IMEI.</source>
@@ -1236,6 +1296,10 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
 </context>
 <context>
     <name>ReviewPage</name>
+    <message>
+        <source>Placing your order…</source>
+        <translation>Ihre Bestellung wird aufgegeben…</translation>
+    </message>
     <message>
         <location filename="../../kiosk/ui/pages_choose.py" line="277" />
         <source>Check and confirm</source>

@@ -59,13 +59,20 @@ def test_device_not_found(kiosk: Kiosk) -> None:
     assert kiosk.window.device.action.isHidden()
 
 
-def test_already_active_orders_nothing(kiosk: Kiosk) -> None:
-    kiosk.window.submit([DEMO_IMEIS["active"]])
+def test_already_active_orders_nothing_and_shows_no_code(kiosk: Kiosk) -> None:
+    w = kiosk.window
+    w.submit([DEMO_IMEIS["active"]])
     kiosk.wait_page("device")
-    assert "already activated" in kiosk.window.device.title.text()
-    kiosk.window.device.action.click()  # show its status and code again
-    kiosk.wait_page("ready")
-    assert kiosk.sandbox.store.requests.get("POST /orders", 0) == 0
+    assert "already active" in w.device.title.text()
+    w.device.action.click()  # its status, for whoever holds the box
+    kiosk.qtbot.waitUntil(lambda: "Plan:" in w.device.device.text())
+    assert "Active since" in w.device.device.text() and "ask a member of staff" in \
+        w.device.detail.text()
+    assert w.current == "device" and w.device.action.isHidden()
+    store = kiosk.sandbox.store
+    assert store.requests.get("POST /orders", 0) == 0
+    assert store.requests.get("GET /sims/{sim}/credentials", 0) == 0
+    assert w.ready.qr.pixmap().isNull() and w.ready.code.text() == ""
 
 
 def test_plan_needing_an_address(kiosk: Kiosk) -> None:
