@@ -8,6 +8,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from kiosk.journal import JournalError
 from kiosk.gigs import (
     APIConnectionError, APIResponseValidationError, APIStatusError, AuthenticationError,
     GigsClient, NotFoundError, PermissionDeniedError,
@@ -85,4 +86,6 @@ def api_error(exc: Exception) -> CliError:
         return CliError(f"cannot reach the API: {exc}", EXIT_API)
     if isinstance(exc, APIResponseValidationError):
         return CliError(f"the API answered with something unexpected: {exc}", EXIT_API)
+    if isinstance(exc, JournalError):  # "the kiosk cannot write its journal: disk full"
+        return CliError(str(exc), EXIT_ERROR)
     return CliError(f"unexpected error: {type(exc).__name__}: {exc}", EXIT_ERROR)

@@ -130,11 +130,11 @@ class Journal:
                 conn.execute("PRAGMA foreign_keys=ON")
                 migrate(conn)
                 return conn
-            except sqlite3.OperationalError as exc:
+            except sqlite3.Error as exc:
                 conn.close()
-                if ("locked" not in str(exc) and "busy" not in str(exc)) \
-                        or time.monotonic() > give_up:
-                    raise
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() > give_up:
+                    raise JournalError(_reason(exc)) from exc
                 time.sleep(0.05)
 
     def close(self) -> None:

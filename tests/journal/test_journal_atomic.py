@@ -97,6 +97,23 @@ def test_a_full_disk_places_no_order_and_says_so(small_disk: Path, sandbox) -> N
     journal.close()
 
 
+def test_the_cli_on_a_full_disk_says_so_in_one_line(small_disk: Path) -> None:
+    import sys
+
+    from kiosk.sandbox.seed import DEMO_IMEIS, PLAN_IDS
+
+    fill(small_disk)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "activate", DEMO_IMEIS["esim"], "--plan",
+         PLAN_IDS["travel"], "--email", "full@example.com", "--name", "Full Disk",
+         "--journal", str(small_disk / "journal.sqlite3")],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "error: the kiosk cannot write its journal: disk full"], done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
 def _open(path: str, barrier: multiprocessing.synchronize.Barrier) -> None:  # type: ignore[name-defined]
     barrier.wait()
     journal = Journal(path)
