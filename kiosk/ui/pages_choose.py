@@ -74,9 +74,10 @@ class DevicePage(Page):
             # What a stranger holding the box may learn: the status, never the code.
             self._mode = "existing"
             sub = state.subscription
-            pending = sub is None or sub.status is not SubscriptionStatus.ACTIVE
-            self.title.setText(self.tr("This SIM is being activated") if pending
-                               else self.tr("This SIM is already active"))
+            self.title.setText(self.tr("This SIM already has a plan") if sub is None else
+                               self.tr("This SIM is already active")
+                               if sub.status is SubscriptionStatus.ACTIVE
+                               else self.tr("This SIM is being activated"))
             self.subtitle.setText(self.tr("Nothing new will be ordered."))
             self.device.setText(self.tr("It already has a plan."))
             self.detail.setText(self.tr("For its eSIM code or any change, please ask a member "
@@ -99,11 +100,10 @@ class DevicePage(Page):
                               SubscriptionStatus.ACTIVE else self.tr("Ordered on %1")
                               ).replace("%1", when))
             self.device.setText("\n".join(lines) or self.tr("It already has a plan."))
+            # No reference either: whoever holds the box may not be whoever ordered.
             detail = [self.tr("For its eSIM code or any change, please ask a member of staff.")]
-            if state.reference:
-                detail.insert(0, (self.tr("It is being finished; your reference is %1.")
-                                  if state.finishing else self.tr("Your reference is %1.")
-                                  ).replace("%1", state.reference))
+            if state.finishing:
+                detail.insert(0, self.tr("Its activation is being finished."))
             self.detail.setText("\n".join(detail))
             self.action.hide()
         elif isinstance(state, NotRegistered):

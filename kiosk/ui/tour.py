@@ -131,6 +131,11 @@ async def run_tour(window: Any, out: Path) -> int:
     window.submit([DEMO_IMEIS["active"]])
     await wait_for(window, "device")
     await snap("already-active")
+    window.device.action.click()  # its status: plan and since when, never the code
+    end = asyncio.get_running_loop().time() + 10
+    while window.device.action.isVisible() and asyncio.get_running_loop().time() < end:
+        await asyncio.sleep(0.05)
+    await snap("already-active-status")
     window.device.render(NotRegistered(()))
     await snap("not-registered")
     for code in ("api_unavailable", "auth_failed"):

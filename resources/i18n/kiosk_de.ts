@@ -139,6 +139,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>DevicePage</name>
     <message>
+        <source>Its activation is being finished.</source>
+        <translation>Ihre Aktivierung wird gerade abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>This SIM already has a plan</source>
+        <translation>Diese SIM hat bereits einen Tarif</translation>
+    </message>
+    <message>
         <source>Active since %1</source>
         <translation>Aktiv seit %1</translation>
     </message>
@@ -149,10 +157,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>It already has a plan.</source>
         <translation>Sie hat bereits einen Tarif.</translation>
-    </message>
-    <message>
-        <source>It is being finished; your reference is %1.</source>
-        <translation>Sie wird gerade fertig eingerichtet; Ihre Referenz ist %1.</translation>
     </message>
     <message>
         <source>Ordered on %1</source>
@@ -169,10 +173,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>This SIM is being activated</source>
         <translation>Diese SIM wird gerade aktiviert</translation>
-    </message>
-    <message>
-        <source>Your reference is %1.</source>
-        <translation>Ihre Referenz ist %1.</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/pages_choose.py" line="50" />
