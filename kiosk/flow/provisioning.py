@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from kiosk.journal import Activation
 log = logging.getLogger("kiosk.flow")
 T = TypeVar("T")
 Progress = Callable[[frozenset[Step]], None]
+#: Seconds a poll may run past the activation's deadline before it is cut.
+DEADLINE_GRACE = 2.0
 
 
 class DeadlinePassed(Exception):
@@ -39,9 +42,21 @@ class _Poll:
     schedule: PollSchedule
 
     async def get(self, fetch: Callable[[], Awaitable[T]]) -> T | None:
-        """One poll: the value, or None after a transient error (waited for as asked)."""
+        """One poll: the value, or None after a transient error (waited for as asked).
+
+        The poll itself ends at the deadline too (plus a little grace): a server that drips
+        its answer, or asks again and again to retry after 59 s, cannot hold the activation
+        past it.
+        """
         try:
-            return await fetch()
+            if self.deadline_at is None:
+                return await fetch()
+            remaining = max(0.0, self.deadline_at - self.ctx.clock())
+            try:
+                async with asyncio.timeout(remaining + DEADLINE_GRACE):
+                    return await fetch()
+            except TimeoutError:
+                raise DeadlinePassed(self.act) from None
         except (AuthenticationError, PermissionDeniedError) as exc:
             raise from_api_error(exc) from exc  # the journal keeps it open for later
         except NotFoundError as exc:

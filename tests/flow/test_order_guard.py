@@ -204,3 +204,21 @@ async def test_an_order_the_api_no_longer_knows(kit: Kit) -> None:
     assert kit.journal.get(state.activation_id).status == "lost"
     again = await drive(kit.flow(), [DEMO_IMEIS["esim"]], kit.plan_id(TRAVEL))
     assert isinstance(again, Ready)  # "lost" does not block the phone for ever
+
+
+async def test_retry_after_59_on_every_poll_ends_at_the_deadline(kit: Kit, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """A server that answers every poll with `Retry-After: 59` cannot hold a 2 s deadline."""
+    from kiosk.flow.states import PendingInBackground
+
+    kit.sandbox.sandbox.faults.rules.append(
+        FaultRule("429", method="GET", path="*/orders/*", retry_after=59))
+    async with client_for(sandbox, asyncio.sleep) as client:  # really waits, as in the field
+        flow = kit.flow(client=client, deadline=2.0)
+        flow.ctx.sleep = asyncio.sleep
+        await to_review(kit, flow, DEMO_IMEIS["esim"])
+        started = time.monotonic()
+        await flow.confirm()
+        took = time.monotonic() - started
+    assert isinstance(flow.state, PendingInBackground), flow.state
+    assert took < 2.0 + 3.0, f"{took:.1f} s for a 2 s deadline"
+    assert orders(kit) == 1
