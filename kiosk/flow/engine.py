@@ -26,7 +26,8 @@ from kiosk.flow.machine import (
 )
 from kiosk.flow.provisioning import DeadlinePassed, Provisioner
 from kiosk.flow.states import (
-    Cancelled, Failed, FlowState, PendingInBackground, Placing, Provisioning, Ready, Visit,
+    Cancelled, ExistingStatus, Failed, FlowState, PendingInBackground, Placing, Provisioning,
+    Ready, Visit,
 )
 from kiosk.gigs import GigsError
 from kiosk.gigs.models import ESimProfileStatus, SimType
@@ -178,13 +179,27 @@ class Flow:
                      may_send: bool) -> None:
         ctx = self.ctx
 
-        def journaled(act: Activation) -> None:
+        elsewhere: list[Activation] = []
+
+        def journaled(act: Activation, reused: bool) -> None:
+            if reused:  # another visit's purchase: followed, never this visit's to show
+                elsewhere.append(act)
+                return
             known.append(act.id)
             self._arrive(serial, Placing(act.id, act.reference), act.id)
 
         imei = self._visit.imeis[0] if self._visit.imeis else None
         act = await guard.order(ctx, review=effect.review, activation_id=effect.activation_id,
                                 imei=imei, may_send=may_send, on_intent=journaled)
+        if elsewhere:
+            finishing = act.status in ("unknown", "provisioning", "pending")
+            if finishing and self._on_background is not None:
+                self._on_background(act)
+            sim_type = effect.review.choice.type if effect.review else None
+            self._arrive(serial, ExistingStatus(sim_type, None, finishing=finishing,
+                                                plan_name=effect.review.plan.name
+                                                if effect.review else None))
+            return
         started = ctx.clock()
         state = Provisioning(act.id, act.reference, started=started)
         self._arrive(serial, state, act.id)

@@ -59,23 +59,27 @@ def _lock(key: str) -> asyncio.Lock:
 
 async def order(ctx: Context, *, review: Review | None = None, activation_id: str | None = None,
                 imei: str | None = None, may_send: bool = True,
-                on_intent: Callable[[Activation], None] = lambda act: None) -> Activation:
+                on_intent: Callable[[Activation, bool], None] = lambda act, reused: None,
+                ) -> Activation:
     """Place the order for `review` (or continue `activation_id`) exactly once.
 
     Returns the activation once an order or subscription is known (status `provisioning`,
     or later). `on_intent` is told the journaled activation as soon as there is one, so a
-    failure after that point can name it (and "Try again" resume it).
+    failure after that point can name it (and "Try again" resume it), and whether a new
+    purchase found an intent journaled before (by another visit): that one's code is not
+    this visit's to show.
     """
     if activation_id is None and review is None:
         raise ValueError("order() needs a review or an activation id")
     key = activation_id or _purchase_key(ctx, review)  # type: ignore[arg-type]
     async with _lock(key):
+        reused = False
         if activation_id is not None:
             act = await ctx.record(ctx.journal.get, activation_id)
         else:
             assert review is not None
-            act = await _intent(ctx, review, imei)
-        on_intent(act)
+            act, reused = await _intent(ctx, review, imei)
+        on_intent(act, reused)
         return await _place(ctx, act, may_send=may_send)
 
 
@@ -84,8 +88,9 @@ def _purchase_key(ctx: Context, review: Review) -> str:
     return f"{ctx.target}|sim:{sim.id}" if sim else f"{ctx.target}|auto:{review.device.id}"
 
 
-async def _intent(ctx: Context, review: Review, imei: str | None) -> Activation:
-    """The journaled intent for this purchase: the one already there, else a new one."""
+async def _intent(ctx: Context, review: Review, imei: str | None) -> tuple[Activation, bool]:
+    """The journaled intent for this purchase: (the one already there, True), else (a new one,
+    False)."""
     sim = review.choice.sim
     if sim is not None:
         ours = await ctx.record(ctx.journal.ordered_for, ctx.target, sim_id=sim.id)
@@ -94,16 +99,17 @@ async def _intent(ctx: Context, review: Review, imei: str | None) -> Activation:
                                 plan_id=review.plan.id)
     if ours is not None:
         log.info("activation %s: already ordered for this SIM; continuing it", ours.reference)
-        return ours
+        return ours, True
     user = await checkout.ensure_user(ctx, review)
     address_id = await checkout.ensure_address(ctx, review, user, review.customer)
     pm = await checkout.payment_method(ctx, user)
-    return await ctx.record(
+    act = await ctx.record(
         ctx.journal.begin, target=ctx.target, mode=ctx.settings.mode,
         imei_masked=mask_digits(imei) if imei else None, device_id=review.device.id,
         sim_id=sim.id if sim else None, sim_type=review.choice.type.value, user_id=user.id,
         plan_id=review.plan.id, address_id=address_id, payment_method_id=pm,
         idempotency_key=ctx.client.new_idempotency_key())
+    return act, False
 
 
 async def _place(ctx: Context, act: Activation, *, may_send: bool) -> Activation:

@@ -65,6 +65,9 @@ async def test_a_second_visit_for_the_same_purchase_reuses_the_intent(kit: Kit, 
     await asyncio.gather(one.confirm(), two.confirm())
     assert orders(kit) == 1
     assert len(kit.journal.activations()) == 1
+    # One of them placed it and shows the code; the other learns only the status.
+    states = sorted((type(one.state).__name__, type(two.state).__name__))
+    assert states == ["ExistingStatus", "Ready"], states
 
 
 @pytest.mark.parametrize("keys", [True, False], ids=["keys-on", "keys-off"])
@@ -127,7 +130,7 @@ async def test_a_crash_at_any_point_then_resume(kit: Kit, sandbox, sleep, keys: 
         flow = kit.flow(client=client)
         await to_review(kit, flow, DEMO_IMEIS["nosim"])
         if point == "journaled":  # the intent is on disk, nothing was sent
-            act = await guard._intent(flow.ctx, flow.state, None)
+            act, _ = await guard._intent(flow.ctx, flow.state, None)
         else:
             task = flow.dispatch(Confirm())
             assert task is not None
@@ -161,7 +164,7 @@ async def test_resume_nobody_waits_for_never_sends(kit: Kit) -> None:
     """At start-up the customer has gone: an intent never sent is closed, not ordered."""
     flow = kit.flow()
     await to_review(kit, flow, DEMO_IMEIS["nosim"])
-    act = await guard._intent(flow.ctx, flow.state, None)
+    act, _ = await guard._intent(flow.ctx, flow.state, None)
     background = kit.flow()
     await background.resume(act.id, may_send=False)
     assert isinstance(background.state, Failed)
