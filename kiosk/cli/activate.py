@@ -25,7 +25,8 @@ EXIT_BY_ERROR = {"invalid_imei": EXIT_INVALID, "invalid_customer": EXIT_INVALID,
                  "payment_failed": EXIT_REFUSED, "order_rejected": EXIT_REFUSED,
                  "no_payment_method": EXIT_REFUSED, "unexpected": EXIT_ERROR,
                  "order_unclear": EXIT_PENDING, "order_not_placed": EXIT_REFUSED,
-                 "activation_lost": EXIT_REFUSED, "journal_unwritable": EXIT_ERROR}
+                 "activation_lost": EXIT_REFUSED, "journal_unwritable": EXIT_ERROR,
+                 "order_unsaved": EXIT_PENDING}
 
 
 def open_journal(args: argparse.Namespace, in_process: bool) -> Journal:

@@ -18,12 +18,12 @@ async def ensure_user(ctx: Context, review: Review) -> User:
         return review.owner
     customer = review.customer
     assert customer is not None
-    found = await client.search_users(customer.email)
+    found = _same_email(await client.search_users(customer.email), customer.email)
     if not found:
         try:
             return await client.create_user(email=customer.email, full_name=customer.full_name)
         except ConflictError:  # created meanwhile (a retry, another kiosk): use that one
-            found = await client.search_users(customer.email)
+            found = _same_email(await client.search_users(customer.email), customer.email)
             if not found:
                 raise
     user = found[0]
@@ -56,7 +56,16 @@ async def payment_method(ctx: Context, user: User) -> str | None:
     if ctx.settings.payment_method:
         return ctx.settings.payment_method
     methods = await ctx.client.list_payment_methods(user=user.id)
-    usable = [m for m in methods if m.status is PaymentMethodStatus.AVAILABLE]
+    # Filtered again here: a method must be this customer's own, whatever the server returned.
+    usable = [m for m in methods if m.status is PaymentMethodStatus.AVAILABLE
+              and m.user == user.id]
     if not usable:
         raise KioskError("no_payment_method", detail="no payment method configured or on file")
     return usable[0].id
+
+
+def _same_email(users: list[User], email: str) -> list[User]:
+    """The users whose email is this one: a search may return others (a server that ignores
+    its filter), and an order must never land on a stranger's account."""
+    wanted = email.strip().casefold()
+    return [u for u in users if u.email is not None and u.email.strip().casefold() == wanted]

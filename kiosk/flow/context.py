@@ -28,8 +28,11 @@ class FlowSettings:
     #: After this long, poll gently (the reference: back off to 15-30 s).
     poll_slow_after: float = 120.0
     poll_slow_cap: float = 15.0
-    #: Keys switched off: after an ambiguous failure, look twice this far apart before resending.
+    #: After an unclear answer: look for what it made this long after the attempt ended ...
     reconcile_settle: float = 2.0
+    #: ... and, finding nothing, look again this long after before anything is resent: the
+    #: API may still be working on a request the kiosk gave up on (keys on, off or ignored).
+    unclear_quiet: float = 15.0
     #: Sends of one order at most per attempt (each after reconciling); a 429 storm needs some.
     place_rounds: int = 5
     #: How long the ready page follows the eSIM profile (p3/p14/p15 only).
@@ -54,6 +57,11 @@ class Context:
     @property
     def keys(self) -> bool:
         return self.client.idempotency_enabled
+
+    def server_offset(self) -> float | None:
+        """API clock minus ours, in seconds, when the client has seen the API's `Date`."""
+        offset = getattr(self.client, "server_clock_offset", None)
+        return offset if isinstance(offset, float) else None
 
     @property
     def attempt_timeout(self) -> float:

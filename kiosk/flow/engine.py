@@ -144,7 +144,7 @@ class Flow:
         self._tasks.clear()
         if visit.activation_id is not None and self._on_background is not None:
             act = await self.ctx.record(self.ctx.journal.get, visit.activation_id)
-            if act.status in ("unknown", "provisioning", "pending"):
+            if act.is_open:  # even `ordering`: a request may be in flight (it only reconciles)
                 self._on_background(act)
         self._publish(Visit(Cancelled()))  # drops the Ready state and its code
 

@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Please try again in a moment."),
     "order_unclear": ("We could not confirm your order yet. You have not been charged twice.",
                       "Please ask a member of staff and show them your reference."),
+    "order_unsaved": ("Your order went through, but the kiosk could not save it.",
+                      "Please ask a member of staff and show them this screen."),
     "order_not_placed": ("This order was not placed.", "Please start again."),
     "journal_unwritable": ("The kiosk cannot save its records right now, so it placed no order.",
                            "Please ask a member of staff."),

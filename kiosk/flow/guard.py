@@ -37,13 +37,14 @@ from kiosk.gigs import (
     PermissionDeniedError, RateLimitError,
 )
 from kiosk.gigs.models import OrderStatus, SubscriptionStatus
-from kiosk.journal import Activation
+from kiosk.journal import Activation, JournalError
 from kiosk.redact import mask_digits
 
 log = logging.getLogger("kiosk.flow")
 OPEN_SUBS = (SubscriptionStatus.PENDING, SubscriptionStatus.INITIATED, SubscriptionStatus.ACTIVE)
-#: An order or subscription counts as ours only if created no earlier than this before our
-#: intent (clocks of kiosk and API differ a little; never by ten minutes).
+#: An order or subscription counts as ours only if the API made it no earlier than this
+#: before our intent: CLOSE when the API's clock is known (its `Date` header), else SKEW.
+CLOSE = 60.0
 SKEW = 600.0
 #: The API's answer when the SIM already has a subscription (older docs said `simInUse`).
 SIM_TAKEN = frozenset({"simAlreadyUsed", "simInUse"})
@@ -119,8 +120,7 @@ async def _place(ctx: Context, act: Activation, *, may_send: bool) -> Activation
                 raise KioskError("order_rejected", detail=f"{act.reference}: {act.outcome}")
             return act  # placed already (by an earlier attempt, process or tap)
         if act.sent_at is not None:  # a request may have reached the API: look before sending
-            await _settle(ctx, act)
-            found = await reconcile(ctx, act)
+            found = await _look(ctx, act)
             if found is not None:
                 return found
         if not may_send:
@@ -133,9 +133,15 @@ async def _place(ctx: Context, act: Activation, *, may_send: bool) -> Activation
             continue
         act = claimed
         try:
-            return await _send(ctx, act)
-        except GigsError as exc:
-            act = await _after_failure(ctx, act, exc)
+            try:
+                return await _send(ctx, act)
+            except GigsError as exc:
+                act = await _after_failure(ctx, act, exc)
+        except JournalError as exc:
+            # The request left: the order may exist although the journal could not say so.
+            # Never "nothing was ordered" here; the activation stays open for the background.
+            raise KioskError("order_unsaved", detail=f"{act.reference}: {exc}",
+                             cause_type="JournalError") from exc
     raise KioskError("api_unavailable", retryable=True,
                      detail=f"order for {act.reference} still unconfirmed")
 
@@ -167,11 +173,28 @@ async def _after_failure(ctx: Context, act: Activation, exc: GigsError) -> Activ
     return act
 
 
-async def _settle(ctx: Context, act: Activation) -> None:
-    """Wait until the last request for this intent can no longer be in flight."""
+async def _look(ctx: Context, act: Activation) -> Activation | None:
+    """Reconcile once the last request can no longer be in flight; None: nothing was made.
+
+    A first look soon after the attempt ended finds what a lost answer created (the common
+    case). Finding nothing, look again after `unclear_quiet`: an API (or a gateway in front
+    of it) may still be working on a request the kiosk gave up on.
+    """
+    await _wait_quiet(ctx, act, ctx.settings.reconcile_settle)
+    found = await reconcile(ctx, act)
+    if found is not None or ctx.settings.unclear_quiet <= ctx.settings.reconcile_settle:
+        return found
+    await _wait_quiet(ctx, act, ctx.settings.unclear_quiet)
+    return await reconcile(ctx, act)
+
+
+async def _wait_quiet(ctx: Context, act: Activation, quiet: float) -> None:
+    """Wait until `quiet` seconds after the last attempt for this intent ended."""
     assert act.sent_at is not None
-    attempt_ended = act.ended_at or act.sent_at + ctx.attempt_timeout
-    wait = attempt_ended + ctx.settings.reconcile_settle - ctx.wall()
+    now = ctx.wall()
+    sent = min(act.sent_at, now)  # a clock set back since: never wait for a time to come
+    ended = min(act.ended_at, now) if act.ended_at else sent + ctx.attempt_timeout
+    wait = min(ended + quiet - now, ctx.attempt_timeout + quiet)
     if wait > 0:
         log.info("activation %s: waiting %.1f s before reconciling", act.reference, wait)
         await ctx.sleep(wait)
@@ -196,8 +219,21 @@ async def _send(ctx: Context, act: Activation) -> Activation:
                             status="provisioning", detail="order placed")
 
 
-def _recent(created: datetime | None, act: Activation) -> bool:
-    return created is not None and created.timestamp() >= act.created_at - SKEW
+def _recent(created: datetime | None, act: Activation, ctx: Context) -> bool:
+    """Whether the API made this after our intent, in the API's own time where it is known."""
+    if created is None:
+        return False
+    offset = ctx.server_offset()
+    skew = SKEW if offset is None else CLOSE
+    return created.timestamp() >= act.created_at + (offset or 0.0) - skew
+
+
+async def _claimed(ctx: Context, act: Activation, *, order_id: str | None = None,
+                   subscription_id: str | None = None) -> bool:
+    return bool(order_id and await ctx.record(ctx.journal.claimed, act.target,
+                                              order_id=order_id, besides=act.id)) or bool(
+        subscription_id and await ctx.record(ctx.journal.claimed, act.target,
+                                             subscription_id=subscription_id, besides=act.id))
 
 
 async def reconcile(ctx: Context, act: Activation) -> Activation | None:
@@ -205,40 +241,52 @@ async def reconcile(ctx: Context, act: Activation) -> Activation | None:
 
     Lists are filtered by the server where the docs allow it, and always again here, field
     by field: a server that ignores a filter returns strangers' orders too. Nothing another
-    activation of ours already owns is taken.
+    activation of ours already owns is taken. In orders mode a new eSIM's subscription is
+    taken only through its order: a bare subscription of the same user and plan may be the
+    customer's other phone.
     """
     client = ctx.client
     if not act.user_id:
         return None
-    listed = True
+    subs = {s.id: s for s in await client.list_subscriptions(user=act.user_id)
+            if s.user is not None and s.user.id == act.user_id and s.status in OPEN_SUBS
+            and s.plan is not None and s.plan.id == act.plan_id}
     if act.mode == "orders":
         try:
             orders = await client.list_orders(user=act.user_id)
         except (NotFoundError, InvalidRequestError):  # order listing is not documented
-            orders, listed = [], False
-        for found in orders:
+            orders = None
+        for found in orders or []:
             details = found.subscription_details
-            if (found.user is not None and found.user.id == act.user_id
-                    and found.plan is not None and found.plan.id == act.plan_id
-                    and found.status is not OrderStatus.CANCELED and _recent(found.created_at, act)
-                    and (details is None or details.sim in (None, act.sim_id or "auto"))
-                    and not await ctx.record(ctx.journal.claimed, act.target,
-                                             order_id=found.id, besides=act.id)):
-                log.info("activation %s: found its order by reconciling", act.reference)
-                return await ctx.update(act, order_id=found.id, subscription_id=found.subscription,
-                                        status="provisioning", detail="reconciled order")
-    for sub in await client.list_subscriptions(user=act.user_id):
-        if (sub.status in OPEN_SUBS and sub.plan is not None and sub.plan.id == act.plan_id
-                and sub.user is not None and sub.user.id == act.user_id
-                and (sub.sim is not None and sub.sim.id == act.sim_id if act.sim_id
-                     else _recent(sub.created_at, act))
-                and not await ctx.record(ctx.journal.claimed, act.target,
-                                         subscription_id=sub.id, besides=act.id)):
-            log.info("activation %s: found its subscription by reconciling", act.reference)
-            return await ctx.update(act, subscription_id=sub.id, status="provisioning",
-                                    sim_id=sub.sim.id if sub.sim else act.sim_id,
-                                    detail="reconciled subscription")
-    if not listed:
+            sub = subs.get(found.subscription or "")
+            if (found.user is None or found.user.id != act.user_id or found.plan is None
+                    or found.plan.id != act.plan_id or found.status is OrderStatus.CANCELED
+                    or not _recent(found.created_at, act, ctx)
+                    or (details is not None and details.sim not in (None, act.sim_id or "auto"))
+                    or (act.sim_id and sub is not None and sub.sim is not None
+                        and sub.sim.id != act.sim_id)
+                    or await _claimed(ctx, act, order_id=found.id,
+                                      subscription_id=found.subscription)):
+                continue
+            log.info("activation %s: found its order by reconciling", act.reference)
+            return await ctx.update(act, order_id=found.id, subscription_id=found.subscription,
+                                    status="provisioning", detail="reconciled order")
+        candidates = [s for s in subs.values() if act.sim_id and s.sim is not None
+                      and s.sim.id == act.sim_id]  # the SIM's own: a strong match
+        unprovable = orders is None
+    else:
+        candidates = [s for s in subs.values() if (
+            s.sim is not None and s.sim.id == act.sim_id if act.sim_id
+            else _recent(s.created_at, act, ctx))]
+        unprovable = False
+    for sub in candidates:
+        if await _claimed(ctx, act, subscription_id=sub.id):
+            continue
+        log.info("activation %s: found its subscription by reconciling", act.reference)
+        return await ctx.update(act, subscription_id=sub.id, status="provisioning",
+                                sim_id=sub.sim.id if sub.sim else act.sim_id,
+                                detail="reconciled subscription")
+    if unprovable:
         # A pending order shows in no subscription list: without the order list, absence
         # cannot be proved, so nothing is resent. The activation stays open for staff.
         raise KioskError("order_unclear", retryable=True,

@@ -24,6 +24,8 @@ TEXTS = [
     QT_TRANSLATE_NOOP('Messages', 'Please try again in a moment.'),
     QT_TRANSLATE_NOOP('Messages', 'We could not confirm your order yet. You have not been charged twice.'),
     QT_TRANSLATE_NOOP('Messages', 'Please ask a member of staff and show them your reference.'),
+    QT_TRANSLATE_NOOP('Messages', 'Your order went through, but the kiosk could not save it.'),
+    QT_TRANSLATE_NOOP('Messages', 'Please ask a member of staff and show them this screen.'),
     QT_TRANSLATE_NOOP('Messages', 'This order was not placed.'),
     QT_TRANSLATE_NOOP('Messages', 'Please start again.'),
     QT_TRANSLATE_NOOP('Messages', 'The kiosk cannot save its records right now, so it placed no order.'),

@@ -476,6 +476,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>Messages</name>
     <message>
+        <source>Your order went through, but the kiosk could not save it.</source>
+        <translation>Ihre Bestellung ist eingegangen, aber der Kiosk konnte sie nicht speichern.</translation>
+    </message>
+    <message>
+        <source>Please ask a member of staff and show them this screen.</source>
+        <translation>Bitte wenden Sie sich an unser Personal und zeigen Sie diesen Bildschirm.</translation>
+    </message>
+    <message>
         <source>Please ask a member of staff and show them your reference.</source>
         <translation>Bitte wenden Sie sich an unser Personal und zeigen Sie Ihre Referenz.</translation>
     </message>

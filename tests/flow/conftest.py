@@ -17,7 +17,7 @@ from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
 from kiosk.sandbox.serve import ThreadedSandbox
 from tests.conftest import RecordedSleep, client_for
 
-FAST = dict(poll_initial=0.01, poll_cap=0.05, reconcile_settle=0.05,
+FAST = dict(poll_initial=0.01, poll_cap=0.05, reconcile_settle=0.05, unclear_quiet=0.05,
             payment_method=STORE_PAYMENT_METHOD_ID)
 
 

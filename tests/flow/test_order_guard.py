@@ -148,7 +148,7 @@ async def test_a_crash_at_any_point_then_resume(kit: Kit, sandbox, sleep, keys: 
                 kit.journal.update(act.id, order_id=None, subscription_id=None,
                                    status="ordering")
     async with client_for(sandbox, sleep, idempotency_keys=keys, read_timeout=1.0,
-                          connect_timeout=0.5) as client:
+                          connect_timeout=0.5, attempt_timeout=1.5) as client:
         restarted = kit.flow(client=client)
         restarted.ctx.sleep = asyncio.sleep  # really wait for the first request to land
         started = time.monotonic()
