@@ -103,12 +103,17 @@ class Requestor:
         json: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        resend: bool = True,
     ) -> Any:
         """Send one logical request, retrying when safe; return the decoded JSON body.
 
         For POST/DELETE the idempotency key is fixed here, before the first attempt, and
         every retry sends the same one. A caller that must remember the key across a crash
         (placing an order) generates it itself and passes it in.
+
+        `resend=False` is for requests that charge or activate: once an attempt may have
+        reached the server, its failure goes straight to the caller, who reconciles
+        before anything is sent again (keys or not: a server may ignore them).
         """
         method = method.upper()
         query = self._clean_params(params)
@@ -117,21 +122,23 @@ class Requestor:
             headers["Idempotency-Key"] = idempotency_key or self._new_key()
         has_key = "Idempotency-Key" in headers
 
+        may_have_arrived = False
         attempt = 0
         while True:
             started = self._clock()
-            error = await self._attempt(method, path, json, query, headers)
+            result = await self._attempt(method, path, json, query, headers)
             elapsed_ms = (self._clock() - started) * 1000
-            if not isinstance(error, GigsError):
+            if not isinstance(result, GigsError):
                 log.debug("%s %s -> ok (%.0f ms, attempt %d)", method, path, elapsed_ms, attempt + 1)
-                return error
+                return result
+            error = result
+            may_have_arrived = may_have_arrived or not _never_sent(error)
             retryable = attempt < self.retry.max_retries and should_retry(
-                method, error, has_idempotency_key=has_key
+                method, error, has_idempotency_key=has_key, resend=resend
             )
             delay = self.retry.delay(attempt, error, self._rand()) if retryable else None
             if delay is None:
-                log.info("%s %s failed after %d attempt(s): %s", method, path, attempt + 1, error)
-                raise error
+                raise _give_up(error, may_have_arrived, method, path, attempt + 1)
             log.info(
                 "%s %s failed (%s); retry %d/%d in %.2f s",
                 method, path, _short(error), attempt + 1, self.retry.max_retries, delay,
@@ -217,6 +224,25 @@ class Requestor:
                 raise ValueError(f"empty value for query parameter {key!r}")
             clean[key] = value
         return clean or None
+
+
+def _never_sent(error: GigsError) -> bool:
+    return isinstance(error, APIConnectionError) and not error.request_sent
+
+
+def _give_up(
+    error: GigsError, may_have_arrived: bool, method: str, path: str, attempts: int
+) -> GigsError:
+    """The error for the caller, saying the request may have arrived if ANY attempt may have.
+
+    Without this, a POST whose first attempt timed out after sending and whose retry was
+    refused would report `request_sent=False`, and its caller would skip reconciling.
+    """
+    if may_have_arrived and _never_sent(error):
+        assert isinstance(error, APIConnectionError)
+        error.request_sent = True
+    log.info("%s %s failed after %d attempt(s): %s", method, path, attempts, error)
+    return error
 
 
 def _short(error: GigsError) -> str:

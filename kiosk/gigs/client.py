@@ -80,9 +80,10 @@ class GigsClient:
 
     async def _send(
         self, model: type[M], method: str, path: str, body: Mapping[str, Any] | None,
-        idempotency_key: str | None = None,
+        idempotency_key: str | None = None, *, resend: bool = True,
     ) -> M:
-        data = await self._requestor.request(method, path, json=body, idempotency_key=idempotency_key)
+        data = await self._requestor.request(method, path, json=body,
+                                             idempotency_key=idempotency_key, resend=resend)
         return self._parse(model, data, path, method)
 
     async def _search(self, model: type[M], path: str, body: Mapping[str, Any]) -> list[M]:
@@ -213,12 +214,17 @@ class GigsClient:
         self, *, plan: str, payment_method: str, sim: str, user: str,
         user_address: str | None = None, idempotency_key: str | None = None,
     ) -> Order:
-        """Place an order; `subscriptionDetails` is an object (reference section 7)."""
+        """Place an order; `subscriptionDetails` is an object (reference section 7).
+
+        Sent at most once: a failure after it may have reached the server (a timeout, a cut,
+        any 5xx, 409 or 429) is raised at once for the order guard to reconcile.
+        """
         details: dict[str, Any] = {"sim": sim, "user": user}
         if user_address is not None:
             details["userAddress"] = user_address
         body = {"paymentMethod": payment_method, "plan": plan, "subscriptionDetails": details}
-        return await self._send(Order, "POST", self._p("/orders"), body, idempotency_key)
+        return await self._send(Order, "POST", self._p("/orders"), body, idempotency_key,
+                                resend=False)
 
     async def retrieve_order(self, order_id: str) -> Order:
         return await self._get(Order, self._p(f"/orders/{order_id}"))
@@ -232,12 +238,15 @@ class GigsClient:
         self, *, plan: str, sim: str, user: str, user_address: str | None = None,
         idempotency_key: str | None = None,
     ) -> Subscription:
-        """Create a subscription directly; `sim="auto"` provisions a new eSIM."""
+        """Create a subscription directly; `sim="auto"` provisions a new eSIM.
+
+        Sent at most once, like `create_order`: it activates a line.
+        """
         body: dict[str, Any] = {"plan": plan, "sim": sim, "user": user}
         if user_address is not None:
             body["userAddress"] = user_address
         return await self._send(
-            Subscription, "POST", self._p("/subscriptions"), body, idempotency_key
+            Subscription, "POST", self._p("/subscriptions"), body, idempotency_key, resend=False
         )
 
     async def retrieve_subscription(self, subscription_id: str) -> Subscription:

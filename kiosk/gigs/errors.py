@@ -17,8 +17,10 @@ class APIConnectionError(GigsError):
     """The API could not be reached, or the connection broke before a full answer arrived.
 
     `request_sent` says whether the request may have reached the server: False only when
-    the connection was never established, so a POST without an idempotency key is safe
-    to resend only then. After a send, the outcome is unknown and must be reconciled.
+    the connection was never established, so a POST without an idempotency key (and an
+    order or subscription, keys or not) is safe to resend only then. After a send, the
+    outcome is unknown and must be reconciled. When any attempt of a retried request may
+    have arrived, the error raised says so, even if the last attempt never connected.
     """
 
     should_retry = True
@@ -38,7 +40,10 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(GigsError):
-    """The API answered with something that is not the JSON it documents."""
+    """The API answered with something that is not the JSON it documents.
+
+    The request did arrive: after a POST, whatever it asked for may have been done.
+    """
 
     def __init__(
         self, message: str, *, method: str, path: str, status: int, request_id: str | None
@@ -126,7 +131,11 @@ class InvalidRequestError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: too many requests; `retry_after` is the server's wish in seconds, if it said one."""
+    """429: too many requests; `retry_after` is the server's wish in seconds, if it said one.
+
+    The API documents a 429 as refused before acting, but a proxy in between (or a buggy
+    server) may answer 429 after the request was acted on: orders are not resent on it.
+    """
 
     should_retry = True
 

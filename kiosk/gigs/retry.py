@@ -47,16 +47,25 @@ class RetryPolicy:
         return self.backoff(attempt, rand)
 
 
-def should_retry(method: str, error: GigsError, *, has_idempotency_key: bool) -> bool:
+def should_retry(
+    method: str, error: GigsError, *, has_idempotency_key: bool, resend: bool = True
+) -> bool:
     """Whether a failed request may be sent again without risking a duplicate effect.
 
+    `resend=False` (placing an order or a subscription: anything that charges or
+    activates): only when the request provably never left this machine (the connection
+    was never made). Every other failure, a 429 included (a proxy or server may answer 429
+    after acting), goes to the caller, who reconciles before anything is sent again; an
+    idempotency key does not change that, because a server may ignore it.
     GET-like requests: connection failures, timeouts, 429 and 502/503/504.
     POST/DELETE with an Idempotency-Key: the same, plus 409 (a concurrent request with the
     same key is still running); the server replays a stored success, so a resend is safe.
-    POST/DELETE without a key: only when the request provably never left this machine
-    (the connection was never made), or on 429, which says the server refused to act.
+    POST/DELETE without a key: only when the request provably never left this machine,
+    or on 429, which the API documents as refused before acting.
     A 500 is never retried for a POST: the API cannot guarantee it was side-effect free.
     """
+    if not resend:
+        return isinstance(error, APIConnectionError) and not error.request_sent
     method = method.upper()
     if method in SAFE_METHODS or has_idempotency_key:
         if isinstance(error, APIConnectionError):

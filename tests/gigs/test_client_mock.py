@@ -114,9 +114,9 @@ async def test_caller_supplied_key_is_sent_and_reused(sleep) -> None:
             raise item
         return item
 
+    # Orders are never resent by the client (test_resend.py); a user's keyed POST is.
     async with make(handler, sleep) as c:
-        await c.create_order(plan="p", payment_method="pm", sim="s", user="u",
-                             idempotency_key="journaled-key")
+        await c.create_user(email="a@b.example", idempotency_key="journaled-key")
     assert seen == ["journaled-key", "journaled-key"]
 
 

@@ -121,14 +121,23 @@ async def _order_args(client: GigsClient) -> dict:
 
 
 async def test_drop_after_commit_is_retried_with_the_same_key(client, sandbox, sleep) -> None:
-    args = await _order_args(client)
-    add_fault(sandbox, kind="drop_after", method="POST", path="*/orders", count=1)
-    order = await client.create_order(**args)
+    # A user, not an order: orders are never resent by the client (test_resend.py).
+    add_fault(sandbox, kind="drop_after", method="POST", path="*/users", count=1)
+    user = await client.create_user(email="dropped@example.com", full_name="Drop Test")
     store = sandbox.sandbox.store
-    assert len(store.orders) == 1 and order.id in store.orders
-    assert stats(sandbox)["POST /orders"] == 2 and len(sleep.delays) == 1
+    assert [u for u, r in store.users.items() if r["email"] == "dropped@example.com"] == [user.id]
+    assert stats(sandbox)["POST /users"] == 2 and len(sleep.delays) == 1
     keys = [k for (_, k) in sandbox.sandbox.idempotency]
     assert len(set(keys)) == len(keys)  # the retry reused its key: one key per logical POST
+
+
+async def test_drop_after_commit_of_an_order_goes_to_the_caller(client, sandbox, sleep) -> None:
+    args = await _order_args(client)
+    add_fault(sandbox, kind="drop_after", method="POST", path="*/orders", count=1)
+    with pytest.raises(APIConnectionError) as info:
+        await client.create_order(**args)
+    assert info.value.request_sent is True and sleep.delays == []
+    assert stats(sandbox)["POST /orders"] == 1 and len(sandbox.sandbox.store.orders) == 1
 
 
 async def test_drop_after_commit_without_keys_is_not_resent(sandbox, sleep) -> None:

@@ -38,6 +38,19 @@ def test_should_retry(method, error, has_key, expected) -> None:
     assert should_retry(method, error, has_idempotency_key=has_key) is expected
 
 
+@pytest.mark.parametrize("error,expected", [
+    (NOT_SENT, True), (APITimeoutError("x", method="POST", path="/", request_sent=False), True),
+    (SENT, False), (TIMEOUT, False), (status(RateLimitError, 429), False),
+    (status(ServerError, 502), False), (status(ServerError, 503), False),
+    (status(ServerError, 504), False), (status(ServerError, 500), False),
+    (status(ConflictError, 409), False), (status(InvalidRequestError, 422), False),
+])
+@pytest.mark.parametrize("has_key", [True, False])
+def test_without_resend_only_a_request_that_never_left_is_retried(error, expected,
+                                                                  has_key) -> None:
+    assert should_retry("POST", error, has_idempotency_key=has_key, resend=False) is expected
+
+
 def test_backoff_grows_is_jittered_and_capped() -> None:
     policy = RetryPolicy(base_delay=0.5, max_delay=4.0)
     for attempt in range(12):
