@@ -31,6 +31,11 @@ class ApiSettings:
     # on by default (they are what makes order retries safe), switchable per environment.
     idempotency_keys: bool = True
     max_retries: int = 3
+    # read_timeout only bounds the wait for each chunk, so a server dripping a byte a
+    # second never trips it: these bound the whole exchange (connect, send, headers and
+    # every byte of the body) and the whole logical request (all attempts and backoff).
+    attempt_timeout: float = 20.0
+    request_deadline: float = 45.0
 
     @property
     def in_process(self) -> bool:

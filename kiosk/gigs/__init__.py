@@ -1,5 +1,6 @@
 """Async client of the Gigs Core API (no Qt): models, errors, retries."""
 
+from kiosk.gigs._limits import deadline
 from kiosk.gigs.client import GigsClient
 from kiosk.gigs.errors import (
     APIConnectionError,
@@ -22,5 +23,5 @@ __all__ = [
     "APIConnectionError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
     "AuthenticationError", "BadRequestError", "ConflictError", "GigsClient", "GigsError",
     "InvalidRequestError", "NotFoundError", "PermissionDeniedError", "RateLimitError",
-    "RetryPolicy", "ServerError",
+    "RetryPolicy", "ServerError", "deadline",
 ]

@@ -15,6 +15,7 @@ import httpx
 import pydantic
 
 from kiosk import __version__
+from kiosk.gigs._limits import Watchdog, current_deadline
 from kiosk.gigs.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -73,6 +74,7 @@ class Requestor:
         self._wall_clock = wall_clock
         self._rand = rand
         self._new_key = new_key
+        self._watchdog = Watchdog()
         self._http = httpx.AsyncClient(
             base_url=settings.base_url,
             transport=transport,
@@ -114,6 +116,9 @@ class Requestor:
         `resend=False` is for requests that charge or activate: once an attempt may have
         reached the server, its failure goes straight to the caller, who reconciles
         before anything is sent again (keys or not: a server may ignore them).
+
+        Each attempt is cut after `attempt_timeout` (body included), and the whole request,
+        waits included, ends by `request_deadline` or an enclosing `deadline()`.
         """
         method = method.upper()
         query = self._clean_params(params)
@@ -121,12 +126,22 @@ class Requestor:
         if method in ("POST", "DELETE") and self.settings.idempotency_keys:
             headers["Idempotency-Key"] = idempotency_key or self._new_key()
         has_key = "Idempotency-Key" in headers
+        end = self._clock() + self.settings.request_deadline
+        cap = current_deadline()
+        if cap is not None and cap < end:
+            end = cap
 
+        error: GigsError | None = None
         may_have_arrived = False
         attempt = 0
         while True:
             started = self._clock()
-            result = await self._attempt(method, path, json, query, headers)
+            budget = min(self.settings.attempt_timeout, end - started)
+            if budget <= 0:
+                error = error or APITimeoutError("no time left to ask the API", method=method,
+                                                 path=path, request_sent=False)
+                raise _give_up(error, may_have_arrived, method, path, attempt)
+            result = await self._attempt(method, path, json, query, headers, budget)
             elapsed_ms = (self._clock() - started) * 1000
             if not isinstance(result, GigsError):
                 log.debug("%s %s -> ok (%.0f ms, attempt %d)", method, path, elapsed_ms, attempt + 1)
@@ -138,6 +153,10 @@ class Requestor:
             )
             delay = self.retry.delay(attempt, error, self._rand()) if retryable else None
             if delay is None:
+                raise _give_up(error, may_have_arrived, method, path, attempt + 1)
+            if self._clock() + delay >= end:
+                # Waiting would end past the deadline: the caller hears now, not later.
+                log.info("%s %s: a retry in %.2f s would pass the deadline", method, path, delay)
                 raise _give_up(error, may_have_arrived, method, path, attempt + 1)
             log.info(
                 "%s %s failed (%s); retry %d/%d in %.2f s",
@@ -153,12 +172,21 @@ class Requestor:
         json: Mapping[str, Any] | None,
         params: dict[str, str] | None,
         headers: dict[str, str],
+        budget: float,
     ) -> Any:
         """One HTTP exchange; returns the decoded body, or the GigsError that ended it."""
         try:
-            response = await self._http.request(
-                method, path, json=json, params=params, headers=headers
-            )
+            # httpx's timeouts bound each read; this bounds the whole exchange, so a
+            # server dripping a byte a second is cut too.
+            async with self._watchdog.cut_after(budget):
+                response = await self._http.request(
+                    method, path, json=json, params=params, headers=headers
+                )
+        except TimeoutError:
+            # Cut from outside httpx we cannot tell whether the request was written yet,
+            # so it may have arrived: the caller must reconcile.
+            return APITimeoutError("the API did not answer in time", method=method, path=path,
+                                   request_sent=True)
         except (httpx.ConnectTimeout, httpx.PoolTimeout):
             return APITimeoutError("timed out connecting to the API", method=method, path=path,
                                    request_sent=False)

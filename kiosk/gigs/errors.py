@@ -36,7 +36,7 @@ class APIConnectionError(GigsError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The API did not answer in time."""
+    """The API did not answer in time: an attempt or the request's deadline ran out."""
 
 
 class APIResponseValidationError(GigsError):

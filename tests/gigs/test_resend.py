@@ -95,6 +95,7 @@ ORDER_ARGS = dict(plan="pln_1", payment_method="pm_1", sim="sim_1", user="usr_1"
 
 @pytest.mark.parametrize("keys", [True, False])
 @pytest.mark.parametrize("script,settings", [
+    (hang, dict(attempt_timeout=0.5)),  # cut by the whole-exchange deadline
     (hang, dict(read_timeout=0.3)),  # cut by httpx's own read timeout
 ])
 async def test_order_timeout_after_sending_is_raised_at_once(sleep, keys, script,
