@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kiosk.flow import guard
+from kiosk.flow import CustomerInput, guard
 from kiosk.flow.machine import Confirm
 from kiosk.flow.states import Failed, Placing, Provisioning, Ready, Review
 from kiosk.sandbox.faults import FaultRule
@@ -29,7 +29,6 @@ async def to_review(kit: Kit, flow, imei: str) -> None:  # type: ignore[no-untyp
     await flow.confirm_device()
     await flow.choose_plan(kit.plan_id(TRAVEL))
     if not isinstance(flow.state, Review):
-        from kiosk.flow import CustomerInput
         await flow.enter_customer(CustomerInput("twice@example.com", "Tap Twice"))
     assert isinstance(flow.state, Review), flow.state
 
@@ -181,7 +180,6 @@ async def test_reset_while_provisioning_hands_over_to_the_background(kit: Kit) -
     await flow.submit_imei(DEMO_IMEIS["delayed"])
     await flow.confirm_device()
     await flow.choose_plan(kit.plan_id("Classic 10 GB"))
-    from kiosk.flow import CustomerInput
     await flow.enter_customer(CustomerInput("slow@example.com", "Slow Network"))
     task = flow.dispatch(Confirm())
     for _ in range(400):
@@ -225,3 +223,122 @@ async def test_retry_after_59_on_every_poll_ends_at_the_deadline(kit: Kit, sandb
     assert isinstance(flow.state, PendingInBackground), flow.state
     assert took < 2.0 + 3.0, f"{took:.1f} s for a 2 s deadline"
     assert orders(kit) == 1
+
+
+# -- found by a red-team pass -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("keys", [True, False], ids=["keys-on", "keys-off"])
+async def test_an_api_still_working_after_the_kiosk_gave_up(kit: Kit, sandbox, keys: bool) -> None:
+    """The API holds the order 2 s before acting; the kiosk's attempt ends after 0.5 s."""
+    kit.sandbox.sandbox.config.idempotency = "ignored"
+    kit.sandbox.sandbox.faults.rules.append(
+        FaultRule("slow_before", method="POST", path="*/orders", count=1, seconds=2.0))
+    async with client_for(sandbox, asyncio.sleep, idempotency_keys=keys, read_timeout=0.5,
+                          attempt_timeout=0.5) as client:
+        flow = kit.flow(client=client, unclear_quiet=3.0)
+        flow.ctx.sleep = asyncio.sleep
+        state = await drive(flow, [DEMO_IMEIS["nosim"]], kit.plan_id(TRAVEL))
+    assert isinstance(state, Ready), state
+    assert orders(kit) == 1 and kit.requests("POST /orders") == 1
+
+
+async def test_a_sibling_phones_subscription_is_never_adopted(kit: Kit) -> None:
+    """One customer, two new eSIMs on one plan: the second visit's refused order does not
+    take the first phone's subscription (nor show its code)."""
+    from kiosk.sandbox import ids
+
+    store = kit.store
+    second = ids.imei("35188620", "731951")
+    store.put(store.devices, {"object": "device", "id": "dev_phone2", "metadata": {},
+                              "createdAt": "2024-01-01T00:00:00Z", "imei": second,
+                              "model": ids.stable_id("dmd", "fairphone5"), "name": None,
+                              "sims": [], "user": None})
+    first = await drive(kit.flow(), [DEMO_IMEIS["nosim"]], kit.plan_id(TRAVEL),
+                        CustomerInput("two.phones@example.com", "Two Phones"))
+    assert isinstance(first, Ready)
+    kit.journal.update(first.activation_id, subscription_id=None)  # not recorded yet
+    kit.sandbox.sandbox.faults.rules.append(FaultRule("503", method="POST", path="*/orders",
+                                                      count=1))
+    flow = kit.flow()
+    state = await drive(flow, [second], kit.plan_id(TRAVEL),
+                        CustomerInput("two.phones@example.com", "Two Phones"))
+    assert isinstance(state, Ready), state
+    assert state.sim_id != first.sim_id and state.code.text != first.code.text
+    assert orders(kit) == 2  # one per phone
+
+
+async def test_a_clock_set_back_does_not_stall_try_again(kit: Kit, sandbox, sleep) -> None:
+    offset = [3 * 3600.0]
+    kit.journal._clock = lambda: time.time() + offset[0]
+    flow = kit.flow()
+    flow.ctx.wall = lambda: time.time() + offset[0]
+    flow.ctx.sleep = kit.sleep
+    await to_review(kit, flow, DEMO_IMEIS["esim"])
+    faults = kit.sandbox.sandbox.faults
+    faults.rules += [FaultRule("drop_after", method="POST", path="*/orders", count=1),
+                     FaultRule("503", method="GET", path="*/orders", count=50),
+                     FaultRule("503", method="GET", path="*/subscriptions", count=50)]
+    await flow.confirm()
+    assert isinstance(flow.state, Failed) and flow.state.can_retry
+    faults.rules.clear()
+    offset[0] = 0.0  # the clock is corrected
+    await flow.retry()
+    assert isinstance(flow.state, Ready), flow.state
+    assert max(kit.sleep.delays) <= flow.ctx.attempt_timeout + flow.ctx.settings.unclear_quiet
+    assert orders(kit) == 1
+
+
+async def test_a_journal_failure_after_the_send_never_says_nothing_was_ordered(kit: Kit) -> None:
+    from kiosk.journal import JournalError
+
+    real = kit.journal.update
+
+    def failing(activation_id: str, **values):  # type: ignore[no-untyped-def]
+        if values.get("order_id"):
+            raise JournalError("disk full")
+        return real(activation_id, **values)
+
+    kit.journal.update = failing  # type: ignore[method-assign]
+    handed = []
+    flow = kit.flow()
+    flow._on_background = handed.append
+    state = await drive(flow, [DEMO_IMEIS["esim"]], kit.plan_id(TRAVEL))
+    assert isinstance(state, Failed) and state.error.code == "order_unsaved"
+    assert "went through" in state.error.user_message
+    assert state.activation_id is not None
+    kit.journal.update = real  # type: ignore[method-assign]
+    await flow.reset()  # the customer leaves: the activation is followed, not forgotten
+    assert [a.id for a in handed] == [state.activation_id]
+
+
+async def test_a_reset_while_the_order_is_in_flight_hands_it_over(kit: Kit) -> None:
+    kit.sandbox.sandbox.faults.rules.append(
+        FaultRule("slow_after", method="POST", path="*/orders", count=1, seconds=1.0))
+    handed = []
+    flow = kit.flow()
+    flow._on_background = handed.append
+    await to_review(kit, flow, DEMO_IMEIS["nosim"])
+    flow.dispatch(Confirm())
+    for _ in range(400):
+        rows = kit.journal.activations()
+        if rows and rows[0].sent_at is not None:
+            break
+        await asyncio.sleep(0.005)
+    await flow.reset()
+    assert len(handed) == 1 and handed[0].status == "ordering" and handed[0].sent_at
+
+
+async def test_a_user_search_that_ignores_its_filter_never_picks_a_stranger(kit: Kit) -> None:
+    client = kit.client
+    real = client.search_users
+
+    async def everyone(email: str):  # type: ignore[no-untyped-def]
+        return [*(await client.list_users()), *(await real(email))]
+
+    client.search_users = everyone  # type: ignore[method-assign]
+    state = await drive(kit.flow(), [DEMO_IMEIS["esim"]], kit.plan_id(TRAVEL),
+                        CustomerInput("brand.new@example.com", "Brand New"))
+    assert isinstance(state, Ready)
+    user = kit.store.users[kit.journal.get(state.activation_id).user_id]
+    assert user["email"] == "brand.new@example.com"
