@@ -36,6 +36,9 @@ class ApiSettings:
     # every byte of the body) and the whole logical request (all attempts and backoff).
     attempt_timeout: float = 20.0
     request_deadline: float = 45.0
+    # Answers are small JSON documents; anything bigger (after decompression, so a gzip
+    # bomb is cut early) is refused rather than held in memory.
+    max_body_bytes: int = 2 * 1024 * 1024
 
     @property
     def in_process(self) -> bool:

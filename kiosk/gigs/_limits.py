@@ -1,9 +1,10 @@
-"""Bounds on a Gigs exchange in time: a deadline per block of code, and per attempt."""
+"""Bounds on a Gigs exchange: deadlines in time (per block, per attempt) and body size."""
 
 from __future__ import annotations
 
 import asyncio
 import math
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -111,3 +112,47 @@ class Cut:
         if (self.fired and exc_type is asyncio.CancelledError
                 and self.task.uncancel() <= self.cancelling):
             raise TimeoutError
+
+
+class Inflater:
+    """gzip/deflate decoding that never produces more than the caller has room for.
+
+    httpx inflates each 64 KiB network chunk in one go, which a gzip bomb turns into
+    ~64 MB at once (and brotli into far more); here each step stops one byte past the room.
+    """
+
+    def __init__(self, wbits: int, *, deflate: bool) -> None:
+        self._z = zlib.decompressobj(wbits)
+        self._deflate_unsure = deflate
+
+    @classmethod
+    def for_encoding(cls, header: str) -> Inflater | None:
+        """An inflater, or None for an unencoded body; ValueError for one we refuse."""
+        codings = [c for c in (c.strip().lower() for c in header.split(",")) if c]
+        codings = [c for c in codings if c != "identity"]
+        if not codings:
+            return None
+        # Stacked encodings are nothing the API sends, but a bomb's trick.
+        if codings == ["gzip"] or codings == ["x-gzip"]:
+            return cls(zlib.MAX_WBITS | 16, deflate=False)
+        if codings == ["deflate"]:
+            return cls(zlib.MAX_WBITS, deflate=True)
+        raise ValueError(header)
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """Inflate `data`, at most room + 1 bytes: more than `room` means "too large"."""
+        try:
+            out = self._z.decompress(data, room + 1)
+        except zlib.error:
+            if not self._deflate_unsure:
+                raise
+            # "deflate" is sent both zlib-wrapped (as specified) and raw (as some servers do).
+            self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = self._z.decompress(data, room + 1)
+        self._deflate_unsure = self._deflate_unsure and not data
+        # Output shorter than the cap means zlib took all of `data`; at the cap the
+        # caller stops reading, so the unconsumed tail never matters.
+        return out
+
+    def flush(self) -> bytes:
+        return self._z.flush()

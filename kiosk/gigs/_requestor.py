@@ -8,6 +8,7 @@ import logging
 import random
 import time
 import uuid
+import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ import httpx
 import pydantic
 
 from kiosk import __version__
-from kiosk.gigs._limits import Watchdog, current_deadline
+from kiosk.gigs._limits import Inflater, Watchdog, current_deadline
 from kiosk.gigs.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -83,6 +84,9 @@ class Requestor:
                 "Authorization": f"Bearer {settings.bearer}",
                 "Accept": "application/json",
                 "User-Agent": f"sim-kiosk/{__version__}",
+                # Only encodings `Inflater` decodes with bounded memory; httpx would
+                # advertise (and inflate without bound) brotli or zstd once installed.
+                "Accept-Encoding": "gzip, deflate",
             },
             follow_redirects=False,
         )
@@ -179,9 +183,7 @@ class Requestor:
             # httpx's timeouts bound each read; this bounds the whole exchange, so a
             # server dripping a byte a second is cut too.
             async with self._watchdog.cut_after(budget):
-                response = await self._http.request(
-                    method, path, json=json, params=params, headers=headers
-                )
+                response, body = await self._exchange(method, path, json, params, headers)
         except TimeoutError:
             # Cut from outside httpx we cannot tell whether the request was written yet,
             # so it may have arrived: the caller must reconcile.
@@ -201,23 +203,83 @@ class Requestor:
             return APIConnectionError(f"connection to the API broke ({type(exc).__name__})",
                                       method=method, path=path, request_sent=True)
         if response.is_success:
-            return self._decode(response, method, path)
-        return self._status_error(response, method, path)
+            return self._decode(response, body, method, path)
+        return self._status_error(response, body, method, path)
 
-    def _decode(self, response: httpx.Response, method: str, path: str) -> Any:
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        json: Mapping[str, Any] | None,
+        params: dict[str, str] | None,
+        headers: dict[str, str],
+    ) -> tuple[httpx.Response, bytes]:
+        request = self._http.build_request(method, path, json=json, params=params,
+                                           headers=headers)
+        response = await self._http.send(request, stream=True)
         try:
-            return response.json()
+            return response, await self._read_body(response, method, path)
+        finally:
+            # Unread bytes (an oversized answer, a cut) close the connection, not pool it.
+            await response.aclose()
+
+    async def _read_body(self, response: httpx.Response, method: str, path: str) -> bytes:
+        """The decompressed body, refused as soon as it is known to exceed `max_body_bytes`."""
+        limit = self.settings.max_body_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(response, method, path)
+        if response.is_stream_consumed:
+            # Built in memory (MockTransport and friends) and already decoded by httpx.
+            if len(response.content) > limit:
+                raise _too_large(response, method, path)
+            return response.content
+        encoding = response.headers.get("content-encoding")
+        try:
+            inflater = Inflater.for_encoding(encoding) if encoding else None
+        except ValueError:
+            raise APIResponseValidationError(
+                "the API answered in an unsupported encoding", method=method, path=path,
+                status=response.status_code, request_id=_request_id(response),
+            ) from None
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for raw in response.aiter_raw():
+                chunk = raw if inflater is None else inflater.feed(raw, limit - size)
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(response, method, path)
+                chunks.append(chunk)
+            if inflater is not None:
+                chunk = inflater.flush()
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(response, method, path)
+                chunks.append(chunk)
+        except zlib.error:
+            raise APIResponseValidationError(
+                "the API's answer could not be decompressed", method=method, path=path,
+                status=response.status_code, request_id=_request_id(response),
+            ) from None
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _decode(self, response: httpx.Response, body: bytes, method: str, path: str) -> Any:
+        try:
+            return jsonlib.loads(body)
         except (jsonlib.JSONDecodeError, UnicodeDecodeError):
             raise APIResponseValidationError(
                 "the API answered with malformed JSON", method=method, path=path,
                 status=response.status_code, request_id=_request_id(response),
             ) from None
 
-    def _status_error(self, response: httpx.Response, method: str, path: str) -> APIStatusError:
+    def _status_error(
+        self, response: httpx.Response, body_bytes: bytes, method: str, path: str
+    ) -> APIStatusError:
         request_id = _request_id(response)
         body: dict[str, Any] = {}
         try:
-            decoded = response.json()
+            decoded = jsonlib.loads(body_bytes)
             if isinstance(decoded, dict):
                 body = decoded
         except (jsonlib.JSONDecodeError, UnicodeDecodeError):
@@ -252,6 +314,13 @@ class Requestor:
                 raise ValueError(f"empty value for query parameter {key!r}")
             clean[key] = value
         return clean or None
+
+
+def _too_large(response: httpx.Response, method: str, path: str) -> APIResponseValidationError:
+    return APIResponseValidationError(
+        "the API's answer was too large", method=method, path=path,
+        status=response.status_code, request_id=_request_id(response),
+    )
 
 
 def _never_sent(error: GigsError) -> bool:

@@ -40,7 +40,7 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(GigsError):
-    """The API answered with something that is not the JSON it documents.
+    """The API answered with something that is not the JSON it documents (or too much of it).
 
     The request did arrive: after a POST, whatever it asked for may have been done.
     """

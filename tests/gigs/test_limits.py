@@ -1,26 +1,31 @@
-"""Every request has an overall deadline (DESIGN.md section 6).
+"""Every request has an overall deadline and every answer a size limit (DESIGN.md section 6).
 
-Real loopback HTTP (tests/gigs/rawhttp.py) for dripping and hanging servers;
-httpx.MockTransport where time is injected.
+Real loopback HTTP (tests/gigs/rawhttp.py) for dripping, hanging and bombing servers;
+httpx.MockTransport for the decoding edge cases.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
+import resource
 import time
-from collections.abc import Awaitable, Callable
+import tracemalloc
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
 
 from kiosk.gigs import (
-    APITimeoutError, GigsClient, RateLimitError, RetryPolicy,
+    APIResponseValidationError, APITimeoutError, GigsClient, RateLimitError, RetryPolicy,
     ServerError, deadline,
 )
 from kiosk.gigs._limits import Watchdog
 from kiosk.settings import ApiSettings
-from tests.gigs.rawhttp import hang, head, raw_server, send
+from tests.conftest import RecordedSleep
+from tests.gigs.rawhttp import gzip_bomb, hang, head, raw_server, send
 
 pytestmark = pytest.mark.asyncio
 
@@ -184,3 +189,136 @@ async def test_one_client_across_event_loops() -> None:
         return [asyncio.run(c.retrieve_plan("pln_1")).id for _ in range(2)]
 
     assert await asyncio.to_thread(two_runs) == ["pln_1", "pln_1"]
+
+
+# -- body size ----------------------------------------------------------------------------
+
+async def test_a_gzip_bomb_is_refused_quickly_with_bounded_memory() -> None:
+    bomb, inflated = gzip_bomb(1 << 20)
+    assert inflated > 1_000_000_000  # ~1 GB from ~1 MB
+
+    async def serve_bomb(n: int, head_: bytes, writer: asyncio.StreamWriter) -> None:
+        await send(writer, head(200, len(bomb), content_encoding="gzip") + bomb)
+
+    async with raw_server(serve_bomb) as server, client(server.url) as c:
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        tracemalloc.start()
+        started = time.monotonic()
+        try:
+            with pytest.raises(APIResponseValidationError) as info:
+                await c.retrieve_plan("pln_1")
+            took = time.monotonic() - started
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before
+    assert "too large" in str(info.value)
+    assert took < 2.0, took
+    # The limit is 2 MiB; httpx alone would inflate 64 MiB per network chunk.
+    assert peak < 20 * 2**20, peak
+    assert rss_growth < 100 * 2**20, rss_growth
+    assert len(server.requests) == 1  # not retried
+
+
+async def test_a_declared_oversized_body_is_refused_before_reading() -> None:
+    async def huge(n: int, head_: bytes, writer: asyncio.StreamWriter) -> None:
+        await send(writer, head(200, 10**10))
+        await asyncio.sleep(3600)  # the body never comes: waiting for it would hang
+
+    async with raw_server(huge) as server, client(server.url, attempt_timeout=5) as c:
+        started = time.monotonic()
+        with pytest.raises(APIResponseValidationError, match="too large"):
+            await c.retrieve_plan("pln_1")
+    assert time.monotonic() - started < 1.0
+
+
+def streamed(chunks: list[bytes] | None = None, forever: bytes | None = None,
+             sent: list[int] | None = None) -> AsyncIterator[bytes]:
+    async def gen() -> AsyncIterator[bytes]:
+        for chunk in chunks or []:
+            yield chunk
+        while forever is not None:
+            if sent is not None:
+                sent.append(len(forever))
+            yield forever
+    return gen()
+
+
+async def test_an_endless_chunked_body_is_cut_at_the_limit() -> None:
+    sent: list[int] = []
+
+    def endless(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=streamed(forever=b" " * 65536, sent=sent))
+
+    async with client(transport=mock(endless), max_body_bytes=200_000) as c:
+        with pytest.raises(APIResponseValidationError, match="too large"):
+            await c.retrieve_plan("pln_1")
+    assert sum(sent) <= 200_000 + 65536
+
+
+async def test_error_bodies_have_the_same_limit(sleep: RecordedSleep) -> None:
+    def big_error(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, content=b" " * 300_000)
+
+    async with client(transport=mock(big_error), sleep=sleep, max_body_bytes=200_000) as c:
+        with pytest.raises(APIResponseValidationError, match="too large"):
+            await c.retrieve_plan("pln_1")
+
+
+async def test_a_body_at_the_limit_is_accepted() -> None:
+    body = PLAN_BYTES + b" " * 1000
+
+    def exact(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=streamed([body[:500], body[500:]]))
+
+    async with client(transport=mock(exact), max_body_bytes=len(body)) as c:
+        assert (await c.retrieve_plan("pln_1")).id == "pln_1"
+
+
+@pytest.mark.parametrize("encoding,encode", [
+    ("gzip", gzip.compress),
+    ("deflate", zlib.compress),
+    ("deflate", lambda b: zlib.compress(b)[2:-4]),  # raw deflate, as some servers send
+    ("identity", lambda b: b),
+])
+async def test_compressed_answers_are_decoded(encoding, encode) -> None:
+    data = encode(PLAN_BYTES)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        assert request.headers["accept-encoding"] == "gzip, deflate"
+        return httpx.Response(200, headers={"content-encoding": encoding},
+                              content=streamed([data[:3], data[3:]]))
+
+    async with client(transport=mock(answer)) as c:
+        assert (await c.retrieve_plan("pln_1")).id == "pln_1"
+
+
+async def test_gzip_over_loopback_is_decoded() -> None:
+    data = gzip.compress(PLAN_BYTES)
+
+    async def answer(n: int, head_: bytes, writer: asyncio.StreamWriter) -> None:
+        await send(writer, head(200, len(data), content_encoding="gzip") + data)
+
+    async with raw_server(answer) as server, client(server.url) as c:
+        assert (await c.retrieve_plan("pln_1")).id == "pln_1"
+
+
+@pytest.mark.parametrize("encoding", ["br", "zstd", "gzip, gzip", "compress"])
+async def test_encodings_without_a_bounded_decoder_are_refused(encoding) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-encoding": encoding},
+                              content=streamed([b"\x00" * 10]))
+
+    async with client(transport=mock(answer)) as c:
+        with pytest.raises(APIResponseValidationError, match="unsupported encoding"):
+            await c.retrieve_plan("pln_1")
+
+
+async def test_a_corrupt_gzip_body_is_a_clear_error() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-encoding": "gzip"},
+                              content=streamed([b"not gzip at all"]))
+
+    async with client(transport=mock(answer)) as c:
+        with pytest.raises(APIResponseValidationError, match="decompressed"):
+            await c.retrieve_plan("pln_1")
