@@ -109,7 +109,7 @@ async def _intent(ctx: Context, review: Review, imei: str | None) -> tuple[Activ
         imei_masked=mask_digits(imei) if imei else None, device_id=review.device.id,
         sim_id=sim.id if sim else None, sim_type=review.choice.type.value, user_id=user.id,
         plan_id=review.plan.id, address_id=address_id, payment_method_id=pm,
-        idempotency_key=ctx.client.new_idempotency_key())
+        idempotency_key=ctx.client.new_idempotency_key(), api_offset=ctx.server_offset())
     return act, False
 
 
@@ -223,7 +223,8 @@ def _recent(created: datetime | None, act: Activation, ctx: Context) -> bool:
     """Whether the API made this after our intent, in the API's own time where it is known."""
     if created is None:
         return False
-    offset = ctx.server_offset()
+    # The offset when the intent was journaled: our clock may have been corrected since.
+    offset = act.api_offset if act.api_offset is not None else ctx.server_offset()
     skew = SKEW if offset is None else CLOSE
     return created.timestamp() >= act.created_at + (offset or 0.0) - skew
 

@@ -8,6 +8,7 @@ import logging
 import random
 import time
 import uuid
+from email.utils import parsedate_to_datetime
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -76,6 +77,9 @@ class Requestor:
         self._rand = rand
         self._new_key = new_key
         self._watchdog = Watchdog()
+        #: The API's clock minus ours (seconds, to about one), once a `Date` header was seen.
+        self.server_clock_offset: float | None = None
+        self._last_date: str | None = None
         self._http = httpx.AsyncClient(
             base_url=settings.base_url,
             transport=transport,
@@ -202,9 +206,26 @@ class Requestor:
             # Read/write errors and a peer that hung up mid-answer: it may have acted.
             return APIConnectionError(f"connection to the API broke ({type(exc).__name__})",
                                       method=method, path=path, request_sent=True)
+        self._note_server_clock(response.headers.get("date"))
         if response.is_success:
             return self._decode(response, body, method, path)
         return self._status_error(response, body, method, path)
+
+    def _note_server_clock(self, date: str | None) -> None:
+        """The API's clock minus ours, from its `Date` header (parsed once per new value).
+
+        Reconciling compares the API's `createdAt` with the kiosk's journal; a kiosk whose
+        clock is off by minutes must not miss its own order (or take a stranger's).
+        """
+        if not date or date == self._last_date:
+            return
+        self._last_date = date
+        try:
+            when = parsedate_to_datetime(date)
+        except (TypeError, ValueError, IndexError):
+            return
+        if when is not None and when.tzinfo is not None:
+            self.server_clock_offset = when.timestamp() - self._wall_clock()
 
     async def _exchange(
         self,

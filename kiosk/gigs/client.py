@@ -63,6 +63,11 @@ class GigsClient:
         await self._requestor.aclose()
 
     @property
+    def server_clock_offset(self) -> float | None:
+        """The API's clock minus ours in seconds, once the API has sent a `Date` header."""
+        return self._requestor.server_clock_offset
+
+    @property
     def idempotency_enabled(self) -> bool:
         return self.settings.idempotency_keys
 

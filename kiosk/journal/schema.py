@@ -59,10 +59,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX qa_rows_batch ON qa_rows (batch, at);
     """,
     # 3: when the order request last left (and when that attempt ended), so that nothing is
-    # resent while an earlier request may still be in flight, by this process or another.
+    # resent while an earlier request may still be in flight, by this process or another;
+    # and the API's clock against ours at the intent, to match what the API made by time.
     """
     ALTER TABLE activations ADD COLUMN sent_at REAL;
     ALTER TABLE activations ADD COLUMN ended_at REAL;
+    ALTER TABLE activations ADD COLUMN api_offset REAL;
     CREATE INDEX activations_plan ON activations (target, device_id, plan_id, status);
     """,
 ]

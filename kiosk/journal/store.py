@@ -57,6 +57,7 @@ class Activation:
     attempts: int = 0
     sent_at: float | None = None  # wall time the order request last left
     ended_at: float | None = None  # wall time that attempt ended without a clear answer
+    api_offset: float | None = None  # the API's clock minus ours when the intent was made
 
     @property
     def is_open(self) -> bool:

@@ -342,3 +342,23 @@ async def test_a_user_search_that_ignores_its_filter_never_picks_a_stranger(kit:
     assert isinstance(state, Ready)
     user = kit.store.users[kit.journal.get(state.activation_id).user_id]
     assert user["email"] == "brand.new@example.com"
+
+
+@pytest.mark.parametrize("keys", [True, False], ids=["keys-on", "keys-off"])
+async def test_a_kiosk_clock_eleven_minutes_ahead_still_finds_its_order(
+        kit: Kit, sandbox, sleep, keys: bool) -> None:  # type: ignore[no-untyped-def]
+    """Matching by time uses the API's clock (its `Date` header), not the kiosk's."""
+    ahead = lambda: time.time() + 660  # noqa: E731
+    kit.journal._clock = ahead
+    kit.sandbox.sandbox.config.idempotency = "ignored"
+    async with client_for(sandbox, sleep, idempotency_keys=keys) as client:
+        client._requestor._wall_clock = ahead
+        flow = kit.flow(client=client)
+        flow.ctx.wall = ahead
+        await to_review(kit, flow, DEMO_IMEIS["nosim"])
+        assert client.server_clock_offset is not None and client.server_clock_offset < -600
+        kit.sandbox.sandbox.faults.rules.append(
+            FaultRule("drop_after", method="POST", path="*/orders", count=1))
+        await flow.confirm()
+    assert isinstance(flow.state, Ready), flow.state
+    assert orders(kit) == 1 and kit.requests("POST /orders") == 1
