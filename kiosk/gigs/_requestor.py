@@ -114,6 +114,7 @@ class Requestor:
         params: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
         resend: bool = True,
+        read_only: bool = False,
     ) -> Any:
         """Send one logical request, retrying when safe; return the decoded JSON body.
 
@@ -127,11 +128,15 @@ class Requestor:
 
         Each attempt is cut after `attempt_timeout` (body included), and the whole request,
         waits included, ends by `request_deadline` or an enclosing `deadline()`.
+
+        `read_only`: a POST that only reads (a search): no Idempotency-Key (keys are for
+        requests that create something; older docs say a key fails unenrolled projects),
+        and retried like a GET.
         """
         method = method.upper()
         query = self._clean_params(params)
         headers: dict[str, str] = {}
-        if method in ("POST", "DELETE") and self.settings.idempotency_keys:
+        if method in ("POST", "DELETE") and self.settings.idempotency_keys and not read_only:
             headers["Idempotency-Key"] = idempotency_key or self._new_key()
         has_key = "Idempotency-Key" in headers
         end = self._clock() + self.settings.request_deadline
@@ -157,7 +162,7 @@ class Requestor:
             error = result
             may_have_arrived = may_have_arrived or not _never_sent(error)
             retryable = attempt < self.retry.max_retries and should_retry(
-                method, error, has_idempotency_key=has_key, resend=resend
+                "GET" if read_only else method, error, has_idempotency_key=has_key, resend=resend
             )
             delay = self.retry.delay(attempt, error, self._rand()) if retryable else None
             if delay is None:

@@ -93,7 +93,7 @@ class GigsClient:
 
     async def _search(self, model: type[M], path: str, body: Mapping[str, Any]) -> list[M]:
         # Searches only read, but they are POSTs (the IMEI stays out of URLs and logs).
-        data = await self._requestor.request("POST", path, json=body)
+        data = await self._requestor.request("POST", path, json=body, read_only=True)
         return self._parse(ListPage[model], data, path, "POST").items  # type: ignore[valid-type]
 
     async def _list(

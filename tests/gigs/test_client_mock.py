@@ -251,3 +251,24 @@ async def test_headers_are_bearer_and_json(sleep) -> None:
     assert request.headers["accept"] == "application/json"
     assert request.headers["content-type"] == "application/json"
     assert request.url.path == "/projects/p/users"
+
+
+async def test_idempotency_keys_only_on_requests_that_create(sleep: RecordedSleep) -> None:
+    """Searches are POSTs that read: no key (older docs: a key fails unenrolled projects),
+    and a 503 is retried as for a GET."""
+    seen: list[tuple[str, str | None]] = []
+    answers = iter([error(503, "internal"), httpx.Response(200, json={
+        "object": "list", "items": [], "moreItemsAfter": None, "moreItemsBefore": None})])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers.get("idempotency-key")))
+        if request.url.path.endswith("/search"):
+            return next(answers)
+        return httpx.Response(201, json={"object": "user", "id": "usr_1",
+                                         "email": "a@example.com"})
+
+    async with make(handler, sleep) as client:
+        assert await client.search_devices("358507311042123") == []
+        await client.create_user(email="a@example.com")
+    assert [key for path, key in seen if path.endswith("/search")] == [None, None]
+    assert [key for path, key in seen if path.endswith("/users")] == ["key-0"]
