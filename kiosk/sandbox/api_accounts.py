@@ -36,6 +36,16 @@ def _email_taken(store: Store, email: str, but: str | None = None) -> bool:
                and u.get("status") != "deleted" for u in store.users.values())
 
 
+def _user_exists(store: Store) -> ApiError:
+    """`userAlreadyExists` (REFERENCE.md 10); its status is not documented (422 or 409)."""
+    status = store.config.user_exists_status
+    return ApiError(status, "conflict" if status == 409 else "invalid",
+                    "A user with this email address already exists.", code="userAlreadyExists",
+                    hint="Search for the user by email and use the existing one.",
+                    details=[{"object": "propertyErrorDetail", "code": "userAlreadyExists",
+                              "message": "Invalid value for property.", "property": "email"}])
+
+
 def _apply_user_fields(record: dict[str, Any], body: dict[str, Any]) -> None:
     if "fullName" in body:
         record["fullName"] = opt_str(body, "fullName")
@@ -56,9 +66,7 @@ def create_user(store: Store, req: Req) -> Result:
     body = body_object(req)
     email = _email(body)
     if _email_taken(store, email):
-        raise ApiError(409, "conflict", "A user with this email address already exists.",
-                       code="emailAlreadyExists",
-                       hint="Search for the user by email and use the existing one.")
+        raise _user_exists(store)
     record = {"object": "user", "id": store.new_id("usr"), "metadata": {}, "email": email,
               "emailVerified": False, "fullName": None, "birthday": None,
               "preferredLocale": "en-US", "status": "active", "createdAt": iso(store.now())}
@@ -83,8 +91,7 @@ def update_user(store: Store, req: Req) -> Result:
     if "email" in body:
         email = _email(body)
         if _email_taken(store, email, but=user_id):
-            raise ApiError(409, "conflict", "A user with this email address already exists.",
-                           code="emailAlreadyExists")
+            raise _user_exists(store)
         record["email"], record["emailVerified"] = email, False
     _apply_user_fields(record, body)
     return 200, render.user(store, user_id)
@@ -112,11 +119,37 @@ def create_address(store: Store, req: Req) -> Result:
     if not COUNTRY_RE.match(country):
         raise invalid("Invalid country.", code="invalidCountry",
                       hint="country must be an ISO 3166-1 alpha-2 code such as DE.", prop="country")
-    record = {"object": "userAddress", "id": store.new_id("adr"), "line1": line1,
-              "line2": opt_str(body, "line2"), "city": city, "state": opt_str(body, "state"),
-              "postalCode": opt_str(body, "postalCode"), "country": country, "user": user_id,
+    fields = {"line1": line1, "line2": opt_str(body, "line2"), "city": city,
+              "state": opt_str(body, "state"), "postalCode": opt_str(body, "postalCode"),
+              "country": country}
+    _check_deliverable(fields)
+    if any(a["user"] == user_id and _same_address(a, fields) for a in store.addresses.values()):
+        raise invalid("The user already has this address.", code="userAddressAlreadyExists",
+                      hint="List the user's addresses and use the existing one.")
+    record = {"object": "userAddress", "id": store.new_id("adr"), **fields, "user": user_id,
               "createdAt": iso(store.now())}
     return 200, render.address(store, store.put(store.addresses, record))
+
+
+#: The sandbox's stand-in for an address the API cannot verify (docs: `userAddressInvalid`,
+#: without saying what makes one): postal code 00000, or "INVALID" anywhere in line1.
+UNDELIVERABLE_POSTAL_CODE = "00000"
+UNDELIVERABLE_MARK = "INVALID"
+
+
+def _check_deliverable(fields: dict[str, Any]) -> None:
+    if (fields["postalCode"] or "").strip() == UNDELIVERABLE_POSTAL_CODE:
+        raise invalid("The address could not be verified.", code="userAddressInvalid",
+                      hint="Check the postal code.", prop="postalCode")
+    if UNDELIVERABLE_MARK in fields["line1"].upper():
+        raise invalid("The address could not be verified.", code="userAddressInvalid",
+                      hint="Check the street and house number.", prop="line1")
+
+
+def _same_address(record: dict[str, Any], fields: dict[str, Any]) -> bool:
+    def norm(value: Any) -> str:
+        return " ".join(str(value or "").split()).casefold()
+    return all(norm(record[k]) == norm(v) for k, v in fields.items())
 
 
 def list_addresses(store: Store, req: Req) -> Result:

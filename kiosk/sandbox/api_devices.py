@@ -54,8 +54,11 @@ def _model_for(store: Store, imei: str) -> str | None:
 
 def search_devices(store: Store, req: Req) -> Result:
     imei = imei_of(body_object(req))
+    # "unowned": the seed's "factory devices not yet assigned to a user, or devices already
+    # owned by the current user"; a project key is no user, so an owned device is not found.
+    unowned_only = store.config.device_search == "unowned"
     found = [render.device(store, d["id"]) for d in store.newest_first(store.devices)
-             if d["imei"] == imei]
+             if d["imei"] == imei and not (unowned_only and d["user"])]
     return 200, _list(found)
 
 

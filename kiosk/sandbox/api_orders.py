@@ -48,7 +48,7 @@ def _check(store: Store, plan_id: str, sim_ref: str, user_id: str, address_id: s
             if sim["status"] == "retired":
                 raise invalid("The SIM is retired.", code="simRetired", prop=prefix + "sim")
             if store.open_subscription_for_sim(sim_ref):
-                raise invalid("The SIM already has a subscription.", code="simInUse",
+                raise invalid("The SIM already has a subscription.", code="simAlreadyUsed",
                               hint="A SIM can only have one pending or active subscription.",
                               prop=prefix + "sim")
         else:
@@ -96,14 +96,35 @@ def create_order(store: Store, req: Req) -> Result:
     if pm is None:
         raise invalid(f"Payment method '{pm_id}' does not exist.", code="paymentMethodNotFound",
                       prop="paymentMethod")
-    if pm["status"] != "available":
-        raise invalid("The payment method is not confirmed.", code="paymentMethodUnavailable",
-                      prop="paymentMethod")
-    checked = _check(store, plan_id, req_str(details, "sim"), req_str(details, "user"),
+    user_id = req_str(details, "user")
+    _check_payment_method(store, pm, user_id)
+    checked = _check(store, plan_id, req_str(details, "sim"), user_id,
                      opt_str(details, "userAddress"), prefix="subscriptionDetails.")
     order_id = store.create_order(plan_id=checked.plan_id, pm_id=pm_id, sim_ref=checked.sim_ref,
-                                  user_id=checked.user_id, address_id=checked.address_id)
+                                  user_id=checked.user_id, address_id=checked.address_id,
+                                  quoted=store.config.orders_start_as == "quoted")
     return 200, render.order(store, order_id)
+
+
+def _check_payment_method(store: Store, pm: dict[str, Any], user_id: str) -> None:
+    """A method pays only its own user's orders, unless the project owns it (REFERENCE.md 10).
+
+    The codes are guesses: the docs say who a method belongs to and that `requiresConfirmation`
+    exists, not what an order with such a method gets.
+    """
+    if pm["user"] != user_id and not store.meta[pm["id"]].get("project_owned", False):
+        raise invalid("The payment method belongs to another user.",
+                      code="paymentMethodUserMismatch",
+                      hint="Use a payment method of the order's user, or the project's own.",
+                      prop="paymentMethod")
+    if pm["status"] == "requiresConfirmation":
+        raise invalid("The payment method must be confirmed before it can pay.",
+                      code="paymentMethodRequiresConfirmation",
+                      hint="Confirm the payment method (Connect intent confirmPayment) first.",
+                      prop="paymentMethod")
+    if pm["status"] != "available":
+        raise invalid("The payment method is not available.", code="paymentMethodUnavailable",
+                      prop="paymentMethod")
 
 
 def retrieve_order(store: Store, req: Req) -> Result:

@@ -26,7 +26,7 @@ from kiosk.sandbox.config import SandboxConfig
 from kiosk.sandbox.errors import ApiError, invalid
 from kiosk.sandbox.faults import ConnectionDropped, FaultRule, Faults
 from kiosk.sandbox.store import Store
-from kiosk.sandbox.validate import Req, check_query
+from kiosk.sandbox.validate import Req, apply_filter_policy, check_query
 
 P = "/projects/{project}"
 ROUTES: list[tuple[str, str, Callable[[Store, Req], tuple[int, dict[str, Any]]]]] = [
@@ -163,7 +163,8 @@ async def _handle(sandbox: Sandbox, request: Request) -> Response:
         return _error(ApiError(404, "notFound", "The requested project does not exist.",
                                code="notFound"), request_id)
     store = sandbox.store
-    store.requests[f"{method} {template.replace(P, '')}"] += 1
+    route_key = f"{method} {template.replace(P, '')}"
+    store.requests[route_key] += 1
 
     rule = faults.pick(method, path, "before")
     if rule is not None and rule.kind == "drop_before":
@@ -174,15 +175,29 @@ async def _handle(sandbox: Sandbox, request: Request) -> Response:
     raw = await request.body()
     if rule is not None:  # slow_before: the whole request arrived; the API is slow to act
         await asyncio.sleep(rule.seconds)
+    header_key = request.headers.get("idempotency-key")
+    if header_key is not None and config.idempotency == "reject":
+        # The older page: outside the beta, sending the header at all makes the request fail.
+        return _error(invalid("Idempotent requests are not enabled for this project.",
+                              code="idempotencyNotEnabled",
+                              hint="Remove the Idempotency-Key header."), request_id)
     try:
         body = json.loads(raw) if raw.strip() else None
     except (json.JSONDecodeError, UnicodeDecodeError):
         return _error(ApiError(400, "malformed", "The request body is not valid JSON."), request_id)
-    req = Req(method, path, params, dict(request.query_params), body, dict(request.headers))
+    try:
+        query = apply_filter_policy(route_key, dict(request.query_params),
+                                    config.undocumented_filters)
+    except ApiError as err:
+        return _error(err, request_id)
+    req = Req(method, path, params, query, body, dict(request.headers))
 
-    key = request.headers.get("idempotency-key") if method in ("POST", "DELETE") else None
+    # Keys matter on POST and DELETE (reference 1.5), but a search creates nothing: its key is
+    # accepted and neither stored nor replayed, so a repeated search always sees fresh data.
+    creates = method in ("POST", "DELETE") and not template.endswith("/search")
+    key = header_key if creates else None
     fingerprint = hashlib.sha256(f"{method} {path} ".encode() + raw).hexdigest()
-    if key is not None and config.idempotency != "ignored":
+    if key is not None and config.idempotency == "enabled":
         replay = _idempotency_check(sandbox, key, fingerprint, request_id)
         if replay is not None:
             return replay
@@ -211,24 +226,25 @@ async def _handle(sandbox: Sandbox, request: Request) -> Response:
 
 
 def _fault_status(rule: FaultRule, request_id: str) -> Response:
-    types = {429: "tooManyRequests", 502: "internal", 503: "internal", 504: "internal"}
+    types = {400: "malformed", 401: "unauthenticated", 403: "permissionDenied", 404: "notFound",
+             409: "conflict", 422: "invalid", 429: "tooManyRequests", 501: "notImplemented"}
     messages = {429: "Too many requests.", 503: "The service is temporarily unavailable.",
                 502: "Bad gateway.", 504: "Gateway timeout."}
     headers = {}
     if rule.retry_after is not None:
         headers["retry-after"] = f"{rule.retry_after:g}"
-    body = {"object": "error", "type": types.get(rule.status, "internal"),
-            "message": messages.get(rule.status, "Internal server error.")}
+    body: dict[str, Any] = {
+        "object": "error", "type": types.get(rule.status, "internal"),
+        "message": messages.get(rule.status, "Internal server error." if rule.status >= 500
+                                else "The request was refused.")}
+    if rule.code:
+        body["code"] = rule.code
     return _json(rule.status, body, request_id, **headers)
 
 
 def _idempotency_check(sandbox: Sandbox, key: str, fingerprint: str,
                        request_id: str) -> Response | None:
     config = sandbox.config
-    if config.idempotency == "reject":
-        return _error(invalid("Idempotent requests are not enabled for this project.",
-                              code="idempotencyNotEnabled",
-                              hint="Remove the Idempotency-Key header."), request_id)
     if not 1 <= len(key) <= 255:
         return _error(invalid("Invalid Idempotency-Key.", code="invalidIdempotencyKey",
                               hint="The key must be 1 to 255 characters long."), request_id)
@@ -256,6 +272,10 @@ def create_app(config: SandboxConfig | None = None, clock: Callable[[], float] =
             "demoDevices": [{"imei": d.imei, "label": d.label, "demonstrates": d.demonstrates}
                             for d in seed.DEMO_DEVICES],
             "paymentMethod": seed.STORE_PAYMENT_METHOD_ID,
+            "paymentMethods": {"store": seed.STORE_PAYMENT_METHOD_ID,
+                               "declined": seed.DECLINED_PAYMENT_METHOD_ID,
+                               "requiresConfirmation": seed.REQUIRES_CONFIRMATION_PAYMENT_METHOD_ID,
+                               "jerry": seed.JERRY_PAYMENT_METHOD_ID},
         })
 
     async def faults(request: Request) -> Response:
@@ -288,7 +308,10 @@ def create_app(config: SandboxConfig | None = None, clock: Callable[[], float] =
             unknown = set(data) - known
             if unknown:
                 return JSONResponse({"error": f"unknown settings {sorted(unknown)}"}, 422)
-            sandbox.config = replace(sandbox.config, **data)
+            try:
+                sandbox.config = replace(sandbox.config, **data)
+            except (ValueError, TypeError) as exc:
+                return JSONResponse({"error": str(exc)}, 422)
             sandbox.store.config = sandbox.config
         cfg = {f.name: getattr(sandbox.config, f.name) for f in fields(SandboxConfig)}
         cfg.pop("token")

@@ -27,7 +27,8 @@ class FaultRule:
     "malformed" (act, then answer with truncated JSON), "slow_before" (hold the request
     `seconds` before acting: a request still in flight), "slow_after" (act and commit, then
     hold the answer `seconds`: the client times out), "status_after" (act and commit, then
-    answer with `status`, as a proxy or gateway may).
+    answer with `status`, as a proxy or gateway may). With `code`, a status answer carries that
+    error code: `kind=status,status=422,code=orderExpired` answers like an API that refuses.
     """
 
     kind: str
@@ -38,6 +39,7 @@ class FaultRule:
     count: int | None = None
     retry_after: float | None = None
     seconds: float = 0.0
+    code: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind in STATUS_SHORTHANDS:
@@ -64,7 +66,7 @@ class FaultRule:
                 fields[key] = int(value)
             elif key in ("rate", "retry_after", "seconds"):
                 fields[key] = float(value)
-            elif key in ("kind", "method", "path"):
+            elif key in ("kind", "method", "path", "code"):
                 fields[key] = value.strip()
             else:
                 raise ValueError(f"unknown fault field {key!r}")

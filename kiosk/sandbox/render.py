@@ -48,7 +48,9 @@ def order(store: Store, order_id: str) -> dict[str, Any]:
     record.pop("paymentMethod", None)
     record["plan"] = plan(store, record["plan"])
     record["user"] = user(store, record["user"])
-    record["subscriptionDetails"] = dict(record["subscriptionDetails"])
+    # "Present for quoted orders for new plans" (REFERENCE.md 10): on no other order.
+    quoted = record["status"] == "quoted"
+    record["subscriptionDetails"] = dict(record["subscriptionDetails"]) if quoted else None
     if record["lastPayment"]:
         payment = dict(record["lastPayment"])
         payment["method"] = payment_method(store, payment["method"])

@@ -81,8 +81,15 @@ DEMO_IMEIS = {d.key: d.imei for d in DEMO_DEVICES}
 PLAN_IDS = {k: ids.stable_id("pln", k) for k in
             ("travel", "classic", "unlimited", "resident", "payg", "watch", "legacy")}
 STORE_USER_ID = ids.stable_id("usr", "store")
+JERRY_USER_ID = ids.stable_id("usr", "jerry")
+ANNA_USER_ID = ids.stable_id("usr", "anna")
+#: The store's own methods (owned by the store's user, and by the project): they pay any order.
 STORE_PAYMENT_METHOD_ID = "pm_1SandboxStoreCounter4242"
 DECLINED_PAYMENT_METHOD_ID = "pm_1SandboxDeclinedCard0002"
+#: The store's, but `requiresConfirmation` (never confirmed): it cannot pay an order.
+REQUIRES_CONFIRMATION_PAYMENT_METHOD_ID = "pm_1SandboxNeedsConfirm3184"
+#: Jerry's own card: it pays Jerry's orders only, never another user's.
+JERRY_PAYMENT_METHOD_ID = "pm_1SandboxJerrysCard1881"
 
 
 def _plan(key: str, name: str, description: str, *, sim_types: list[str], data: int | None,
@@ -165,12 +172,18 @@ def populate(store: Store) -> None:
     store_user = user("store", "counter@store.example", "Store counter", T0 + 10)
     jerry = user("jerry", "jerry@example.com", "Jerry Seinfeld", T0 + 20)
     anna = user("anna", "anna@example.com", "Anna Schmidt", T0 + 30)
-    for pm_id, last4, declines in ((STORE_PAYMENT_METHOD_ID, "4242", False),
-                                   (DECLINED_PAYMENT_METHOD_ID, "0002", True)):
+    for pm_id, last4, owner, status, declines in (
+            (STORE_PAYMENT_METHOD_ID, "4242", store_user, "available", False),
+            (DECLINED_PAYMENT_METHOD_ID, "0002", store_user, "available", True),
+            (REQUIRES_CONFIRMATION_PAYMENT_METHOD_ID, "3184", store_user, "requiresConfirmation",
+             False),
+            (JERRY_PAYMENT_METHOD_ID, "1881", jerry, "available", False)):
+        secret = f"seti_{pm_id[3:]}_secret_sandbox" if status == "requiresConfirmation" else None
         store.put(store.payment_methods, {
-            "object": "paymentMethod", "id": pm_id, "brand": "visa", "clientSecret": None,
-            "last4": last4, "provider": "stripe", "status": "available", "type": "card",
-            "user": store_user, "createdAt": _stamp(T0 + 40)}, declines=declines)
+            "object": "paymentMethod", "id": pm_id, "brand": "visa", "clientSecret": secret,
+            "last4": last4, "provider": "stripe", "status": status, "type": "card",
+            "user": owner, "createdAt": _stamp(T0 + 40)},
+            declines=declines, project_owned=owner == store_user)
 
     def device(key: str, model: str | None, sims: list[str], owner: str | None, at: float) -> str:
         return store.put(store.devices, {

@@ -153,8 +153,9 @@ class Store:
 
     def create_order(
         self, *, plan_id: str, pm_id: str, sim_ref: str | None, user_id: str,
-        address_id: str | None,
+        address_id: str | None, quoted: bool = False,
     ) -> str:
+        """A pending order that pays and completes on its own, or a `quoted` one that stays."""
         plan = self.plans[plan_id]
         created = self.now()
         details: dict[str, Any] = {"sim": sim_ref or "auto", "user": user_id}
@@ -162,7 +163,8 @@ class Store:
             details["userAddress"] = address_id
         zero = {"amount": 0, "currency": plan["price"]["currency"]}
         record: dict[str, Any] = {
-            "object": "order", "id": self.new_id("ord"), "metadata": {}, "status": "pending",
+            "object": "order", "id": self.new_id("ord"), "metadata": {},
+            "status": "quoted" if quoted else "pending",
             "subscription": None, "subscriptionDetails": details, "plan": plan_id,
             "addons": [], "subscriptionAddons": [], "price": dict(plan["price"]),
             "subtotal": dict(plan["price"]), "discount": zero, "taxes": [], "voucher": None,
@@ -171,7 +173,8 @@ class Store:
         step = self.config.order_delay / 2
         order_id = self.put(self.orders, record, paid_at=created + step,
                             complete_at=created + 2 * step, sim=sim_ref, address=address_id)
-        self._pending_orders.add(order_id)
+        if not quoted:  # a quote is no purchase: it neither pays nor holds its SIM
+            self._pending_orders.add(order_id)
         return order_id
 
     # -- provisioning ----------------------------------------------------------------------------

@@ -84,6 +84,49 @@ def check_query(req: Req) -> None:
                           hint=f"Remove the parameter {key} or give it a value.", prop=key)
 
 
+PAGINATION = frozenset({"after", "before", "limit"})
+#: Query filters the docs document, per list route (REFERENCE.md 2.1-2.9, and 10 where it wins).
+#: Any other query parameter is undocumented: the sandbox honours those it knows, ignores them
+#: or refuses them, as `SandboxConfig.undocumented_filters` says. Lists the docs do not document
+#: at all (payment methods, orders) have no documented filter.
+DOCUMENTED_FILTERS: dict[str, frozenset[str]] = {
+    "GET /devices": frozenset({"sim", "user"}),
+    "GET /deviceModels": frozenset({"type", "brand", "simType"}),
+    "GET /plans": frozenset({"simType", "status"}),
+    "GET /users": frozenset(),
+    "GET /users/{user}/addresses": frozenset(),
+    "GET /paymentMethods": frozenset(),
+    "GET /orders": frozenset(),
+    "GET /subscriptions": frozenset({"user", "status"}),
+    "GET /sims": frozenset({"provider", "status", "type", "user"}),
+}
+
+
+def undocumented_filters(route: str, query: dict[str, str]) -> list[str]:
+    """The query parameters of a request to `route` ("GET /plans") that the docs do not list.
+
+    Only list routes are judged; a retrieve or a POST carries no documented query at all, and
+    the sandbox reads none there.
+    """
+    documented = DOCUMENTED_FILTERS.get(route)
+    if documented is None:
+        return []
+    return [key for key in query if key not in documented and key not in PAGINATION]
+
+
+def apply_filter_policy(route: str, query: dict[str, str], policy: str) -> dict[str, str]:
+    """The query the handler sees: as sent ("honour"), without undocumented filters ("ignore"),
+    or a 422 for the first of them ("refuse")."""
+    extra = undocumented_filters(route, query)
+    if not extra or policy == "honour":
+        return query
+    if policy == "refuse":
+        key = extra[0]
+        raise invalid(f"Unknown query parameter '{key}'.", code="invalidParameter",
+                      hint=f"Remove the parameter {key}.", prop=key)
+    return {k: v for k, v in query.items() if k not in extra}
+
+
 def csv_filter(req: Req, key: str, allowed: set[str] | None = None) -> set[str] | None:
     value = req.query.get(key)
     if value is None:

@@ -131,7 +131,7 @@ def test_stored_results_expire_after_24_hours(api) -> None:
     ok(api.post("/projects/demo/users", json={"email": "ttl@example.com"}, headers=headers))
     advance(api, 24 * 3600 + 1)
     err(api.post("/projects/demo/users", json={"email": "ttl@example.com"}, headers=headers),
-        409, "emailAlreadyExists")
+        422, "userAlreadyExists")
 
 
 def test_key_length_is_checked(api) -> None:
@@ -174,8 +174,8 @@ def test_one_sim_one_subscription(api) -> None:
     sim = sim_of(api, "esim")["id"]
     user = new_user(api, "twice@example.com")["id"]
     ok(order(api, sim, user))
-    err(order(api, sim, user), 422, "simInUse")  # also while the first order is pending
-    err(order(api, sim_of(api, "active")["id"], user, plan="unlimited"), 422, "simInUse")
+    err(order(api, sim, user), 422, "simAlreadyUsed")  # also while the first order is pending
+    err(order(api, sim_of(api, "active")["id"], user, plan="unlimited"), 422, "simAlreadyUsed")
 
 
 def test_order_checks_plan_and_sim_type(api) -> None:
