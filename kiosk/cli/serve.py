@@ -17,10 +17,13 @@ def sandbox(args: argparse.Namespace) -> int:
         rules = [FaultRule.parse(spec) for spec in args.fault]
     except (ValueError, TypeError) as exc:
         raise CliError(f"invalid --fault: {exc}", EXIT_INVALID) from None
+    # Unset: the sandbox's own default (SandboxConfig), changed there in one line.
+    strictness = {"undocumented_filters": args.undocumented_filters} if args.undocumented_filters else {}
     config = SandboxConfig(
         project=args.sandbox_project, token=args.token or None, idempotency=args.idempotency,
         delayed_sim_seconds=args.delayed_sim_seconds,
         faults={"latency_ms": args.latency_ms, "rules": [vars(r) for r in rules]},
+        **strictness,
     )
     url = f"http://{args.host}:{args.port}"
     print(f"Gigs sandbox on {url}  project {config.project}", flush=True)
@@ -50,5 +53,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                         "kind=drop_after,method=POST,path=*/orders,count=1 (repeatable)")
     p.add_argument("--idempotency", choices=["enabled", "ignored", "reject"], default="enabled")
     p.add_argument("--delayed-sim-seconds", type=float, default=45.0)
+    p.add_argument("--undocumented-filters", choices=["honour", "ignore", "refuse"],
+                   help="query filters the Gigs docs do not document, such as "
+                        "GET /subscriptions?sim=: honour them, ignore them (answer as if "
+                        "absent) or refuse them (422); default: the sandbox's")
     p = sub.add_parser("demo-sheet", help="render the demo IMEIs as printable barcodes")
     p.add_argument("--out", default="demo-sheet.png", help="a .png or .pdf path")
