@@ -8,6 +8,7 @@ import sys
 from kiosk import __version__, logs
 from kiosk.cli import activate as activate_cmd
 from kiosk.cli import browse, serve
+from kiosk.cli import doctor as doctor_cmd
 from kiosk.cli import qa as qa_cmd
 from kiosk.cli import scan as scan_cmd
 from kiosk.cli.common import CliError, api_error, connection_parent, run_api
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sim-type", choices=["eSIM", "pSIM"])
     p.add_argument("--all", action="store_true", help="include plans not available for sale")
     activate_cmd.add_parsers(sub)
+    doctor_cmd.add_parsers(sub)
     scan_cmd.add_parsers(sub)
     qa_cmd.add_parsers(sub)
     serve.add_parsers(sub)
@@ -59,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             return serve.sandbox(args)
         if args.command == "scan":
             return scan_cmd.scan(args)
+        if args.command == "doctor":
+            return doctor_cmd.doctor(args)
         return serve.demo_sheet(args)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
