@@ -1,9 +1,8 @@
-"""The operator's page behind the PIN: settings, diagnostics, activations."""
+"""The operator's page behind the PIN: settings here; diagnostics and activations in operator_tabs."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,16 +10,16 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLineEdit, QTableWidget,
-    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLineEdit, QTabWidget, QWidget,
 )
 
-from kiosk import __version__
-from kiosk.config import ConfigStore, KioskConfig, api_url_problem, hash_pin
-from kiosk.gigs import AuthenticationError, GigsClient, GigsError
-from kiosk.journal import OPEN, Journal
+from kiosk.config import ConfigStore, KioskConfig, hash_pin
+from kiosk.gigs import GigsError
+from kiosk.journal import Journal
 from kiosk.pinlock import new_pin_problem
-from kiosk.settings import ApiSettings
+from kiosk.ui.operator_tabs import (
+    ActivationsTab, DiagnosticsTab, api_settings, refused, test_connection,
+)
 from kiosk.ui.widgets import button, label, wipe
 
 
@@ -37,41 +36,6 @@ class OperatorServices:
     run: Callable[[Awaitable[Any]], Any] = asyncio.ensure_future
 
 
-def api_settings(config: KioskConfig, key: str | None) -> ApiSettings:
-    """The connection these (possibly unsaved) settings describe."""
-    if config.api_mode == "sandbox":
-        return ApiSettings()
-    return ApiSettings(api_url=config.api_url, project=config.project, token=key,
-                       idempotency_keys=config.idempotency_keys)
-
-
-def refused(config: KioskConfig) -> str | None:
-    """The one line to show when these settings' URL may not have the key (Save's own rule)."""
-    problem = api_url_problem(config.api_url)
-    return f"Nothing sent, the key stays here: {problem}" if problem else None
-
-
-async def test_connection(config: KioskConfig, key: str | None) -> tuple[bool, str]:
-    """Reach the configured API once; a 401 is reported as such. A URL Save refuses gets nothing."""
-    why = refused(config)
-    if why:
-        return False, why
-    from kiosk.connect import make_client
-
-    client: GigsClient = make_client(api_settings(config, key))
-    started = time.perf_counter()
-    try:
-        plans = await client.list_plans(status="available")
-        ms = (time.perf_counter() - started) * 1000
-        return True, f"Connected: {len(plans)} plans on sale ({ms:.0f} ms)"
-    except AuthenticationError:
-        return False, "API key rejected (401)"
-    except GigsError as exc:
-        return False, f"Cannot use the API: {type(exc).__name__}"
-    finally:
-        await client.aclose()
-
-
 class OperatorPanel(QTabWidget):
     saved = Signal()
 
@@ -80,8 +44,12 @@ class OperatorPanel(QTabWidget):
         self.services = services
         self.config = services.store.load()
         self.addTab(self._settings_tab(), self.tr("Settings"))
-        self.addTab(self._diagnostics_tab(), self.tr("Diagnostics"))
-        self.addTab(self._activations_tab(), self.tr("Activations"))
+        # The project check runs on the settings as typed, so a shop can check before saving.
+        self.diagnostics = DiagnosticsTab(services, lambda: self.config,
+                                          lambda: (self.edited(), self._key()))
+        self.activations = ActivationsTab(services)
+        self.addTab(self.diagnostics, self.tr("Diagnostics"))
+        self.addTab(self.activations, self.tr("Activations"))
         self.show_config(self.config)
 
     # -- settings ---------------------------------------------------------------------------
@@ -274,93 +242,6 @@ class OperatorPanel(QTabWidget):
         self.saved.emit()
         return True
 
-    # -- diagnostics ----------------------------------------------------------------------------
-
-    def _diagnostics_tab(self) -> QWidget:
-        tab = QWidget()
-        box = QVBoxLayout(tab)
-        self.diagnostics = label("", "Hint")
-        box.addWidget(self.diagnostics)
-        row = QHBoxLayout()
-        row.addWidget(button(self.tr("Refresh"), self.refresh_diagnostics))
-        row.addWidget(button(self.tr("Make a support bundle"), self.make_bundle))
-        row.addStretch(1)
-        box.addLayout(row)
-        self.bundle_message = label("", "Hint")
-        box.addWidget(self.bundle_message)
-        box.addStretch(1)
-        return tab
-
-    def refresh_diagnostics(self) -> None:
-        facts = {"version": __version__,
-                 "journal": f"{self.services.journal.size_bytes() / 1024:.0f} KiB, "
-                            f"{len(self.services.journal.unfinished())} unfinished",
-                 **self.services.diagnostics()}
-
-        async def api() -> None:
-            _, message = await test_connection(self.config, self.services.store.api_key())
-            facts["API"] = message
-            self.diagnostics.setText("\n".join(f"{k}: {v}" for k, v in facts.items()))
-
-        self.diagnostics.setText("\n".join(f"{k}: {v}" for k, v in facts.items()))
-        self.services.run(api())
-
-    def make_bundle(self) -> Path:
-        from kiosk.support import make_bundle
-
-        path = self.services.bundle_dir / time.strftime("kiosk-support-%Y%m%d-%H%M%S.zip")
-        make_bundle(path, config=self.config, journal=self.services.journal,
-                    diagnostics=self.services.diagnostics())
-        self.bundle_message.setText(self.tr("Support bundle written to %1").replace("%1", str(path)))
-        return path
-
-    # -- activations ----------------------------------------------------------------------------
-
-    def _activations_tab(self) -> QWidget:
-        tab = QWidget()
-        box = QVBoxLayout(tab)
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Reference"), self.tr("Status"), self.tr("IMEI"), self.tr("SIM"),
-            self.tr("Order / subscription"), self.tr("Updated")])
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setStyleSheet("QTableWidget { font-size: 15pt; }")
-        box.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        row.addWidget(button(self.tr("Refresh"), self.refresh_activations))
-        row.addWidget(button(self.tr("Resume pending"), self.resume_pending))
-        row.addWidget(button(self.tr("Export CSV"), self.export_activations))
-        row.addStretch(1)
-        box.addLayout(row)
-        self.activations_message = label("", "Hint")
-        box.addWidget(self.activations_message)
-        return tab
-
-    def refresh_activations(self) -> None:
-        rows = self.services.journal.activations()
-        rows.sort(key=lambda a: (a.status not in OPEN, -a.created_at))  # pending first
-        self.table.setRowCount(len(rows))
-        for n, a in enumerate(rows):
-            values = [a.reference, a.status, a.imei_masked or "", a.sim_type or "",
-                      a.order_id or a.subscription_id or "",
-                      time.strftime("%Y-%m-%d %H:%M", time.localtime(a.updated_at))]
-            for column, value in enumerate(values):
-                self.table.setItem(n, column, QTableWidgetItem(value))
-
-    def resume_pending(self) -> None:
-        pending = self.services.journal.unfinished()
-        for activation in pending:
-            self.services.resume(activation)
-        self.activations_message.setText(self.tr("Resuming %1 activation(s)").replace(
-            "%1", str(len(pending))))
-
-    def export_activations(self) -> Path:
-        path = self.services.bundle_dir / time.strftime("activations-%Y%m%d-%H%M%S.csv")
-        count = self.services.journal.export_csv(path)
-        self.activations_message.setText(self.tr("Exported %1 activation(s) to %2").replace(
-            "%1", str(count)).replace("%2", str(path)))
-        return path
-
 
 def panel_for(window: Any) -> OperatorPanel:
     """The panel for a kiosk window: its diagnostics and its task runner."""
@@ -375,5 +256,5 @@ def panel_for(window: Any) -> OperatorPanel:
     services.diagnostics = diagnostics
     services.run = window.run
     panel = OperatorPanel(services)
-    panel.refresh_activations()
+    panel.activations.refresh()
     return panel

@@ -59,6 +59,64 @@
     </message>
 </context>
 <context>
+    <name>ActivationsTab</name>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Reference</source>
+        <translation>Vorgangsnummer</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>IMEI</source>
+        <translation>IMEI</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>SIM</source>
+        <translation>SIM</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Order / subscription</source>
+        <translation>Bestellung / Vertrag</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Updated</source>
+        <translation>Aktualisiert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Resume pending</source>
+        <translation>Offene fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Resuming %1 activation(s)</source>
+        <translation>%1 Aktivierung(en) werden fortgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Exported %1 activation(s) to %2</source>
+        <translation>%1 Aktivierung(en) exportiert nach %2</translation>
+    </message>
+</context>
+<context>
     <name>CountdownOverlay</name>
     <message>
         <location filename="../../kiosk/ui/idle.py" line="40" />
@@ -309,6 +367,24 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <location filename="../../kiosk/ui/pages_choose.py" line="101" />
         <source>There is no plan for this SIM right now.</source>
         <translation>Für diese SIM gibt es derzeit keinen Tarif.</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsTab</name>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Make a support bundle</source>
+        <translation>Support-Paket erstellen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Support bundle written to %1</source>
+        <translation>Support-Paket gespeichert unter %1</translation>
     </message>
 </context>
 <context>
@@ -949,72 +1025,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <source>✔ Saved. Restart the kiosk to use the new API settings.</source>
         <translation>✔ Gespeichert. Starten Sie das Terminal neu, um die neuen API-Einstellungen zu verwenden.</translation>
     </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="265" />
-        <location filename="../../kiosk/ui/operator.py" line="310" />
-        <source>Refresh</source>
-        <translation>Aktualisieren</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="266" />
-        <source>Make a support bundle</source>
-        <translation>Support-Paket erstellen</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="294" />
-        <source>Support bundle written to %1</source>
-        <translation>Support-Paket gespeichert unter %1</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="304" />
-        <source>Reference</source>
-        <translation>Vorgangsnummer</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="304" />
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="304" />
-        <source>IMEI</source>
-        <translation>IMEI</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="304" />
-        <source>SIM</source>
-        <translation>SIM</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="305" />
-        <source>Order / subscription</source>
-        <translation>Bestellung / Vertrag</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="305" />
-        <source>Updated</source>
-        <translation>Aktualisiert</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="311" />
-        <source>Resume pending</source>
-        <translation>Offene fortsetzen</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="312" />
-        <source>Export CSV</source>
-        <translation>CSV exportieren</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="334" />
-        <source>Resuming %1 activation(s)</source>
-        <translation>%1 Aktivierung(en) werden fortgesetzt</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/operator.py" line="340" />
-        <source>Exported %1 activation(s) to %2</source>
-        <translation>%1 Aktivierung(en) exportiert nach %2</translation>
-    </message>
 </context>
 <context>
     <name>PendingPage</name>
@@ -1081,6 +1091,279 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <location filename="../../kiosk/ui/pages_choose.py" line="158" />
         <source>Back</source>
         <translation>Zurück</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectCheck</name>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Checks the API set on the Settings tab (saved or not). A live project is only read: nothing is created or paid.</source>
+        <translation>Prüft die API aus dem Reiter „Einstellungen“ (gespeichert oder nicht). Ein Live-Projekt wird nur gelesen: Es wird nichts angelegt und nichts bezahlt.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Check this project</source>
+        <translation>Dieses Projekt prüfen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>✘ The check failed: %1</source>
+        <translation>✘ Die Prüfung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>✔ OK</source>
+        <translation>✔ OK</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>⚠ Warning</source>
+        <translation>⚠ Warnung</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>✘ Problem</source>
+        <translation>✘ Problem</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>%1 problem(s), %2 warning(s)</source>
+        <translation>%1 Problem(e), %2 Warnung(en)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Everything checked works.</source>
+        <translation>Alles Geprüfte funktioniert.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Authentication</source>
+        <translation>Authentifizierung</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Plans</source>
+        <translation>Tarife</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Plan requirements</source>
+        <translation>Tarif-Voraussetzungen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Device search</source>
+        <translation>Gerätesuche</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Subscriptions list</source>
+        <translation>Vertragsliste</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Subscriptions by SIM</source>
+        <translation>Verträge nach SIM</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Order list</source>
+        <translation>Bestellliste</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Payment method</source>
+        <translation>Zahlungsmittel</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>Idempotency keys</source>
+        <translation>Idempotenzschlüssel</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>the API key is accepted</source>
+        <translation>der API-Schlüssel wird angenommen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>rejected ({error}): the key is wrong or expired, or may not do this; nothing works</source>
+        <translation>abgelehnt ({error}): Der Schlüssel ist falsch, abgelaufen oder nicht berechtigt; nichts funktioniert</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>the API cannot be reached ({error}): check the URL and the network</source>
+        <translation>die API ist nicht erreichbar ({error}): Prüfen Sie URL und Netzwerk</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>project not found ({error}): check the project id</source>
+        <translation>Projekt nicht gefunden ({error}): Prüfen Sie die Projekt-ID</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>the API refused a plain read ({error})</source>
+        <translation>die API hat eine einfache Leseanfrage abgelehnt ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>{on_sale} on sale ({total} in all)</source>
+        <translation>{on_sale} im Verkauf ({total} insgesamt)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>none on sale ({total} in all): the kiosk has nothing to offer</source>
+        <translation>keiner im Verkauf ({total} insgesamt): Das Terminal kann nichts anbieten</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>no plan on sale asks for more than an email address</source>
+        <translation>kein Tarif im Verkauf verlangt mehr als eine E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>the kiosk collects what plans ask for: {asked}</source>
+        <translation>das Terminal erfragt, was die Tarife verlangen: {asked}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>plans ask for {asked}; the kiosk does not collect {what}, so it cannot sell {plans}</source>
+        <translation>Tarife verlangen {asked}; das Terminal erfragt {what} nicht und kann daher {plans} nicht verkaufen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>answers ({found} device(s) for the test IMEI {imei})</source>
+        <translation>antwortet ({found} Gerät(e) zur Test-IMEI {imei})</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>fails ({error}): no phone can be looked up</source>
+        <translation>schlägt fehl ({error}): Kein Telefon kann gesucht werden</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>the list answers (without a filter)</source>
+        <translation>die Liste antwortet (ohne Filter)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>fails ({error}): the kiosk cannot see whether a SIM already has a subscription</source>
+        <translation>schlägt fehl ({error}): Das Terminal sieht nicht, ob eine SIM schon einen Vertrag hat</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>?sim= is honoured</source>
+        <translation>?sim= wird beachtet</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>?sim= is ignored (the answer held other SIMs&apos; subscriptions): the kiosk must filter them itself</source>
+        <translation>?sim= wird ignoriert (die Antwort enthielt Verträge anderer SIMs): Das Terminal muss selbst filtern</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>?sim= is refused ({error}): the kiosk must find a SIM&apos;s subscription another way</source>
+        <translation>?sim= wird abgelehnt ({error}): Das Terminal muss den Vertrag einer SIM auf anderem Weg finden</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>?sim= found nothing for a SIM that has a subscription: do not rely on it</source>
+        <translation>?sim= fand nichts zu einer SIM, die einen Vertrag hat: Verlassen Sie sich nicht darauf</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>cannot tell yet: the project has no subscription with a SIM</source>
+        <translation>noch nicht feststellbar: Das Projekt hat keinen Vertrag mit SIM</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>fails ({error})</source>
+        <translation>schlägt fehl ({error})</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>the order list answers: a lost order can be found</source>
+        <translation>die Bestellliste antwortet: Eine verlorene Bestellung lässt sich finden</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>no order list ({error}): the kiosk cannot prove that an order does not exist and must look for its subscription instead</source>
+        <translation>keine Bestellliste ({error}): Das Terminal kann nicht beweisen, dass es eine Bestellung nicht gibt, und muss stattdessen ihren Vertrag suchen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>fails ({error}): a lost order cannot be looked up</source>
+        <translation>schlägt fehl ({error}): Eine verlorene Bestellung kann nicht gesucht werden</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>none configured: orders cannot be paid (fine for a project that creates subscriptions directly)</source>
+        <translation>keines eingestellt: Bestellungen können nicht bezahlt werden (in Ordnung für ein Projekt, das Verträge direkt anlegt)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>{id} ({card}) is available; owner {owner}</source>
+        <translation>{id} ({card}) ist verfügbar; Inhaber {owner}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>{id} needs confirmation first (owner {owner}): orders would not be paid</source>
+        <translation>{id} muss erst bestätigt werden (Inhaber {owner}): Bestellungen würden nicht bezahlt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>{id} has status {status} (owner {owner}): orders may not be paid</source>
+        <translation>{id} hat den Status {status} (Inhaber {owner}): Bestellungen werden vielleicht nicht bezahlt</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>{id} was not found ({error}): every order would fail</source>
+        <translation>{id} wurde nicht gefunden ({error}): Jede Bestellung würde scheitern</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>fails ({error}): the store&apos;s payment method cannot be checked</source>
+        <translation>schlägt fehl ({error}): Das Zahlungsmittel des Geschäfts lässt sich nicht prüfen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>unknown (cannot be tested without creating something); the kiosk sends keys: if the project refuses them, every order fails</source>
+        <translation>unbekannt (nicht prüfbar, ohne etwas anzulegen); das Terminal sendet Schlüssel: Lehnt das Projekt sie ab, scheitert jede Bestellung</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>unknown (cannot be tested without creating something); the kiosk sends none</source>
+        <translation>unbekannt (nicht prüfbar, ohne etwas anzulegen); das Terminal sendet keine</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>not tested: the kiosk sends none</source>
+        <translation>nicht geprüft: Das Terminal sendet keine</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>accepted and honoured (one key, sent twice: one user)</source>
+        <translation>angenommen und beachtet (ein Schlüssel, zweimal gesendet: ein Benutzer)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>accepted but ignored (one key, sent twice: two attempts): exactly-once rests on the kiosk&apos;s own checks</source>
+        <translation>angenommen, aber ignoriert (ein Schlüssel, zweimal gesendet: zwei Versuche): Genau-einmal hängt an den eigenen Prüfungen des Terminals</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>refused ({error}): switch idempotency keys off, or every order fails</source>
+        <translation>abgelehnt ({error}): Schalten Sie die Idempotenzschlüssel aus, sonst scheitert jede Bestellung</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/operator_tabs.py" />
+        <source>could not be tested ({error})</source>
+        <translation>konnte nicht geprüft werden ({error})</translation>
     </message>
 </context>
 <context>

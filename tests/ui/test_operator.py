@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from kiosk.config import ConfigStore
 from kiosk.journal import Journal
@@ -92,23 +93,25 @@ def test_activations_table_pending_first_resume_and_export(panel: Any) -> None:
     journal.update(done.id, status="active", order_id="ord_1")
     pending = journal.begin(target="t", mode="orders", sim_type="pSIM")
     journal.update(pending.id, status="pending")
-    panel.refresh_activations()
-    assert panel.table.rowCount() == 2
-    assert panel.table.item(0, 0).text() == pending.reference  # pending first
-    assert panel.table.item(1, 1).text() == "active"
-    panel.resume_pending()
+    tab = panel.activations
+    tab.refresh()
+    assert tab.table.rowCount() == 2
+    assert tab.table.item(0, 0).text() == pending.reference  # pending first
+    assert tab.table.item(1, 1).text() == "active"
+    tab.resume_pending()
     assert [a.id for a in panel.resumed] == [pending.id]
-    path = panel.export_activations()
+    path = tab.export()
     rows = list(csv.DictReader(path.open()))
     assert {r["reference"] for r in rows} == {done.reference, pending.reference}
 
 
 def test_diagnostics_and_support_bundle(panel: Any, qtbot: Any) -> None:
-    panel.refresh_diagnostics()
-    assert "version" in panel.diagnostics.text()
-    qtbot.waitUntil(lambda: "API" in panel.diagnostics.text(), timeout=10_000)
-    path = panel.make_bundle()
-    assert path.exists() and str(path) in panel.bundle_message.text()
+    tab = panel.diagnostics
+    tab.refresh()
+    assert "version" in tab.facts.text()
+    qtbot.waitUntil(lambda: "API" in tab.facts.text(), timeout=10_000)
+    path = tab.make_bundle()
+    assert path.exists() and str(path) in tab.bundle_message.text()
 
 
 
@@ -171,3 +174,70 @@ def test_a_new_pin_is_neither_the_default_nor_one_digit(panel: Any) -> None:
         panel.new_pin.setText(pin)
         panel.confirm_pin.setText(pin)
         assert panel.on_save() is False and why in panel.settings_message.text()
+
+
+# -- "Check this project" ------------------------------------------------------------------------
+
+def run_check(panel: Any, qtbot: Any) -> list[str]:
+    check = panel.diagnostics.project
+    panel.setCurrentWidget(panel.diagnostics)
+    qtbot.mouseClick(check.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not check.running and bool(check.rows), timeout=20_000)
+    return check.lines()
+
+
+def test_check_this_project_in_the_embedded_sandbox(panel: Any, qtbot: Any) -> None:
+    lines = run_check(panel, qtbot)
+    assert len(lines) == 9 and all(line.startswith("✔ OK") for line in lines), lines
+    assert any("Idempotency keys: accepted and honoured" in line for line in lines)
+    assert panel.diagnostics.project.status.text() == "Everything checked works."
+
+
+def test_check_this_project_only_reads_a_live_project(panel: Any, qtbot: Any,
+                                                      sandbox: Any) -> None:
+    users = len(sandbox.sandbox.store.users)
+    panel.api_mode.setCurrentText("live")  # typed, not saved: checked before Save
+    panel.api_url.setText(sandbox.url)
+    panel.project.setText("demo")
+    panel.api_key.setText("sk_live_secret_key")
+    panel.payment.setCurrentText("pm_doesNotExist")
+    lines = run_check(panel, qtbot)
+    assert len(lines) == 9
+    assert any(line.startswith("⚠ Warning Idempotency keys: unknown (cannot be tested without "
+                               "creating something)") for line in lines), lines
+    assert any(line.startswith("✘ Problem Payment method: pm_doesNotExist was not found")
+               for line in lines), lines
+    assert "1 problem(s)" in panel.diagnostics.project.status.text()
+    assert len(sandbox.sandbox.store.users) == users and not panel.services.store.path.exists()
+    from PySide6.QtWidgets import QLabel
+
+    assert not any("sk_live" in w.text() for w in panel.findChildren(QLabel))
+
+
+def test_check_this_project_sends_nothing_to_a_refused_url(panel: Any, qtbot: Any) -> None:
+    panel.api_mode.setCurrentText("live")
+    panel.api_url.setText("http://example.invalid")
+    panel.diagnostics.project.start()
+    assert panel.diagnostics.project.status.text().startswith("✘ Nothing sent")
+    assert not panel.diagnostics.project.running and panel.diagnostics.project.rows == []
+
+
+def test_every_check_line_is_worded_for_the_operator_page(panel: Any) -> None:
+    """The page words each core message itself (to translate it): the keys stay in step, and
+    the German wording keeps every placeholder of the English one."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    from kiosk.doctor import MESSAGES, TITLES
+
+    check = panel.diagnostics.project
+    assert set(check.templates()) == set(MESSAGES)
+    for key, english in MESSAGES.items():
+        assert check.templates()[key] == english, key  # the English page shows the core's words
+    ts = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "kiosk_de.ts"
+    context = next(c for c in ET.parse(ts).getroot() if c.findtext("name") == "ProjectCheck")
+    german = {m.findtext("source"): m.findtext("translation") for m in context.iter("message")}
+    for english in [*MESSAGES.values(), *TITLES.values()]:
+        assert english in german, english
+        assert set(re.findall(r"\{\w+\}", german[english] or "")) == set(
+            re.findall(r"\{\w+\}", english)), english
