@@ -6,6 +6,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, replace
 from typing import Any
 
@@ -40,6 +41,16 @@ class Recording(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+def in_thread(function: Any, *args: Any) -> Any:
+    """Run where no event loop runs: a Qt test before this one may leave its loop set here."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()
+
+
+def cli(*args: str) -> int:
+    return int(in_thread(main, list(args)))
+
+
 def configure(server: Any, **values: Any) -> None:
     state = server.sandbox
     state.config = replace(state.config, **values)
@@ -58,7 +69,7 @@ def run_against(server: Any, *, in_sandbox: bool, payment_method: str | None = S
             return await check_project(client, payment_method=payment_method,
                                        in_sandbox=in_sandbox)
 
-    checks = asyncio.run(go())
+    checks = in_thread(asyncio.run, go())
     assert [c.name for c in checks] == ORDER[: len(checks)]
     return {c.name: c for c in checks}, transport
 
@@ -170,7 +181,7 @@ def mock_run(routes: dict[tuple[str, str], Any], **kwargs: Any) -> dict[str, Che
             return await check_project(client, payment_method=kwargs.get("pm", "pm_1"),
                                        in_sandbox=False)
 
-    return {c.name: c for c in asyncio.run(go())}
+    return {c.name: c for c in in_thread(asyncio.run, go())}
 
 
 def page(*items: Any) -> tuple[int, dict[str, Any]]:
@@ -265,7 +276,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> pytest.MonkeyPatch:
 
 
 def test_cli_in_process_sandbox_exits_0(env: Any, capsys: Any) -> None:
-    assert main(["doctor"]) == 0
+    assert cli("doctor") == 0
     out = capsys.readouterr().out
     assert out.count("\n") == 11 and "Everything checked works." in out
     assert DEMO_IMEIS["esim"] not in out and "35850731******3" in out
@@ -274,7 +285,7 @@ def test_cli_in_process_sandbox_exits_0(env: Any, capsys: Any) -> None:
 def test_cli_json_on_a_live_project_never_prints_the_key(env: Any, sandbox: Any,
                                                          capsys: Any) -> None:
     env.setenv("GIGS_TOKEN", "sk_live_very_secret")
-    code = main(["doctor", "--json", "--api-url", sandbox.url, "--project", "demo"])
+    code = cli("doctor", "--json", "--api-url", sandbox.url, "--project", "demo")
     captured = capsys.readouterr()
     data = json.loads(captured.out)
     assert code == 0 and data["exitCode"] == 0 and data["sandbox"] is False
@@ -287,22 +298,22 @@ def test_cli_json_on_a_live_project_never_prints_the_key(env: Any, sandbox: Any,
 def test_cli_exit_codes(env: Any, sandbox: Any, capsys: Any) -> None:
     configure(sandbox, token="right")
     env.setenv("GIGS_TOKEN", "wrong")
-    assert main(["doctor", "--api-url", sandbox.url]) == 4
+    assert cli("doctor", "--api-url", sandbox.url) == 4
     env.setenv("GIGS_TOKEN", "right")
-    assert main(["doctor", "--api-url", sandbox.url, "--payment-method", "pm_nope"]) == 1
-    assert main(["doctor", "--sandbox-url", sandbox.url]) == 0
+    assert cli("doctor", "--api-url", sandbox.url, "--payment-method", "pm_nope") == 1
+    assert cli("doctor", "--sandbox-url", sandbox.url) == 0
     assert "throwaway user" in capsys.readouterr().out
     from kiosk.sandbox.serve import free_port
 
-    assert main(["doctor", "--api-url", f"http://127.0.0.1:{free_port()}"]) == 5
+    assert cli("doctor", "--api-url", f"http://127.0.0.1:{free_port()}") == 5
 
 
 def test_cli_creates_nothing_where_it_is_not_sure_of_a_sandbox(env: Any, capsys: Any) -> None:
     env.setenv("GIGS_TOKEN", "sk_live_very_secret")
-    assert main(["doctor", "--api-url", "http://api.example.com"]) == 2
+    assert cli("doctor", "--api-url", "http://api.example.com") == 2
     from kiosk.sandbox.serve import free_port
 
-    assert main(["doctor", "--sandbox-url", f"http://127.0.0.1:{free_port()}"]) == 2
+    assert cli("doctor", "--sandbox-url", f"http://127.0.0.1:{free_port()}") == 2
     err = capsys.readouterr().err
     assert "does not answer as a sandbox" in err and "sk_live" not in err
 
