@@ -108,6 +108,8 @@ async def activate(client: GigsClient, args: argparse.Namespace) -> int:
     flow = Flow(Context(client, journal, settings))
     flow.subscribe(_progress)
     try:
+        if args.email:
+            flow.prefetch_customer(args.email)  # its lookup runs beside the phone's
         await flow.submit_imei(*args.imei)
         state = flow.state
         if isinstance(state, AlreadySubscribed) and state.activation_id:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from kiosk.flow.context import Context
 from kiosk.flow.customer import CustomerInput
 from kiosk.flow.errors import KioskError
 from kiosk.flow.states import Review
-from kiosk.gigs import ConflictError
+from kiosk.gigs import ConflictError, GigsError, InvalidRequestError
 from kiosk.gigs.models import PaymentMethodStatus, Requirement, User
 
 
@@ -18,11 +20,15 @@ async def ensure_user(ctx: Context, review: Review) -> User:
         return review.owner
     customer = review.customer
     assert customer is not None
-    found = _same_email(await client.search_users(customer.email), customer.email)
+    found = _same_email(await find_users(ctx, customer.email), customer.email)
     if not found:
         try:
             return await client.create_user(email=customer.email, full_name=customer.full_name)
-        except ConflictError:  # created meanwhile (a retry, another kiosk): use that one
+        except (ConflictError, InvalidRequestError) as exc:
+            # `userAlreadyExists` (its HTTP status is not documented): created meanwhile by a
+            # retry or another kiosk, or a search that missed it: use that one.
+            if isinstance(exc, InvalidRequestError) and exc.code != "userAlreadyExists":
+                raise
             found = _same_email(await client.search_users(customer.email), customer.email)
             if not found:
                 raise
@@ -30,6 +36,27 @@ async def ensure_user(ctx: Context, review: Review) -> User:
     if needs_name and not user.full_name:
         user = await client.update_user(user.id, full_name=customer.full_name)
     return user
+
+
+def prefetch_users(ctx: Context, email: str) -> None:
+    """Start the user search now (a read), so the order does not wait for it later: while
+    the customer reviews, or from the start when the CLI knows the email."""
+    key = email.strip().casefold()
+    if key and key not in ctx.prefetched:
+        task = asyncio.ensure_future(ctx.client.search_users(email))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # no "never retrieved"
+        ctx.prefetched[key] = task
+
+
+async def find_users(ctx: Context, email: str) -> list[User]:
+    """The users with this email: the prefetched search if there is one, else a fresh one."""
+    task = ctx.prefetched.pop(email.strip().casefold(), None)
+    if task is not None:
+        try:
+            return await task
+        except (GigsError, asyncio.CancelledError):
+            pass  # a failed or abandoned prefetch is asked again, with the usual retries
+    return await ctx.client.search_users(email)
 
 
 async def ensure_address(ctx: Context, review: Review, user: User,

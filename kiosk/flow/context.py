@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from kiosk.gigs import GigsClient
+from kiosk.gigs.models import User
 from kiosk.journal import Activation, Journal
 
 T = TypeVar("T")
@@ -48,6 +49,8 @@ class Context:
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     #: Wall time, as the journal records it (when an order request left, across restarts).
     wall: Callable[[], float] = time.time
+    #: User searches started early (by email, casefolded), taken by the checkout.
+    prefetched: dict[str, asyncio.Future[list[User]]] = field(default_factory=dict, repr=False)
 
     @property
     def target(self) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from kiosk.flow import guard
+from kiosk.flow import checkout, guard
 from kiosk.flow.context import Context, PollSchedule
 from kiosk.flow.customer import CustomerInput
 from kiosk.flow.errors import KioskError, from_api_error
@@ -27,7 +27,7 @@ from kiosk.flow.machine import (
 from kiosk.flow.provisioning import DeadlinePassed, Provisioner
 from kiosk.flow.states import (
     Cancelled, ExistingStatus, Failed, FlowState, PendingInBackground, Placing, Provisioning,
-    Ready, Visit,
+    Ready, Review, Visit,
 )
 from kiosk.gigs import GigsError
 from kiosk.gigs.models import ESimProfileStatus, SimType
@@ -73,7 +73,11 @@ class Flow:
     def dispatch(self, intent: Intent) -> asyncio.Task[None] | None:
         """Apply an intent now (synchronously); start its effect, if any, as a task."""
         visit, effect = next_state(self._visit, intent)
+        before = self._visit.page
         self._publish(visit)
+        page = visit.page
+        if isinstance(page, Review) and page.customer is not None and page is not before:
+            checkout.prefetch_users(self.ctx, page.customer.email)  # while they review
         if effect is None:
             return None
         task = asyncio.ensure_future(self._effect(effect, self._serial))
@@ -129,6 +133,10 @@ class Flow:
         await self._effect(PlaceOrder(activation_id=activation_id), self._serial,
                            may_send=may_send)
 
+    def prefetch_customer(self, email: str) -> None:
+        """The customer's email is known early (the CLI): look the user up meanwhile."""
+        checkout.prefetch_users(self.ctx, email)
+
     async def cancel(self) -> None:
         """Stop everything this session started; no request is sent after this returns.
 
@@ -142,6 +150,9 @@ class Flow:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
+        for early in self.ctx.prefetched.values():  # nothing of this visit for the next one
+            early.cancel()
+        self.ctx.prefetched.clear()
         if visit.activation_id is not None and self._on_background is not None:
             act = await self.ctx.record(self.ctx.journal.get, visit.activation_id)
             if act.is_open:  # even `ordering`: a request may be in flight (it only reconciles)
