@@ -83,8 +83,8 @@ def connection(args: argparse.Namespace) -> tuple[ApiSettings, bool, str | None]
     return base, base.in_process, store_payment_method(configured, base)
 
 
-def report(checks: list[Check], where: str, in_sandbox: bool) -> str:
-    how = ("a throwaway user is created to test idempotency keys" if in_sandbox
+def report(checks: list[Check], where: str, creates: bool) -> str:
+    how = ("a throwaway user is created to test idempotency keys" if creates
            else "reads only, nothing is created")
     lines = [f"Checking {where} ({how})", *(c.line() for c in checks)]
     problems = sum(c.verdict is Verdict.PROBLEM for c in checks)
@@ -112,7 +112,7 @@ def doctor(args: argparse.Namespace) -> int:
     data = {"project": api.project_id, "api": "embedded sandbox" if api.in_process
             else api.base_url, "sandbox": in_sandbox, "verdict": worst(checks).value,
             "exitCode": code, "checks": [c.as_json() for c in checks]}
-    emit(args, data, report(checks, where, in_sandbox))
+    emit(args, data, report(checks, where, in_sandbox and api.idempotency_keys))
     return code
 
 
