@@ -26,7 +26,9 @@ EXIT_BY_ERROR = {"invalid_imei": EXIT_INVALID, "invalid_customer": EXIT_INVALID,
                  "no_payment_method": EXIT_REFUSED, "unexpected": EXIT_ERROR,
                  "order_unclear": EXIT_PENDING, "order_not_placed": EXIT_REFUSED,
                  "activation_lost": EXIT_REFUSED, "journal_unwritable": EXIT_ERROR,
-                 "order_unsaved": EXIT_PENDING}
+                 "order_unsaved": EXIT_PENDING, "already_subscribed": EXIT_ALREADY,
+                 "address_invalid": EXIT_INVALID, "order_expired": EXIT_REFUSED,
+                 "order_needs_confirmation": EXIT_REFUSED}
 
 
 def open_journal(args: argparse.Namespace, in_process: bool) -> Journal:
@@ -136,6 +138,9 @@ async def activate(client: GigsClient, args: argparse.Namespace) -> int:
                 raise CliError(f"customer details: {problems}", EXIT_INVALID)
         if isinstance(flow.state, Review):
             await flow.confirm()
+            if isinstance(flow.state, EnteringCustomer):  # the API refused the address
+                problems = "; ".join(f"{f}: {m}" for f, m in flow.state.problems)
+                raise CliError(f"customer details: {problems}", EXIT_INVALID)
         state = flow.state
         act_id = getattr(state, "activation_id", None)
         act = journal.get(act_id) if act_id else None

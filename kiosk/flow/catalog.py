@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from kiosk.flow.states import SimChoice
 from kiosk.gigs.models import (
-    ActivationTrigger, Device, Plan, PlanStatus, SimStatus, SimType, ValidityType,
+    ActivationTrigger, Device, Plan, PlanStatus, Requirement, SimStatus, SimType, ValidityType,
     ValidityUnit,
 )
 
@@ -87,6 +87,18 @@ def sellable(plans: Iterable[Plan], choices: Iterable[SimChoice]) -> tuple[Plan,
         return (price, -(float("inf") if data is None else data), plan.name or "")
 
     return tuple(sorted(fitting, key=key))
+
+
+def collectable(plan: Plan) -> bool:
+    """Whether the kiosk can gather everything the plan requires before subscribing.
+
+    A birthday or a `device` requirement is not collected here (nor is an unknown kind):
+    such a plan is not offered, rather than refused by the API after the customer chose it.
+    """
+    r = plan.requirements
+    return (r.user_birthday is Requirement.NONE and r.device is Requirement.NONE
+            and r.address is not Requirement.UNKNOWN
+            and r.user_full_name is not Requirement.UNKNOWN)
 
 
 def choice_for(plan: Plan, choices: Iterable[SimChoice]) -> SimChoice | None:

@@ -8,17 +8,23 @@ from kiosk.flow.context import Context
 from kiosk.flow.customer import CustomerInput
 from kiosk.flow.errors import KioskError
 from kiosk.flow.states import Review
-from kiosk.gigs import ConflictError, GigsError, InvalidRequestError
+from kiosk.gigs import ConflictError, GigsError, InvalidRequestError, NotFoundError
 from kiosk.gigs.models import PaymentMethodStatus, Requirement, User
+
+#: Seconds between two checks of the store's payment method.
+PAYMENT_RECHECK = 300.0
 
 
 async def ensure_user(ctx: Context, review: Review) -> User:
     """The device's owner, or the customer: found by email, else created."""
     client = ctx.client
     needs_name = review.plan.requirements.user_full_name is not Requirement.NONE
-    if review.owner is not None:
-        return review.owner
     customer = review.customer
+    if review.owner is not None:
+        owner = review.owner
+        if needs_name and not owner.full_name and customer is not None and customer.full_name:
+            owner = await client.update_user(owner.id, full_name=customer.full_name)
+        return owner
     assert customer is not None
     found = _same_email(await find_users(ctx, customer.email), customer.email)
     if not found:
@@ -70,25 +76,47 @@ async def ensure_address(ctx: Context, review: Review, user: User,
         if (existing.line1, existing.city, existing.country, existing.postal_code) == (
                 a.line1, a.city, a.country, a.postal_code):
             return existing.id
-    address = await ctx.client.create_user_address(
-        user.id, line1=a.line1, line2=a.line2, city=a.city, state=a.state,
-        postal_code=a.postal_code, country=a.country)
+    try:
+        address = await ctx.client.create_user_address(
+            user.id, line1=a.line1, line2=a.line2, city=a.city, state=a.state,
+            postal_code=a.postal_code, country=a.country)
+    except InvalidRequestError as exc:
+        if exc.code == "userAddressInvalid":  # back to the form, the address marked
+            raise KioskError("address_invalid", detail=str(exc),
+                             request_id=exc.request_id) from exc
+        if exc.code != "userAddressAlreadyExists":
+            raise
+        for existing in await ctx.client.list_user_addresses(user.id):  # made meanwhile
+            if (existing.line1, existing.city, existing.country) == (a.line1, a.city, a.country):
+                return existing.id
+        raise
     return address.id
 
 
-async def payment_method(ctx: Context, user: User) -> str | None:
-    """The store's payment method from settings, else the customer's first usable one."""
+async def payment_method(ctx: Context) -> str | None:
+    """The store's own payment method, configured by the operator, or none at all.
+
+    Never a customer's method from a list (no list endpoint is documented, and a method
+    must never pay for another user's order). The configured one is checked with Retrieve
+    (the documented call) once every few minutes: it must exist and need no confirmation.
+    """
     if ctx.settings.mode == "subscriptions":
         return None
-    if ctx.settings.payment_method:
-        return ctx.settings.payment_method
-    methods = await ctx.client.list_payment_methods(user=user.id)
-    # Filtered again here: a method must be this customer's own, whatever the server returned.
-    usable = [m for m in methods if m.status is PaymentMethodStatus.AVAILABLE
-              and m.user == user.id]
-    if not usable:
-        raise KioskError("no_payment_method", detail="no payment method configured or on file")
-    return usable[0].id
+    method_id = ctx.settings.payment_method
+    if not method_id:
+        raise KioskError("no_payment_method", detail="no store payment method is configured")
+    checked = ctx.checked_payment
+    if checked is None or checked[0] != method_id or ctx.clock() - checked[1] > PAYMENT_RECHECK:
+        try:
+            method = await ctx.client.retrieve_payment_method(method_id)
+        except NotFoundError as exc:
+            raise KioskError("no_payment_method", detail="the store's payment method "
+                             "does not exist in this project") from exc
+        if method.status is not PaymentMethodStatus.AVAILABLE:
+            raise KioskError("no_payment_method",
+                             detail=f"the store's payment method is {method.status.value}")
+        ctx.checked_payment = (method_id, ctx.clock())
+    return method_id
 
 
 def _same_email(users: list[User], email: str) -> list[User]:

@@ -51,6 +51,8 @@ class Context:
     wall: Callable[[], float] = time.time
     #: User searches started early (by email, casefolded), taken by the checkout.
     prefetched: dict[str, asyncio.Future[list[User]]] = field(default_factory=dict, repr=False)
+    #: The store's payment method and when (ctx.clock) Retrieve last found it usable.
+    checked_payment: tuple[str, float] | None = None
 
     @property
     def target(self) -> str:

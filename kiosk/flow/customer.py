@@ -74,3 +74,10 @@ def validate(customer: CustomerInput, *, needs_address: bool) -> dict[str, str]:
             if address.postal_code is not None and len(address.postal_code) > 16:
                 problems["postal_code"] = "This postcode is too long."
     return problems
+
+
+def address_refused() -> dict[str, str]:
+    """What the form shows when the API refused the address (`userAddressInvalid`)."""
+    problems: dict[str, str] = {}
+    problems["line1"] = "We could not verify this address. Please check it."
+    return problems

@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.flow import checkout, guard
 from kiosk.flow.context import Context, PollSchedule
-from kiosk.flow.customer import CustomerInput
+from kiosk.flow.customer import CustomerInput, address_refused
 from kiosk.flow.errors import KioskError, from_api_error
 from kiosk.flow.existing import follow_existing
 from kiosk.flow.lookup import look_up
@@ -26,8 +26,8 @@ from kiosk.flow.machine import (
 )
 from kiosk.flow.provisioning import DeadlinePassed, Provisioner
 from kiosk.flow.states import (
-    Cancelled, ExistingStatus, Failed, FlowState, PendingInBackground, Placing, Provisioning,
-    Ready, Review, Visit,
+    Cancelled, EnteringCustomer, ExistingStatus, Failed, FlowState, PendingInBackground, Placing,
+    Provisioning, Ready, Review, Visit,
 )
 from kiosk.gigs import GigsError
 from kiosk.gigs.models import ESimProfileStatus, SimType
@@ -182,7 +182,12 @@ class Flow:
         except Exception as exc:  # every failure becomes a page, never an escaped exception
             activation_id = known[0] if known else effect.activation_id if isinstance(
                 effect, PlaceOrder) else None
-            retry_from = getattr(effect, "review", None) or getattr(effect, "existing", None)
+            review = getattr(effect, "review", None)
+            if (isinstance(exc, KioskError) and exc.code == "address_invalid"
+                    and isinstance(review, Review) and activation_id is None):
+                self._arrive(serial, _address_again(review))  # nothing was ordered
+                return
+            retry_from = review or getattr(effect, "existing", None)
             self._arrive(serial, _failed(exc, activation_id, retry_from or origin),
                          activation_id)
 
@@ -251,6 +256,14 @@ class Flow:
             if profile is not None and profile.status is ESimProfileStatus.ENABLED:
                 return  # installed and switched on: nothing more to show
             await ctx.sleep(schedule.wait(ctx.clock()))
+
+
+def _address_again(review: Review) -> EnteringCustomer:
+    """The API refused the address: the form again, with what was typed and the field marked."""
+    owner = review.owner
+    return EnteringCustomer(review.device, review.choice, review.plan, True, owner,
+                            draft=review.customer, problems=tuple(address_refused().items()),
+                            needs_name=owner is None or not owner.full_name)
 
 
 def _failed(exc: Exception, activation_id: str | None, retry_from: FlowState | None) -> Failed:

@@ -36,8 +36,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "Please ask a member of staff."),
     "activation_lost": ("The activation service no longer knows this activation.",
                         "Please ask a member of staff and show them your reference."),
+    "already_subscribed": ("This SIM already has a plan, so nothing was ordered.",
+                           "Please ask a member of staff."),
+    "address_invalid": ("We could not verify this address.", "Please check it and try again."),
+    "order_expired": ("The order expired before it was paid. Nothing was charged.",
+                      "Please start again."),
+    "order_needs_confirmation": ("The payment needs a confirmation this kiosk cannot give.",
+                                 "Please ask a member of staff."),
     "unexpected": ("Something went wrong.", "Please ask a member of staff."),
 }
+#: Documented API error codes whose meaning the customer is told in its own words.
+BY_CODE = {"simAlreadyUsed": "already_subscribed", "simInUse": "already_subscribed",
+           "userAddressInvalid": "address_invalid", "orderExpired": "order_expired",
+           "paymentCardDeclined": "payment_failed"}
 
 
 class KioskError(Exception):
@@ -80,6 +91,6 @@ def from_api_error(exc: GigsError) -> KioskError:
     if isinstance(exc, NotFoundError):
         return KioskError("unexpected", detail=str(exc), request_id=request_id, cause_type=kind)
     if isinstance(exc, APIStatusError):
-        return KioskError("order_rejected", detail=str(exc), request_id=request_id,
-                          cause_type=kind)
+        return KioskError(BY_CODE.get(exc.code or "", "order_rejected"), detail=str(exc),
+                          request_id=request_id, cause_type=kind)
     return KioskError("unexpected", detail=str(exc), cause_type=kind)

@@ -101,9 +101,9 @@ async def _intent(ctx: Context, review: Review, imei: str | None) -> tuple[Activ
     if ours is not None:
         log.info("activation %s: already ordered for this SIM; continuing it", ours.reference)
         return ours, True
-    user = await checkout.ensure_user(ctx, review)
+    user, pm = await asyncio.gather(checkout.ensure_user(ctx, review),
+                                     checkout.payment_method(ctx))
     address_id = await checkout.ensure_address(ctx, review, user, review.customer)
-    pm = await checkout.payment_method(ctx, user)
     act = await ctx.record(
         ctx.journal.begin, target=ctx.target, mode=ctx.settings.mode,
         imei_masked=mask_digits(imei) if imei else None, device_id=review.device.id,

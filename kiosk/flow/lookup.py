@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from kiosk.flow.catalog import sellable, sim_choices
+from kiosk.flow.catalog import collectable, sellable, sim_choices
 from kiosk.flow.context import Context
 from kiosk.flow.states import (
     AlreadySubscribed, DeviceFound, FlowState, NoUsableSim, NotRegistered,
 )
-from kiosk.gigs.models import Device, Plan, SimStatus, Subscription, SubscriptionStatus
+from kiosk.gigs.models import Device, Plan, Sim, SimStatus, Subscription, SubscriptionStatus
 
 OPEN = (SubscriptionStatus.PENDING, SubscriptionStatus.INITIATED, SubscriptionStatus.ACTIVE)
 
@@ -46,20 +46,34 @@ async def _for_device(ctx: Context, device: Device, plans: list[Plan]) -> FlowSt
             return AlreadySubscribed(device, None, None, ours.id)
     # Then the API: an active SIM, or an inactive one with a pending subscription.
     watched = [s for s in device.sims if s.status in (SimStatus.ACTIVE, SimStatus.INACTIVE)]
-    subs = await asyncio.gather(*(ctx.client.list_subscriptions(sim=s.id) for s in watched))
+    subs = await asyncio.gather(*(_of_sim(ctx, device, s) for s in watched))
     for sim, sim_subs in zip(watched, subs, strict=True):
-        # Filtered again here: a server that ignores `?sim=` returns strangers' lines too.
-        open_sub = _newest_open([s for s in sim_subs if s.sim is not None and s.sim.id == sim.id])
-        if open_sub is not None or sim.status is SimStatus.ACTIVE:
+        open_sub = _newest_open(sim_subs)
+        if open_sub is not None or sim.status is SimStatus.ACTIVE:  # the SIM's own word
             return AlreadySubscribed(device, sim, open_sub)
     choices = sim_choices(device)
     if not choices:
         reason = "retired" if device.sims else "no_sim"
         return NoUsableSim(device, reason)
-    offer = sellable(plans, choices)
+    fitting = sellable(plans, choices)
+    offer = tuple(p for p in fitting if collectable(p))
     if not offer:
-        return NoUsableSim(device, "no_plans")
-    return DeviceFound(device, choices, offer)
+        return NoUsableSim(device, "plans_need_details" if fitting else "no_plans")
+    return DeviceFound(device, choices, offer, withheld=len(fitting) - len(offer))
+
+
+async def _of_sim(ctx: Context, device: Device, sim: Sim) -> list[Subscription]:
+    """The SIM's subscriptions, whether the API honours, ignores or refuses `?sim=`.
+
+    Where the filter does not work, the device owner's subscriptions (`?user=` is
+    documented) are filtered here by SIM; with no owner the API cannot be asked, and an
+    order for a SIM that has a plan after all is refused by the API (`simAlreadyUsed`).
+    """
+    found = await ctx.client.subscriptions_of_sim(sim.id)
+    if found is None and device.user is not None:
+        found = [s for s in await ctx.client.list_subscriptions(user=device.user.id)
+                 if s.sim is not None and s.sim.id == sim.id]
+    return found or []
 
 
 def _newest_open(subs: list[Subscription]) -> Subscription | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from kiosk.flow.catalog import choice_for
 from kiosk.flow.customer import CustomerInput, normalise, validate
 from kiosk.flow.errors import KioskError
+from kiosk.gigs.models import Requirement
 from kiosk.flow.states import (
     INTERACTIVE, AlreadySubscribed, ChoosingPlan, DeviceFound, EnteringCustomer, Failed,
     FlowState, Idle, LookingUp, Placing, Provisioning, Review, Visit,
@@ -123,7 +124,8 @@ def next_state(visit: Visit, intent: Intent) -> tuple[Visit, Effect | None]:
             return visit, None
         return Visit(LookingUp(len(imeis)), imeis=imeis), LookUp(imeis)
     if isinstance(intent, ConfirmDevice) and isinstance(page, DeviceFound):
-        return _push(visit, ChoosingPlan(page.device, page.choices, page.plans)), None
+        return _push(visit, ChoosingPlan(page.device, page.choices, page.plans,
+                                         page.withheld)), None
     if isinstance(intent, ChoosePlan) and isinstance(page, ChoosingPlan):
         return _choose_plan(visit, page, intent.plan_id), None
     if isinstance(intent, EnterCustomer) and isinstance(page, EnteringCustomer):
@@ -161,17 +163,25 @@ def _choose_plan(visit: Visit, page: ChoosingPlan, plan_id: str) -> Visit:
     if plan is None or choice is None:
         return visit
     owner = page.device.user
-    if owner is not None and not plan.requirements.needs_address:
+    needs_address = plan.requirements.needs_address
+    if owner is None:
+        return _push(visit, EnteringCustomer(page.device, choice, plan, needs_address))
+    # The owner's account is known: ask only for what the plan requires and it lacks.
+    name_missing = (plan.requirements.user_full_name is not Requirement.NONE
+                    and not owner.full_name)
+    if not needs_address and not name_missing:
         return _push(visit, Review(page.device, choice, plan, None, owner))
-    return _push(visit, EnteringCustomer(page.device, choice, plan,
-                                         plan.requirements.needs_address, owner))
+    return _push(visit, EnteringCustomer(page.device, choice, plan, needs_address, owner,
+                                         needs_name=name_missing))
 
 
 def _enter_customer(visit: Visit, page: EnteringCustomer, customer: CustomerInput) -> Visit:
     customer = normalise(customer)
     problems = validate(customer, needs_address=page.needs_address)
-    if page.owner is not None:  # the owner's email and name are known
-        problems = {k: v for k, v in problems.items() if k not in ("email", "full_name")}
+    if page.owner is not None:  # the owner's email is known, and their name unless asked
+        asked = ("full_name",) if page.needs_name else ()
+        problems = {k: v for k, v in problems.items()
+                    if k not in ("email", "full_name") or k in asked}
     if problems:
         return replace(visit, page=replace(page, draft=customer,
                                            problems=tuple(problems.items())))

@@ -103,7 +103,13 @@ class Provisioner:
                 failure = order.last_payment.failure_code if order.last_payment else None
                 await ctx.update(act, status="failed", outcome=failure or "canceled",
                                  error_type="OrderCanceled")
-                raise KioskError("payment_failed", detail=f"order canceled: {failure}")
+                raise KioskError("order_expired" if failure == "orderExpired" else
+                                 "payment_failed", detail=f"order canceled: {failure}")
+            if order is not None and order.status is OrderStatus.QUOTED:
+                # A quote waits for a confirmation (not documented for this API): staff.
+                await ctx.update(act, status="failed", outcome="quoted",
+                                 error_type="OrderQuoted")
+                raise KioskError("order_needs_confirmation", detail=f"{act.reference}: quoted")
             if order is not None and order.subscription:
                 act = poll.act = await ctx.update(act, subscription_id=order.subscription,
                                                   detail="order completed")

@@ -78,6 +78,7 @@ class DeviceFound:
     device: Device
     choices: tuple[SimChoice, ...]
     plans: tuple[Plan, ...]
+    withheld: int = 0  # plans not offered: they require what the kiosk cannot collect
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class ChoosingPlan:
     device: Device
     choices: tuple[SimChoice, ...]
     plans: tuple[Plan, ...]
+    withheld: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,9 +111,10 @@ class EnteringCustomer:
     choice: SimChoice
     plan: Plan
     needs_address: bool
-    owner: User | None = None  # the device's owner: only the address is asked for
+    owner: User | None = None  # the device's owner: only what the plan needs is asked for
     draft: CustomerInput | None = None
     problems: tuple[tuple[str, str], ...] = ()  # (field, message)
+    needs_name: bool = True  # False for an owner whose name is known (or not required)
 
 
 @dataclass(frozen=True)

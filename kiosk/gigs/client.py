@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import pydantic
 
 from kiosk.gigs._requestor import Requestor, describe_validation_error
-from kiosk.gigs.errors import APIResponseValidationError
+from kiosk.gigs.errors import APIResponseValidationError, InvalidRequestError
 from kiosk.gigs.models import (
     Device,
     DeviceModel,
@@ -263,6 +263,24 @@ class GigsClient:
     ) -> list[Subscription]:
         params = {"user": user, "sim": sim, "status": status}
         return await self._list(Subscription, self._p("/subscriptions"), params)
+
+    async def subscriptions_of_sim(self, sim_id: str) -> list[Subscription] | None:
+        """This SIM's subscriptions through `?sim=`, which the docs do not list, checked here.
+
+        None when the API refuses the filter (422) or ignores it (the page holds another
+        SIM's subscription): the caller must find out another way. Only the first page is
+        read (newest first; a SIM has a handful), so an ignored filter costs one page.
+        """
+        path = self._p("/subscriptions")
+        try:
+            data = await self._requestor.request("GET", path,
+                                                 params={"sim": sim_id, "limit": self.page_size})
+        except InvalidRequestError:
+            return None
+        items = self._parse(ListPage[Subscription], data, path).items
+        if any(s.sim is None or s.sim.id != sim_id for s in items):
+            return None
+        return items
 
     # -- SIMs -------------------------------------------------------------------------------
 

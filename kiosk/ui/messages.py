@@ -30,6 +30,11 @@ TEXTS = [
     QT_TRANSLATE_NOOP('Messages', 'Please start again.'),
     QT_TRANSLATE_NOOP('Messages', 'The kiosk cannot save its records right now, so it placed no order.'),
     QT_TRANSLATE_NOOP('Messages', 'The activation service no longer knows this activation.'),
+    QT_TRANSLATE_NOOP('Messages', 'This SIM already has a plan, so nothing was ordered.'),
+    QT_TRANSLATE_NOOP('Messages', 'We could not verify this address.'),
+    QT_TRANSLATE_NOOP('Messages', 'Please check it and try again.'),
+    QT_TRANSLATE_NOOP('Messages', 'The order expired before it was paid. Nothing was charged.'),
+    QT_TRANSLATE_NOOP('Messages', 'The payment needs a confirmation this kiosk cannot give.'),
     QT_TRANSLATE_NOOP('Messages', 'Something went wrong.'),
     QT_TRANSLATE_NOOP('Messages', 'Starting the camera...'),
     QT_TRANSLATE_NOOP('Messages', 'Hold the barcode on the box to the camera.'),
@@ -47,4 +52,5 @@ TEXTS = [
     QT_TRANSLATE_NOOP('Messages', 'Please enter your town or city.'),
     QT_TRANSLATE_NOOP('Messages', 'Please choose your country.'),
     QT_TRANSLATE_NOOP('Messages', 'This postcode is too long.'),
+    QT_TRANSLATE_NOOP('Messages', 'We could not verify this address. Please check it.'),
 ]

@@ -122,7 +122,9 @@ class DevicePage(Page):
             self.subtitle.setText(self.tr("Please ask a member of staff to help you."))
             self.device.setText({"no_sim": self.tr("It has no SIM and does not support eSIM."),
                                  "retired": self.tr("Its SIM can no longer be used."),
-                                 "no_plans": self.tr("There is no plan for this SIM right now.")
+                                 "no_plans": self.tr("There is no plan for this SIM right now."),
+                                 "plans_need_details": self.tr(
+                                     "Its plans need details this kiosk cannot take.")
                                  }.get(state.reason, ""))
             self.detail.setText("")
             self.action.hide()
@@ -178,7 +180,10 @@ class PlanPage(Page):
 
     def render(self, state: ChoosingPlan, locale: QLocale) -> None:
         self.title.setText(self.tr("Choose a plan"))
-        self.subtitle.setText(self.tr("Prices include everything. You pay at the counter."))
+        withheld = self.tr("%n more plan(s) need details this kiosk cannot take: please ask "
+                           "staff.", "", state.withheld) if state.withheld else ""
+        self.subtitle.setText("\n".join(filter(None, [
+            self.tr("Prices include everything. You pay at the counter."), withheld])))
         self.back.setText(self.tr("Back"))
         self.clear()
         columns = 3 if len(state.plans) > 4 else 2
@@ -229,6 +234,7 @@ class CustomerPage(Page):
         self.outer.addLayout(row)
         self._needs_address = False
         self._owner = False
+        self._needs_name = True
 
     def _labels(self) -> dict[str, str]:
         return {"email": self.tr("Email"), "full_name": self.tr("Full name"),
@@ -237,15 +243,23 @@ class CustomerPage(Page):
 
     def render(self, state: EnteringCustomer) -> None:
         self._needs_address, self._owner = state.needs_address, state.owner is not None
-        self.title.setText(self.tr("Your details") if not self._owner else self.tr("Your address"))
-        self.subtitle.setText(self.tr("We send your receipt and SIM details to your email.")
-                              if not self._owner else self.tr("This plan needs your home address."))
+        self._needs_name = state.needs_name
+        owner_name = self._owner and self._needs_name
+        self.title.setText(self.tr("Your address") if self._owner and not owner_name
+                           else self.tr("Your details"))
+        self.subtitle.setText(
+            self.tr("We send your receipt and SIM details to your email.") if not self._owner
+            else self.tr("This plan needs your full name and home address.")
+            if owner_name and self._needs_address
+            else self.tr("This plan needs your full name.") if owner_name
+            else self.tr("This plan needs your home address."))
         self.back.setText(self.tr("Back"))
         self.next.setText(self.tr("Continue"))
         names = self._labels()
         for row in range(self.form.rowCount()):
             key = list(self.fields)[row]
             visible = (key in ("email", "full_name") and not self._owner) or (
+                key == "full_name" and self._needs_name) or (
                 key not in ("email", "full_name") and self._needs_address)
             self.form.setRowVisible(row, visible)
             self.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(names[key])
@@ -259,7 +273,8 @@ class CustomerPage(Page):
             edit.setProperty("invalid", bool(message))
             edit.style().polish(edit)
         first = next((self.fields[k] for k in self.fields if problems.get(k)), None)
-        (first or self.fields["email" if not self._owner else "line1"]).setFocus()
+        start = "email" if not self._owner else "full_name" if self._needs_name else "line1"
+        (first or self.fields[start]).setFocus()
 
     def _submit(self) -> None:
         f = {k: e.text() for k, e in self.fields.items()}

@@ -134,6 +134,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>CustomerPage</name>
     <message>
+        <source>This plan needs your full name and home address.</source>
+        <translation>Dieser Tarif braucht Ihren vollständigen Namen und Ihre Wohnadresse.</translation>
+    </message>
+    <message>
+        <source>This plan needs your full name.</source>
+        <translation>Dieser Tarif braucht Ihren vollständigen Namen.</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/pages_choose.py" line="210" />
         <source>Email</source>
         <translation>E-Mail</translation>
@@ -196,6 +204,10 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 </context>
 <context>
     <name>DevicePage</name>
+    <message>
+        <source>Its plans need details this kiosk cannot take.</source>
+        <translation>Seine Tarife brauchen Angaben, die dieser Kiosk nicht aufnehmen kann.</translation>
+    </message>
     <message>
         <source>Its activation is being finished.</source>
         <translation>Ihre Aktivierung wird gerade abgeschlossen.</translation>
@@ -551,6 +563,30 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 </context>
 <context>
     <name>Messages</name>
+    <message>
+        <source>Please check it and try again.</source>
+        <translation>Bitte prüfen Sie sie und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The order expired before it was paid. Nothing was charged.</source>
+        <translation>Die Bestellung ist abgelaufen, bevor sie bezahlt wurde. Es wurde nichts berechnet.</translation>
+    </message>
+    <message>
+        <source>The payment needs a confirmation this kiosk cannot give.</source>
+        <translation>Die Zahlung braucht eine Bestätigung, die dieser Kiosk nicht geben kann.</translation>
+    </message>
+    <message>
+        <source>This SIM already has a plan, so nothing was ordered.</source>
+        <translation>Diese SIM hat bereits einen Tarif, daher wurde nichts bestellt.</translation>
+    </message>
+    <message>
+        <source>We could not verify this address. Please check it.</source>
+        <translation>Wir konnten diese Adresse nicht bestätigen. Bitte prüfen Sie sie.</translation>
+    </message>
+    <message>
+        <source>We could not verify this address.</source>
+        <translation>Wir konnten diese Adresse nicht bestätigen.</translation>
+    </message>
     <message>
         <source>Your order went through, but the kiosk could not save it.</source>
         <translation>Ihre Bestellung ist eingegangen, aber der Kiosk konnte sie nicht speichern.</translation>
@@ -1077,6 +1113,13 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 </context>
 <context>
     <name>PlanPage</name>
+    <message numerus="yes">
+        <source>%n more plan(s) need details this kiosk cannot take: please ask staff.</source>
+        <translation>
+            <numerusform>%n weiterer Tarif braucht Angaben, die dieser Kiosk nicht aufnehmen kann: bitte fragen Sie unser Personal.</numerusform>
+            <numerusform>%n weitere Tarife brauchen Angaben, die dieser Kiosk nicht aufnehmen kann: bitte fragen Sie unser Personal.</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../kiosk/ui/pages_choose.py" line="156" />
         <source>Choose a plan</source>
