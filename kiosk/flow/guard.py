@@ -36,7 +36,7 @@ from kiosk.gigs import (
     APIConnectionError, AuthenticationError, GigsError, InvalidRequestError, NotFoundError,
     PermissionDeniedError, RateLimitError,
 )
-from kiosk.gigs.models import OrderStatus, SubscriptionStatus
+from kiosk.gigs.models import Order, OrderStatus, SubscriptionStatus
 from kiosk.journal import Activation, JournalError
 from kiosk.redact import mask_digits
 
@@ -237,6 +237,21 @@ async def _claimed(ctx: Context, act: Activation, *, order_id: str | None = None
                                              subscription_id=subscription_id, besides=act.id))
 
 
+async def _orders_of(ctx: Context, user_id: str) -> list[Order] | None:
+    """The orders that may be this user's (filtered by the caller), or None if the API has
+    no order list. Neither the list nor its `user` filter is documented: a refused filter
+    falls back to the unfiltered list (newest first, capped by the client)."""
+    try:
+        return await ctx.client.list_orders(user=user_id)
+    except NotFoundError:
+        return None
+    except InvalidRequestError:
+        try:
+            return await ctx.client.list_orders()
+        except (NotFoundError, InvalidRequestError):
+            return None
+
+
 async def reconcile(ctx: Context, act: Activation) -> Activation | None:
     """Find the order or subscription an unanswered attempt may have created.
 
@@ -253,10 +268,7 @@ async def reconcile(ctx: Context, act: Activation) -> Activation | None:
             if s.user is not None and s.user.id == act.user_id and s.status in OPEN_SUBS
             and s.plan is not None and s.plan.id == act.plan_id}
     if act.mode == "orders":
-        try:
-            orders = await client.list_orders(user=act.user_id)
-        except (NotFoundError, InvalidRequestError):  # order listing is not documented
-            orders = None
+        orders = await _orders_of(ctx, act.user_id)
         for found in orders or []:
             details = found.subscription_details
             sub = subs.get(found.subscription or "")

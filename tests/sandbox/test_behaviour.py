@@ -94,6 +94,9 @@ def test_default_limit_is_10_and_bounds_are_checked(api) -> None:
 
 
 def test_filters(api) -> None:
+    # Undocumented filters (`?sim=`) are honoured only when asked: the default ignores them.
+    assert api.patch("/_sandbox/settings", json={"undocumented_filters": "honour"}
+                     ).status_code == 200
     esim = ok(api.get("/projects/demo/plans", params={"simType": "eSIM", "limit": 200}))["items"]
     assert esim and all("eSIM" in p["simTypes"] for p in esim)
     available = ok(api.get("/projects/demo/plans", params={"status": "available",

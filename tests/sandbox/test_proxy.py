@@ -40,6 +40,8 @@ def place(api: httpx.Client, sim: str, email: str) -> httpx.Response:
 
 
 def test_passes_everything_through_by_default(via, proxy) -> None:
+    assert via.patch("/_sandbox/settings", json={"undocumented_filters": "honour"}
+                     ).status_code == 200  # the sandbox honours `?sim=`: the proxy passes it
     active = sim_of(via, "active")
     listed = via.get("/projects/demo/subscriptions", params={"sim": active})
     assert [s["sim"]["id"] for s in ok(listed)["items"]] == [active]

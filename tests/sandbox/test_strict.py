@@ -26,12 +26,14 @@ def subscriptions(api: httpx.Client, **params: object) -> list[dict]:
 
 # -- undocumented filters ------------------------------------------------------------------------
 
-def test_the_default_still_honours_undocumented_filters() -> None:
-    assert SandboxConfig().undocumented_filters == "honour"
+def test_the_default_ignores_undocumented_filters() -> None:
+    # "ignore" is what catches a client that trusts such a filter: strangers' data comes back.
+    assert SandboxConfig().undocumented_filters == "ignore"
 
 
 def test_sim_filter_honoured_ignored_or_refused(api) -> None:
     active_sim = sim_of(api, "active")["id"]
+    settings(api, undocumented_filters="honour")
     assert [s["sim"]["id"] for s in subscriptions(api, sim=active_sim)] == [active_sim]
 
     settings(api, undocumented_filters="ignore")
@@ -78,7 +80,7 @@ def test_every_other_filter_the_sandbox_knows_is_undocumented(api) -> None:
 def test_settings_refuse_unknown_policies(api) -> None:
     assert api.patch("/_sandbox/settings", json={"undocumented_filters": "maybe"}
                      ).status_code == 422
-    assert ok(api.get("/_sandbox/settings"))["undocumented_filters"] == "honour"
+    assert ok(api.get("/_sandbox/settings"))["undocumented_filters"] == "ignore"
     with pytest.raises(ValueError):
         SandboxConfig(undocumented_filters="strict")
 
@@ -176,6 +178,7 @@ def test_a_method_that_requires_confirmation_cannot_pay(api) -> None:
 
 
 def test_payment_methods_list_by_user_is_kept(api) -> None:
+    settings(api, undocumented_filters="honour")
     mine = ok(api.get("/projects/demo/paymentMethods", params={"user": JERRY_USER_ID}))["items"]
     assert [m["id"] for m in mine] == [JERRY_PAYMENT_METHOD_ID]
     every = ok(api.get("/projects/demo/paymentMethods"))["items"]
