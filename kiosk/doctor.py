@@ -23,6 +23,7 @@ from typing import Any
 
 import pydantic
 
+from kiosk.flow.catalog import collectable
 from kiosk.gigs import (
     APIConnectionError, APIResponseValidationError, APIStatusError, APITimeoutError,
     AuthenticationError, GigsClient, GigsError, NotFoundError, PermissionDeniedError,
@@ -231,10 +232,11 @@ def _requirements(on_sale: list[Plan]) -> Check:
     if not asked:
         return Check("requirements", Verdict.OK, "requirements.none")
     facts: dict[str, Any] = {"asked": ", ".join(f"{k} ({_few(v)})" for k, v in asked.items())}
-    missing = [k for k in asked if k not in COLLECTED]
-    if not missing:
+    # The flow's own rule decides what is not offered (kiosk.flow.catalog.collectable).
+    unsold = sorted(plan.name or plan.id for plan in on_sale if not collectable(plan))
+    if not unsold:
         return Check("requirements", Verdict.OK, "requirements.ok", facts)
-    unsold = sorted({n for key in missing for n in asked[key]})
+    missing = [k for k in asked if k not in COLLECTED] or ["an unknown requirement level"]
     return Check("requirements", Verdict.WARNING, "requirements.uncollected",
                  facts | {"what": ", ".join(missing), "plans": _few(unsold)})
 
