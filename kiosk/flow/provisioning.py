@@ -15,7 +15,7 @@ from kiosk.flow.lpa import ActivationCode, InvalidActivationCode, parse_activati
 from kiosk.flow.states import Ready, Step
 from kiosk.gigs import AuthenticationError, GigsError, NotFoundError, PermissionDeniedError
 from kiosk.gigs.models import (
-    ActivationTrigger, OrderStatus, SimStatus, SimType, Subscription, SubscriptionStatus,
+    ActivationTrigger, Order, OrderStatus, SimStatus, SimType, Subscription, SubscriptionStatus,
 )
 from kiosk.journal import Activation
 
@@ -88,6 +88,16 @@ class _Poll:
 class Provisioner:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        #: The API answered 404 for an order it had just confirmed: retrieving orders is not
+        #: documented, so the order's subscription is looked for among the user's instead.
+        self.no_order_retrieve = False
+
+    async def _order_or_none(self, order_id: str) -> Order | None:
+        try:
+            return await self.ctx.client.retrieve_order(order_id)
+        except NotFoundError:
+            self.no_order_retrieve = True
+            return None
 
     async def run(self, act: Activation, *, deadline_at: float | None,
                   progress: Progress = lambda steps: None) -> tuple[Activation, Ready]:
@@ -98,7 +108,13 @@ class Provisioner:
 
         while act.subscription_id is None:  # orders: wait for the order to make one
             assert act.order_id is not None
-            order = await poll.get(partial(client.retrieve_order, act.order_id))
+            order = await poll.get(partial(self._order_or_none, act.order_id))
+            if order is None and self.no_order_retrieve:
+                found = await poll.get(partial(_subscription_of_order, ctx, act))
+                if found is not None:
+                    act = poll.act = await ctx.update(act, subscription_id=found,
+                                                      detail="subscription found by user")
+                    break
             if order is not None and order.status is OrderStatus.CANCELED:
                 failure = order.last_payment.failure_code if order.last_payment else None
                 await ctx.update(act, status="failed", outcome=failure or "canceled",
@@ -185,3 +201,20 @@ class Provisioner:
                 except InvalidActivationCode as exc:
                     raise KioskError("unexpected", detail=f"activation code: {exc}") from exc
             await poll.wait()
+
+
+async def _subscription_of_order(ctx: Context, act: Activation) -> str | None:
+    """The subscription our order made, from the user's list (`?user=` is documented),
+    matched here: plan, open, the SIM (or, for a new eSIM, made after the intent in the
+    API's time), and not another activation's."""
+    from kiosk.flow.guard import OPEN_SUBS, _claimed, _recent
+
+    assert act.user_id
+    for sub in await ctx.client.list_subscriptions(user=act.user_id):
+        if (sub.user is not None and sub.user.id == act.user_id and sub.status in OPEN_SUBS
+                and sub.plan is not None and sub.plan.id == act.plan_id
+                and (sub.sim is not None and sub.sim.id == act.sim_id if act.sim_id
+                     else _recent(sub.created_at, act, ctx))
+                and not await _claimed(ctx, act, subscription_id=sub.id)):
+            return sub.id
+    return None

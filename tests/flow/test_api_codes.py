@@ -137,3 +137,20 @@ async def test_no_store_payment_method_means_no_order(kit: Kit) -> None:
                         CustomerInput("jerry@example.com", "Jerry Seinfeld"))
     failed_with(state, "no_payment_method")
     assert kit.requests("GET /paymentMethods") == 0 and len(kit.store.orders) == 0
+
+
+@pytest.mark.parametrize("phone", ["esim", "nosim"])
+async def test_no_order_retrieve_endpoint_still_finds_the_subscription(kit: Kit,
+                                                                       phone: str) -> None:
+    """Retrieving an order is not documented: if the API has no such path (404), the order's
+    subscription is found among the user's, and the order is not taken for lost."""
+    from kiosk.gigs import NotFoundError
+
+    async def no_such_path(order_id: str):  # type: ignore[no-untyped-def]
+        raise NotFoundError("Unknown endpoint.", status=404, code="notFound")
+
+    kit.client.retrieve_order = no_such_path  # type: ignore[method-assign]
+    state = await drive(kit.flow(), [DEMO_IMEIS[phone]], kit.plan_id(TRAVEL))
+    assert isinstance(state, Ready), state
+    act = kit.journal.get(state.activation_id)
+    assert act.status == "active" and act.subscription_id in kit.store.subscriptions
