@@ -6,24 +6,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
 
 from kiosk.sandbox.seed import DEMO_IMEIS
 from kiosk.ui.widgets import wipe
 from tests.ui.conftest import Kiosk
+from tests.ui.test_kiosk import texts
 
 EMAIL, NAME, STREET = "undo.victim@example.com", "Vic Tim", "Geheimweg 7"
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
-
-
-def readable(root: QWidget) -> str:
-    """Every text and accessible name in the window, hidden widgets included."""
-    out = []
-    for w in [root, *root.findChildren(QWidget)]:
-        if isinstance(w, (QLabel, QLineEdit)):
-            out.append(w.text())
-        out.append(w.accessibleName())
-    return "\n".join(out)
 
 
 def try_undo_redo(edit: QLineEdit) -> list[str]:
@@ -93,7 +84,7 @@ def test_nothing_comes_back_after_a_reset(kiosk: Kiosk, how: str) -> None:
         if any(seen) or edit.isUndoAvailable() or edit.isRedoAvailable():
             leaks[edit.objectName() or edit.accessibleName()] = sorted(set(seen) - {""})
     assert leaks == {}
-    everything = readable(w)
+    everything = texts(w)  # every text and accessible name, hidden widgets included
     for secret in secrets:
         assert secret not in everything
 
