@@ -35,6 +35,8 @@ class _Unset:
 
 
 UNSET: Any = _Unset()
+#: One small page is enough to see whether `?sim=` was honoured (a SIM has a handful).
+SIM_PAGE = 10
 
 
 class GigsClient:
@@ -268,19 +270,23 @@ class GigsClient:
         """This SIM's subscriptions through `?sim=`, which the docs do not list, checked here.
 
         None when the API refuses the filter (422) or ignores it (the page holds another
-        SIM's subscription): the caller must find out another way. Only the first page is
-        read (newest first; a SIM has a handful), so an ignored filter costs one page.
+        SIM's subscription): the caller must find out another way. The first page is small
+        (newest first; a SIM has a handful), so an ignored filter costs one small page.
         """
         path = self._p("/subscriptions")
         try:
             data = await self._requestor.request("GET", path,
-                                                 params={"sim": sim_id, "limit": self.page_size})
+                                                 params={"sim": sim_id, "limit": SIM_PAGE})
         except InvalidRequestError:
             return None
-        items = self._parse(ListPage[Subscription], data, path).items
-        if any(s.sim is None or s.sim.id != sim_id for s in items):
+        page = self._parse(ListPage[Subscription], data, path)
+        if any(s.sim is None or s.sim.id != sim_id for s in page.items):
             return None
-        return items
+        if page.more_items_after is None:
+            return page.items
+        # Honoured, and more than a page: the rest too (a SIM with a long history).
+        rest = await self._list(Subscription, path, {"sim": sim_id, "after": page.more_items_after})
+        return [*page.items, *(s for s in rest if s.sim is not None and s.sim.id == sim_id)]
 
     # -- SIMs -------------------------------------------------------------------------------
 

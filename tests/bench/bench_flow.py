@@ -120,12 +120,14 @@ async def sequential(count: int) -> None:
                 rss_end = rss_kib()
                 fds_after = open_fds()
                 orders = await client.list_orders()
+                subscriptions = await client.list_subscriptions()
         finally:
             proc.terminate()
             proc.wait(timeout=10)
             journal.close()
-    per_sim = collections.Counter(o.subscription_details.sim for o in orders
-                                  if o.subscription_details)
+    # Per SIM, from the subscriptions (orders carry `subscriptionDetails` only when quoted).
+    per_sim = collections.Counter(s.sim.id for s in subscriptions if s.sim is not None
+                                  and s.status.value in ("pending", "initiated", "active"))
     duplicates = sum(1 for c in per_sim.values() if c > 1)
     print(f"{count} sequential activations in one process (sandbox in another), {took:.0f} s")
     print(f"  orders: {len(orders)} for {len(per_sim)} SIMs; duplicate orders: {duplicates}")
