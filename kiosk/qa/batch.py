@@ -1,4 +1,4 @@
-"""A QA batch: each scanned IMEI becomes a row at once; lookups run concurrently behind it."""
+"""A QA batch: every input becomes a row at once (or says why not); lookups run behind it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,13 @@ from pathlib import Path
 
 from kiosk.gigs import GigsClient, GigsError
 from kiosk.gigs.models import Device, DeviceModel
+from kiosk.qa.intake import InView, Source
 from kiosk.qa.rules import QaRules, Verdict
 from kiosk.redact import mask_digits
+from kiosk.scan.imei import InvalidIdentifier, parse_iccid, parse_imei
+
+SHOWN_INPUT = 40  # characters of an unreadable input a row shows
+ICCID_REASON = "a SIM card's ICCID"  # how the reasons for an unpairable ICCID begin
 
 
 @dataclass
@@ -27,6 +32,7 @@ class QaRow:
     duplicate: bool = False
     paired_iccid: str | None = None
     error: str | None = None
+    rejected: bool = False  # not an IMEI at all: `imei` holds what arrived, `reasons` why
     _device: Device | None = field(default=None, repr=False)
     _models: list[DeviceModel] = field(default_factory=list, repr=False)
 
@@ -47,7 +53,8 @@ class QaBatch:
     """Rows in scan order. `add` never waits for the network; `wait` waits for all lookups."""
 
     def __init__(self, client: GigsClient, rules: QaRules | None = None, *,
-                 concurrency: int = 16, on_change: Listener = lambda row: None) -> None:
+                 concurrency: int = 16, on_change: Listener = lambda row: None,
+                 in_view: InView | None = None) -> None:
         self.client = client
         self.rules = rules or QaRules()
         self.rows: list[QaRow] = []
@@ -55,6 +62,7 @@ class QaBatch:
         self._limit = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._on_change = on_change
+        self.in_view = in_view or InView()
         self.started = time.monotonic()
 
     def add(self, imei: str) -> QaRow:
@@ -67,9 +75,49 @@ class QaBatch:
         task.add_done_callback(self._tasks.discard)
         return row
 
+    def submit(self, text: str, source: Source = Source.SCANNER) -> QaRow | None:
+        """The station's one entry point: any input, from the scanner or the camera.
+
+        An IMEI becomes a row, except a camera sighting of a box still in view (None). An ICCID
+        pairs with the newest device when the rules pair SIM cards. Anything else becomes a
+        failed row that says why, so no input disappears without a trace.
+        """
+        try:
+            imei = parse_imei(text)
+        except InvalidIdentifier as exc:
+            not_imei = exc.reason
+        else:
+            new = self.in_view.is_new(imei)  # a scan refreshes it too: the camera won't add it again
+            if source is Source.CAMERA and not new:
+                return None
+            return self.add(imei)
+        try:
+            iccid = parse_iccid(text)
+        except InvalidIdentifier:
+            return self.reject(text, f"not an IMEI: {not_imei}")
+        if not self.rules.require_pairing:
+            return self.reject(iccid, f"{ICCID_REASON}, but this batch does not pair SIM "
+                                      "cards: scan the device's IMEI")
+        return self.pair(iccid) or self.reject(
+            iccid, f"{ICCID_REASON} with no device to pair it with: scan the IMEI first")
+
+    def sighted(self, imeis: list[str]) -> None:
+        """Every decoded camera frame: boxes still in view are not counted again."""
+        self.in_view.sighted(imeis)
+
+    def reject(self, text: str, reason: str) -> QaRow:
+        shown = "".join(c if c.isprintable() else "?" for c in text.strip()) or "(empty)"
+        if len(shown) > SHOWN_INPUT:
+            shown = shown[:SHOWN_INPUT - 1] + "…"
+        row = QaRow(shown, time.time(), verdict=Verdict.FAIL, reasons=[reason], rejected=True)
+        self.rows.append(row)
+        self._on_change(row)
+        return row
+
     def pair(self, iccid: str) -> QaRow | None:
         """A SIM card's ICCID scanned after an IMEI: it belongs to the newest unpaired row."""
-        row = next((r for r in reversed(self.rows) if r.paired_iccid is None), None)
+        row = next((r for r in reversed(self.rows)
+                    if r.paired_iccid is None and not r.rejected), None)
         if row is None:
             return None
         row.paired_iccid = iccid

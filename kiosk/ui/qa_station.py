@@ -6,24 +6,60 @@ import time
 from typing import Any
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QImage, QPixmap
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from kiosk.gigs import GigsClient
-from kiosk.qa import QaBatch, QaRow, QaRules, Verdict
+from kiosk.qa import InView, KeyLine, QaBatch, QaRow, QaRules, Source, Verdict
+from kiosk.qa.batch import ICCID_REASON
+from kiosk.qa.intake import IN_VIEW_WINDOW
 from kiosk.redact import mask_digits
-from kiosk.scan.imei import InvalidIdentifier, parse_iccid, parse_imei
 from kiosk.scan.qt_camera import QtCamera
-from kiosk.scan.wedge import make_filter
 from kiosk.ui.widgets import button, label
 
 COLUMNS = ["#", "Verdict", "Why", "IMEI", "Model", "Registered", "SIMs", "Duplicate"]
 WHY = 2
 COLOURS = {Verdict.PASS: "#d7f5dd", Verdict.FAIL: "#fadbd8", Verdict.PENDING: "#ffffff"}
+LINE_ENDS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+
+
+class ScannerKeys(QObject):
+    """Every key typed anywhere in the station goes into a `KeyLine`; Enter/Tab ends an input.
+
+    The station has no text field, so unlike the customer kiosk's wedge filter nothing here
+    decides by timing whether keys are a scan: keys are queued in order, never dropped.
+    """
+
+    def __init__(self, on_input: Any, clock: Any = time.monotonic) -> None:
+        super().__init__()
+        self.line = KeyLine()
+        self._on_input = on_input
+        self._clock = clock
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        if event.key() in LINE_ENDS:
+            text = self.line.end()
+            if text is None:
+                return False  # a bare Enter or Tab is the operator's, e.g. on a focused button
+            self._on_input(text)
+            return True
+        char = event.text()
+        if not char or not char.isprintable() or event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            return False
+        if char == " " and not self.line.pending:
+            return False  # Space presses a focused button
+        stale = self.line.key(char, self._clock())
+        if stale is not None:
+            self._on_input(stale)
+        return True
 
 
 class QaStation(QMainWindow):
@@ -31,7 +67,8 @@ class QaStation(QMainWindow):
 
     def __init__(self, client: GigsClient, rules: QaRules, *, export_dir: Path,
                  camera: QtCamera | None = None, mask_exports: bool = False,
-                 sound: bool = True, journal: Any = None) -> None:
+                 sound: bool = True, journal: Any = None,
+                 in_view_window: float = IN_VIEW_WINDOW, clock: Any = time.monotonic) -> None:
         super().__init__()
         self.setWindowTitle("QA station")
         self.export_dir = export_dir
@@ -41,7 +78,9 @@ class QaStation(QMainWindow):
         self.journal = journal
         self.batch_id = time.strftime("qa-%Y%m%d-%H%M%S")
         self._saved: set[int] = set()
-        self.batch = QaBatch(client, rules, on_change=self._row_changed)
+        self.in_view_window = in_view_window
+        self.clock = clock
+        self.batch = self._new_batch(client)
         self._index: dict[int, int] = {}
         root = QWidget()
         outer = QVBoxLayout(root)
@@ -92,14 +131,15 @@ class QaStation(QMainWindow):
         self.setCentralWidget(root)
         self._describe_rules()
         self._update_counts()
-        self.wedge = make_filter(self.on_scan)
+        self.wedge = ScannerKeys(self.on_scan, clock)
         app = QApplication.instance()
         assert app is not None
         app.installEventFilter(self.wedge)
         self.camera = camera
         if camera is not None:
             camera.preview_ready.connect(self._preview)
-            camera.imeis_accepted.connect(lambda imeis: [self.on_scan(i) for i in imeis])
+            camera.codes_detected.connect(self.on_camera_detection)
+            camera.imeis_accepted.connect(self.on_camera_imeis)
             camera.state_changed.connect(lambda state, message: self.status.setText(message))
             camera.start()
 
@@ -119,19 +159,29 @@ class QaStation(QMainWindow):
         self.hint.setText(self.tr("Scan IMEIs with the scanner or the camera. Passes if: %1")
                           .replace("%1", ", ".join(p for p in parts if p)))
 
+    def _new_batch(self, client: GigsClient) -> QaBatch:
+        return QaBatch(client, self.rules, on_change=self._row_changed,
+                       in_view=InView(self.in_view_window, self.clock))
+
     def on_scan(self, text: str) -> None:
-        try:
-            self.batch.add(parse_imei(text))
+        """One input from the scanner (or typed): always a row, or a pairing."""
+        rows = len(self.batch.rows)
+        row = self.batch.submit(text, Source.SCANNER)
+        if row is None:
             return
-        except InvalidIdentifier:
-            pass
-        try:
-            iccid = parse_iccid(text)
-        except InvalidIdentifier:
+        if row.rejected and row.reasons[0].startswith(ICCID_REASON):
+            self.last.setText(self.tr("Scan the IMEI first"))
+        elif row.rejected:
             self.last.setText(self.tr("✘ Not an IMEI or ICCID: scan again"))
-            return
-        row = self.batch.pair(iccid)
-        self.last.setText(self.tr("SIM card paired") if row else self.tr("Scan the IMEI first"))
+        elif len(self.batch.rows) == rows:
+            self.last.setText(self.tr("SIM card paired"))
+
+    def on_camera_imeis(self, imeis: list[str]) -> None:
+        for imei in imeis:
+            self.batch.submit(imei, Source.CAMERA)  # None while the box is still in view
+
+    def on_camera_detection(self, detection: Any) -> None:
+        self.batch.sighted(list(detection.imeis))
 
     def _row_changed(self, row: QaRow) -> None:
         key = id(row)
@@ -184,7 +234,7 @@ class QaStation(QMainWindow):
 
     def start_new_batch(self) -> None:
         self.batch_id = time.strftime("qa-%Y%m%d-%H%M%S")
-        self.batch = QaBatch(self.batch.client, self.rules, on_change=self._row_changed)
+        self.batch = self._new_batch(self.batch.client)
         self._index.clear()
         self.table.setRowCount(0)
         self._update_counts()

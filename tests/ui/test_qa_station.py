@@ -109,3 +109,58 @@ def test_export_content(qtbot: Any, station: Any) -> None:
     assert [r["imei"] for r in rows] == [DEMO_IMEIS["psim"], DEMO_IMEIS["unknown"]]
     assert [r["verdict"] for r in rows] == ["PASS", "FAIL"]
     assert str(path) in station.status.text()
+
+
+def some_imeis(count: int) -> list[str]:
+    """Valid IMEIs nobody registered: each is still a row (FAIL: not registered)."""
+    from kiosk.scan.imei import luhn_check_digit
+
+    payloads = [f"35{n:012d}" for n in range(1, count + 1)]
+    return [p + luhn_check_digit(p) for p in payloads]
+
+
+def test_twenty_scanner_imeis_200_ms_apart_give_twenty_rows(qtbot: Any, station: Any) -> None:
+    imeis = some_imeis(20)
+    for imei in imeis:
+        QTest.keyClicks(station, imei)  # real key events through the station's key filter
+        QTest.keyClick(station, Qt.Key.Key_Return)
+        qtbot.wait(200)  # lookups complete and the table updates between scans
+    qtbot.waitUntil(lambda: len(station.batch.rows) == 20 and
+                    all(r.done for r in station.batch.rows), timeout=10_000)
+    assert [cell(station, n, 3) for n in range(20)] == imeis
+    assert station.table.rowCount() == 20
+
+
+def test_a_slow_scanner_or_typing_by_hand_still_counts(qtbot: Any, station: Any) -> None:
+    QTest.keyClicks(station, DEMO_IMEIS["psim"], Qt.KeyboardModifier.NoModifier, 60)
+    QTest.keyClick(station, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(station.batch.rows) == 1 and station.batch.rows[0].done,
+                    timeout=5000)
+    assert cell(station, 0, 1) == "✔ PASS"
+
+
+def test_garbage_gets_a_row_that_says_why(qtbot: Any, station: Any) -> None:
+    scan(qtbot, station, "SHIPMENT-42 box")
+    assert station.table.rowCount() == 1 and cell(station, 0, 1) == "✘ FAIL"
+    assert "not an IMEI" in cell(station, 0, 2) and cell(station, 0, 3) == "SHIPMENT-42 box"
+    assert "Not an IMEI or ICCID" in station.last.text()
+
+
+def test_a_box_held_in_front_of_the_camera_for_20_s_is_one_row(qtbot: Any, station: Any) -> None:
+    from types import SimpleNamespace
+
+    now = [0.0]
+    station.clock = lambda: now[0]
+    station.start_new_batch()
+    imei = DEMO_IMEIS["esim"]
+    frame = SimpleNamespace(imeis=(imei,))
+    for n in range(20 * 30):  # 20 s of frames; the camera's agreement accepts it every 3 s
+        station.on_camera_detection(frame)
+        if n % 90 == 0:
+            station.on_camera_imeis([imei])
+        now[0] += 1 / 30
+    assert station.table.rowCount() == 1
+    now[0] += 11.0  # put away and brought back after the window: a duplicate row
+    station.on_camera_imeis([imei])
+    assert station.table.rowCount() == 2 and cell(station, 1, 7) == "DUPLICATE"
+    qtbot.waitUntil(lambda: all(r.done for r in station.batch.rows), timeout=5000)
