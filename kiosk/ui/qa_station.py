@@ -198,6 +198,7 @@ class QaStation(QMainWindow):
         colour = QBrush(QColor(COLOURS[row.verdict]))
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
+            item.setToolTip(value)  # a long reason is elided in its column, never lost
             item.setBackground(colour)
             self.table.setItem(n, column, item)
         if row.done and self.journal is not None and id(row) not in self._saved:
