@@ -131,10 +131,11 @@ class Keypad(QFrame):
         layout.addLayout(grid)
 
     def _press(self, key: str) -> None:
+        if key == "OK":
+            self._submit()  # the same check and explanation as Enter on a keyboard
+            return
         if key == "⌫":
             self.field.backspace()
-        elif key == "OK":
-            self._submit()
         else:
             self.field.insert(key)
         self.message.setText("")
