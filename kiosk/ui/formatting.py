@@ -25,7 +25,26 @@ def data(size: int | None, locale: QLocale) -> str:
         return QCoreApplication.translate("Formatting", "Unlimited data")
     if size == 0:
         return QCoreApplication.translate("Formatting", "No data")
-    return locale.formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+    return data_size(size, locale)
+
+
+_UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
+
+
+def data_size(size: int, locale: QLocale) -> str:
+    """A data allowance as people write it: "1 GB", "20 GB", "1.5 GB", "500 MB" ("1,5 GB" in
+    German). At most one decimal, and none when it is zero (QLocale's "1.0 GB" is not how a
+    shop writes it). An allowance set in binary units (1 GiB = 1073741824 bytes) is counted
+    in 1024s, so it too reads "1 GB" rather than "1.1 GB", as the operator meant it.
+    """
+    base = 1024 if size % 1024**2 == 0 and size % 1000**2 != 0 else 1000
+    value, unit = float(size), 0
+    while round(value, 1) >= base and unit < len(_UNITS) - 1:
+        value /= base
+        unit += 1
+    value = round(value, 1)
+    digits = 0 if value == int(value) else 1
+    return f"{locale.toString(value, 'f', digits)} {_UNITS[unit]}"
 
 
 def minutes(count: int | None, locale: QLocale) -> str:
