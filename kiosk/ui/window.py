@@ -304,6 +304,10 @@ class KioskWindow(QMainWindow):
         self._activating_since = None
         self._activating_state = None
         self.show_page("welcome")
+        # The next customer meets the kiosk's own language (services.default_language), not the
+        # last customer's: absent, the language stays as it is.
+        if self.language != getattr(self.services, "default_language", self.language):
+            self.toggle_language()
 
     def _operator_panel(self) -> Any:
         from kiosk.ui.operator import panel_for
