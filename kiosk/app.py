@@ -159,7 +159,8 @@ async def run(app: Any, args: argparse.Namespace) -> int:
         make_flow=lambda: Flow(ctx, on_background=background.adopt),
         make_camera=make_camera, check_pin=check_pin, set_language=translations.set,
         idle_seconds=config.idle_seconds, countdown_seconds=config.countdown_seconds,
-        sound=config.sound and not args.no_sound, windowed=bool(args.windowed or args.tour))
+        sound=config.sound and not args.no_sound, windowed=bool(args.windowed or args.tour),
+        default_language=config.language)
     window = KioskWindow(services)
     if config.language != "en":
         window.language = "en"

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
@@ -28,25 +27,11 @@ from kiosk.ui.pages_choose import CustomerPage, DevicePage, PlanPage, ReviewPage
 from kiosk.ui.pages_finish import ActivatingPage, ErrorPage, OperatorPage, PendingPage, ReadyPage
 from kiosk.ui.pages_start import ScanPage, WelcomePage
 from kiosk.ui.idle import CountdownOverlay, IdleWatch
+from kiosk.ui.services import Services
 from kiosk.ui.probe import LagProbe
 from kiosk.ui.widgets import Page, StepIndicator, button, label
 
 log = logging.getLogger("kiosk.ui")
-
-
-@dataclass
-class Services:
-    """What the window needs from the composition root (app.py)."""
-
-    make_flow: Callable[[], Flow]
-    make_camera: Callable[[], QtCamera | None]
-    check_pin: Callable[[str], bool]
-    set_language: Callable[[str], None]
-    idle_seconds: float = 90.0
-    countdown_seconds: float = 20.0
-    sound: bool = True
-    windowed: bool = True  # development and demos; the locked-down kiosk passes False
-    operator: Any = None  # OperatorServices: the operator panel behind the PIN
 
 
 class KioskWindow(QMainWindow):
@@ -304,9 +289,8 @@ class KioskWindow(QMainWindow):
         self._activating_since = None
         self._activating_state = None
         self.show_page("welcome")
-        # The next customer meets the kiosk's own language (services.default_language), not the
-        # last customer's: absent, the language stays as it is.
-        if self.language != getattr(self.services, "default_language", self.language):
+        # The next customer meets the kiosk's own language, not the last customer's.
+        if self.services.default_language not in (None, self.language):
             self.toggle_language()
 
     def _operator_panel(self) -> Any:
