@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -13,27 +10,14 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLineEdit, QTabWidget, QWidget,
 )
 
-from kiosk.config import ConfigStore, KioskConfig, hash_pin
+from kiosk.config import KioskConfig, hash_pin
 from kiosk.gigs import GigsError
-from kiosk.journal import Journal
 from kiosk.pinlock import new_pin_problem
+from kiosk.ui.services import OperatorServices
 from kiosk.ui.operator_tabs import (
     ActivationsTab, DiagnosticsTab, api_settings, refused, test_connection,
 )
 from kiosk.ui.widgets import button, label, wipe
-
-
-@dataclass
-class OperatorServices:
-    store: ConfigStore
-    journal: Journal
-    resume: Callable[[Any], None] = lambda activation: None
-    diagnostics: Callable[[], dict[str, Any]] = dict
-    cameras: Callable[[], list[str]] = lambda: ["demo", "0"]
-    #: Opens a camera by its setting ("demo", an index, a file): for the live preview.
-    open_camera: Callable[[str], Any] | None = None
-    bundle_dir: Path = field(default_factory=Path.home)
-    run: Callable[[Awaitable[Any]], Any] = asyncio.ensure_future
 
 
 class OperatorPanel(QTabWidget):
