@@ -27,7 +27,6 @@ import asyncio
 import json
 import re
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +37,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kiosk.sandbox.app import DroppedResponse
-from kiosk.sandbox.serve import _server, free_port
+from kiosk.sandbox.serve import ThreadedServer
 
 SIM_FILTERS = ("pass", "ignore", "refuse")
 SUBSCRIPTION_LIST = re.compile(r"^/projects/[^/]+/subscriptions$")
@@ -65,7 +64,7 @@ class Exchange:
     outcome: str
 
 
-class GigsProxy:
+class GigsProxy(ThreadedServer):
     def __init__(self, upstream: str, *, sim_filter: str = "pass",
                  strip_subscription_details: bool = False, lose_order_answers: int = 0,
                  host: str = "127.0.0.1", port: int | None = None,
@@ -79,16 +78,8 @@ class GigsProxy:
         self.upstream_timeout = upstream_timeout
         self.exchanges: list[Exchange] = []
         self._lock = threading.Lock()
-        self.host = host
-        self.port = port or free_port(host)
-        self.app = Starlette(routes=[Route("/{path:path}", self._forward, methods=[
-            "GET", "POST", "PATCH", "PUT", "DELETE"])])
-        self._server = _server(self.app, self.host, self.port, "warning")
-        self._thread = threading.Thread(target=self._server.run, name="gigs-proxy", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        super().__init__(Starlette(routes=[Route("/{path:path}", self._forward, methods=[
+            "GET", "POST", "PATCH", "PUT", "DELETE"])]), host, port, name="proxy")
 
     def count(self, method: str, pattern: str, outcome: str | None = None) -> int:
         """Exchanges whose method matches and whose path matches the regex `pattern`."""
@@ -141,25 +132,6 @@ class GigsProxy:
             self.exchanges.append(Exchange(method, path, query, status, outcome))
 
     # -- running --------------------------------------------------------------------------------
-
-    def start(self, timeout: float = 10.0) -> GigsProxy:
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the proxy did not start on {self.url}")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-
-    def __enter__(self) -> GigsProxy:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     async def __aenter__(self) -> GigsProxy:
         return await asyncio.to_thread(self.start)

@@ -6,7 +6,7 @@ import logging
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import uvicorn
@@ -67,31 +67,28 @@ def run(config: SandboxConfig, host: str = "127.0.0.1", port: int = 8089,
     _server(create_app(config), host, port, log_level).run()
 
 
-class ThreadedSandbox:
-    """A sandbox on a free loopback port in a background thread: real sockets for tests."""
+class ThreadedServer:
+    """An ASGI app on a free loopback port in a background thread: real sockets for tests."""
 
-    def __init__(self, config: SandboxConfig | None = None, host: str = "127.0.0.1",
-                 port: int | None = None) -> None:
-        self.app = create_app(config)
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int | None = None,
+                 name: str = "server") -> None:
+        self.app = app
         self.host = host
         self.port = port or free_port(host)
+        self.name = name
         self._server = _server(self.app, self.host, self.port, "warning")
-        self._thread = threading.Thread(target=self._server.run, name="gigs-sandbox", daemon=True)
+        self._thread = threading.Thread(target=self._server.run, name=name, daemon=True)
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    @property
-    def sandbox(self) -> Any:
-        return self.app.state.sandbox
-
-    def start(self, timeout: float = 10.0) -> ThreadedSandbox:
+    def start(self, timeout: float = 10.0) -> Self:
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the sandbox did not start on {self.url}")
+                raise RuntimeError(f"the {self.name} did not start on {self.url}")
             time.sleep(0.01)
         return self
 
@@ -99,8 +96,20 @@ class ThreadedSandbox:
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
-    def __enter__(self) -> ThreadedSandbox:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class ThreadedSandbox(ThreadedServer):
+    """The sandbox on a free loopback port in a background thread."""
+
+    def __init__(self, config: SandboxConfig | None = None, host: str = "127.0.0.1",
+                 port: int | None = None) -> None:
+        super().__init__(create_app(config), host, port, name="sandbox")
+
+    @property
+    def sandbox(self) -> Any:
+        return self.app.state.sandbox
