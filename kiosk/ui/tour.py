@@ -10,7 +10,9 @@ from kiosk.flow.errors import KioskError
 from kiosk.flow.states import NotRegistered
 from kiosk.ui.probe import LagProbe
 
-SIZES = [(1920, 1080), (1280, 800)]
+SIZES = [(1920, 1080), (1280, 800), (1366, 768), (1080, 1920)]
+LANGUAGES = ("en", "de")
+PROBLEMS: list[str] = []
 
 
 async def settle(window: Any, seconds: float = 0.15) -> None:
@@ -28,16 +30,33 @@ async def wait_for(window: Any, page: str, timeout: float = 30.0) -> None:
 PROBE: list[Any] = []
 
 
+def folder(out: Path, size: tuple[int, int], language: str) -> Path:
+    path = out / f"{size[0]}x{size[1]}" / language
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 async def shoot(window: Any, out: Path, name: str) -> None:
-    """Photograph the page at every size (the lag probe pauses: this is the tour's own work)."""
+    """Photograph the page at every size in both languages, and note what does not fit.
+
+    The lag probe pauses: this is the tour's own work, not the kiosk's.
+    """
+    from kiosk.ui.layout_check import problems
+
     for probe in PROBE:
         probe.pause()
-    for width, height in SIZES:
-        window.resize(width, height)
-        await settle(window)
-        path = out / f"{width}x{height}" / f"{name}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(path))
+    start = window.language
+    for language in (start, *(lang for lang in LANGUAGES if lang != start)):
+        if window.language != language:
+            window.toggle_language()
+        for width, height in SIZES:
+            window.resize(width, height)
+            await settle(window)
+            for problem in problems(window, window.allowed_scrolls()):
+                PROBLEMS.append(f"{name} {width}x{height} {language}: {problem}")
+            window.grab().save(str(folder(out, (width, height), language) / f"{name}.png"))
+    if window.language != start:
+        window.toggle_language()
     window.resize(*SIZES[0])
     await settle(window, 0.05)
     for probe in PROBE:
@@ -50,9 +69,7 @@ async def shoot_now(window: Any, out: Path, name: str) -> None:
         probe.pause()
     window.resize(*SIZES[0])
     window.repaint()
-    path = out / f"{SIZES[0][0]}x{SIZES[0][1]}" / f"{name}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(path))
+    window.grab().save(str(folder(out, SIZES[0], window.language) / f"{name}.png"))
     for probe in PROBE:
         probe.resume()
 
@@ -158,6 +175,9 @@ async def run_tour(window: Any, out: Path) -> int:
     await window.reset()
     window.toggle_language()
     print(probe.report(), flush=True)
-    pages = sorted(p.name for p in (out / f"{SIZES[0][0]}x{SIZES[0][1]}").glob("*.png"))
+    pages = sorted(p.name for p in folder(out, SIZES[0], "en").glob("*.png"))
     print(f"tour: {len(pages)} pages at {len(SIZES)} sizes in {out}", flush=True)
-    return 0
+    (out / "layout-problems.txt").write_text("".join(f"{p}\n" for p in PROBLEMS))
+    for problem in PROBLEMS:
+        print(f"layout: {problem}", flush=True)
+    return 1 if PROBLEMS else 0

@@ -293,6 +293,11 @@ class KioskWindow(QMainWindow):
         if self.services.default_language not in (None, self.language):
             self.toggle_language()
 
+    def allowed_scrolls(self) -> tuple[QWidget, ...]:
+        """Lists that may scroll (the operator's tables); never a customer's page."""
+        scrollables = getattr(self.operator, "scrollables", None)
+        return tuple(scrollables()) if scrollables is not None else ()
+
     def _operator_panel(self) -> Any:
         from kiosk.ui.operator import panel_for
 

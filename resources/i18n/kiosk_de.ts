@@ -1,59 +1,49 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
     <name>ActivatingPage</name>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="31" />
         <source>Activating your SIM</source>
         <translation>Ihre SIM wird aktiviert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="32" />
         <source>Please keep the kiosk open. This usually takes under a minute.</source>
         <translation>Bitte warten Sie kurz. Das dauert meist weniger als eine Minute.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="34" />
         <source>Order placed</source>
         <translation>Bestellung aufgegeben</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="34" />
         <source>Subscription created</source>
         <translation>Vertrag angelegt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="35" />
         <source>SIM being set up by the network</source>
         <translation>Das Netz richtet Ihre SIM ein</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="35" />
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="40" />
         <source>Sending your order…</source>
         <translation>Ihre Bestellung wird gesendet…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="41" />
         <source>Your order is placed; the subscription is being created…</source>
         <translation>Ihre Bestellung ist aufgegeben; der Vertrag wird angelegt…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="42" />
         <source>The network is setting up your SIM…</source>
         <translation>Das Netz richtet Ihre SIM ein…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="43" />
         <source>Almost there…</source>
         <translation>Gleich geschafft…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="44" />
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
@@ -61,57 +51,46 @@
 <context>
     <name>ActivationsTab</name>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Reference</source>
         <translation>Vorgangsnummer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>SIM</source>
         <translation>SIM</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Order / subscription</source>
         <translation>Bestellung / Vertrag</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Updated</source>
         <translation>Aktualisiert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Resume pending</source>
         <translation>Offene fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Export CSV</source>
         <translation>CSV exportieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Resuming %1 activation(s)</source>
         <translation>%1 Aktivierung(en) werden fortgesetzt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Exported %1 activation(s) to %2</source>
         <translation>%1 Aktivierung(en) exportiert nach %2</translation>
     </message>
@@ -119,12 +98,10 @@
 <context>
     <name>CountdownOverlay</name>
     <message>
-        <location filename="../../kiosk/ui/idle.py" line="40" />
-        <source>I'm still here</source>
+        <source>I&apos;m still here</source>
         <translation>Ich bin noch da</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/idle.py" line="58" />
         <source>Are you still there?
 Starting over in %1 s to protect your details.</source>
         <translation>Sind Sie noch da?
@@ -142,62 +119,50 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Dieser Tarif braucht Ihren vollständigen Namen.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="210" />
         <source>Email</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="210" />
         <source>Full name</source>
         <translation>Vor- und Nachname</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="211" />
         <source>Street and number</source>
         <translation>Straße und Hausnummer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="211" />
         <source>Postcode</source>
         <translation>Postleitzahl</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="212" />
         <source>Town or city</source>
         <translation>Ort</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="212" />
         <source>Country (e.g. DE)</source>
         <translation>Land (z. B. DE)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="216" />
         <source>Your details</source>
         <translation>Ihre Angaben</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="216" />
         <source>Your address</source>
         <translation>Ihre Adresse</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="217" />
         <source>We send your receipt and SIM details to your email.</source>
         <translation>Beleg und SIM-Angaben schicken wir an Ihre E-Mail-Adresse.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="218" />
         <source>This plan needs your home address.</source>
         <translation>Für diesen Tarif brauchen wir Ihre Wohnadresse.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="219" />
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="220" />
         <source>Continue</source>
         <translation>Weiter</translation>
     </message>
@@ -245,138 +210,90 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Diese SIM wird gerade aktiviert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="50" />
         <source>Scan another phone</source>
         <translation>Anderes Telefon scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="56" />
         <source>Smartwatch</source>
         <translation>Smartwatch</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="57" />
         <source>Tablet</source>
         <translation>Tablet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="57" />
         <source>Mobile phone</source>
         <translation>Handy</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="58" />
         <source>Smartphone</source>
         <translation>Smartphone</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="59" />
         <source>We found your phone</source>
         <translation>Wir haben Ihr Telefon gefunden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="65" />
         <source>A new eSIM will be created for this phone.</source>
         <translation>Für dieses Telefon wird eine neue eSIM angelegt.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="67" />
         <source>eSIM</source>
         <translation>eSIM</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="67" />
         <source>SIM card</source>
         <translation>SIM-Karte</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="68" />
         <source>%1 to activate: %2</source>
         <translation>Zu aktivierende %1: %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="71" />
         <source>Choose a plan</source>
         <translation>Tarif wählen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="74" />
-        <source>This SIM is already activated</source>
-        <translation>Diese SIM ist schon aktiviert</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="77" />
         <source>Nothing new will be ordered.</source>
         <translation>Es wird nichts neu bestellt.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="78" />
-        <source>Status: %1</source>
-        <translation>Status: %1</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="79" />
-        <source>active</source>
-        <translation>aktiv</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="79" />
-        <source>being activated</source>
-        <translation>wird aktiviert</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="81" />
-        <source>You can show its eSIM code again if it was not installed yet.</source>
-        <translation>Wenn die eSIM noch nicht installiert ist, können Sie den Code erneut anzeigen.</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="83" />
         <source>Show its status</source>
         <translation>Status anzeigen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="86" />
         <source>This phone is not registered here</source>
         <translation>Dieses Telefon ist hier nicht registriert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="87" />
-        <location filename="../../kiosk/ui/pages_choose.py" line="98" />
         <source>Please ask a member of staff to help you.</source>
         <translation>Bitte wenden Sie sich an unsere Mitarbeiter.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="89" />
         <source>It supports eSIM: staff can register it.</source>
         <translation>Es unterstützt eSIM: Unsere Mitarbeiter können es registrieren.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="91" />
         <source>It has no eSIM, so it needs a SIM card from staff.</source>
         <translation>Es hat keine eSIM und braucht eine SIM-Karte von unseren Mitarbeitern.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="93" />
         <source>We do not know this phone model.</source>
         <translation>Dieses Telefonmodell kennen wir nicht.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="97" />
         <source>This phone cannot be activated here</source>
         <translation>Dieses Telefon kann hier nicht aktiviert werden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="99" />
         <source>It has no SIM and does not support eSIM.</source>
         <translation>Es hat keine SIM und unterstützt keine eSIM.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="100" />
         <source>Its SIM can no longer be used.</source>
         <translation>Seine SIM kann nicht mehr verwendet werden.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="101" />
         <source>There is no plan for this SIM right now.</source>
         <translation>Für diese SIM gibt es derzeit keinen Tarif.</translation>
     </message>
@@ -384,17 +301,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>DiagnosticsTab</name>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Make a support bundle</source>
         <translation>Support-Paket erstellen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Support bundle written to %1</source>
         <translation>Support-Paket gespeichert unter %1</translation>
     </message>
@@ -402,17 +316,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>ErrorPage</name>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="171" />
         <source>Sorry, something went wrong</source>
         <translation>Entschuldigung, da ist etwas schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="174" />
         <source>Start again</source>
         <translation>Neu beginnen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="175" />
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
     </message>
@@ -420,57 +331,46 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>Formatting</name>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="25" />
         <source>Unlimited data</source>
         <translation>Unbegrenzte Daten</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="27" />
         <source>No data</source>
         <translation>Keine Daten</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="33" />
         <source>Unlimited calls</source>
         <translation>Unbegrenzt telefonieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="35" />
         <source>No calls</source>
         <translation>Keine Anrufe</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="36" />
         <source>%1 minutes</source>
         <translation>%1 Minuten</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="42" />
         <source>Unlimited texts</source>
         <translation>Unbegrenzt SMS</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="44" />
         <source>No texts</source>
         <translation>Keine SMS</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="45" />
         <source>%1 texts</source>
         <translation>%1 SMS</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="52" />
         <source>every month</source>
         <translation>monatlich</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="53" />
         <source>%1 months</source>
         <translation>%1 Monate</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/formatting.py" line="56" />
         <source>%1 days</source>
         <translation>%1 Tage</translation>
     </message>
@@ -478,42 +378,34 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="98" />
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="103" />
         <source>IMEI check</source>
         <translation>IMEI-Prüfung</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="111" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="111" />
         <source>Check the IMEI</source>
         <translation>IMEI prüfen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="140" />
         <source>The last digit is a check digit: with these first 14 digits it should be %1. Please check each digit.</source>
         <translation>Die letzte Ziffer ist eine Prüfziffer: Zu diesen ersten 14 Ziffern gehört eine %1. Bitte prüfen Sie jede Ziffer.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="143" />
         <source>An IMEI has 15 digits. Dial *#06# on the phone to see it.</source>
         <translation>Eine IMEI hat 15 Ziffern. Wählen Sie *#06# auf dem Telefon, um sie zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="145" />
         <source>Please type the 15 digits of the IMEI.</source>
         <translation>Bitte geben Sie die 15 Ziffern der IMEI ein.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="146" />
         <source>An IMEI has digits only.</source>
         <translation>Eine IMEI besteht nur aus Ziffern.</translation>
     </message>
@@ -521,42 +413,34 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="175" />
         <source>Scan</source>
         <translation>Scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="175" />
         <source>Phone</source>
         <translation>Telefon</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="175" />
         <source>Plan</source>
         <translation>Tarif</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="176" />
         <source>Details</source>
         <translation>Angaben</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="176" />
         <source>Confirm</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="176" />
         <source>Activate</source>
         <translation>Aktivieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="190" />
         <source>Looking up your phone…</source>
         <translation>Wir suchen Ihr Telefon…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/window.py" line="329" />
         <source>Change language</source>
         <translation>Sprache wechseln</translation>
     </message>
@@ -620,177 +504,142 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Wir konnten Ihre Bestellung noch nicht bestätigen. Es wurde nichts doppelt berechnet.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="7" />
         <source>That is not a valid IMEI.</source>
         <translation>Das ist keine gültige IMEI.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="8" />
         <source>Check the number and try again.</source>
         <translation>Bitte prüfen Sie die Nummer und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="9" />
         <source>This phone is not registered for activation here.</source>
         <translation>Dieses Telefon ist hier nicht zur Aktivierung registriert.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="10" />
         <source>Please ask a member of staff.</source>
         <translation>Bitte wenden Sie sich an unsere Mitarbeiter.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="11" />
         <source>This phone cannot be activated here: it has no SIM and no eSIM.</source>
         <translation>Dieses Telefon kann hier nicht aktiviert werden: Es hat weder SIM noch eSIM.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="12" />
         <source>This phone has no SIM that can be activated.</source>
         <translation>Dieses Telefon hat keine SIM, die aktiviert werden kann.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="13" />
         <source>There are no plans for this phone right now.</source>
         <translation>Für dieses Telefon gibt es derzeit keine Tarife.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="14" />
         <source>Some details are missing or not valid.</source>
         <translation>Einige Angaben fehlen oder sind ungültig.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="15" />
         <source>Please check the form.</source>
         <translation>Bitte prüfen Sie das Formular.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="16" />
         <source>This kiosk has no way to take payment right now.</source>
         <translation>Dieses Terminal kann gerade keine Zahlung annehmen.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="17" />
         <source>The payment did not go through.</source>
         <translation>Die Zahlung ist nicht durchgegangen.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="18" />
         <source>The activation was refused.</source>
         <translation>Die Aktivierung wurde abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="19" />
         <source>This kiosk cannot connect to the activation service.</source>
         <translation>Dieses Terminal erreicht den Aktivierungsdienst nicht.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="20" />
-        <source>Please ask a member of staff: the kiosk's API key needs attention.</source>
+        <source>Please ask a member of staff: the kiosk&apos;s API key needs attention.</source>
         <translation>Bitte wenden Sie sich an unsere Mitarbeiter: Der API-Schlüssel des Terminals muss geprüft werden.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="21" />
         <source>The activation service is busy.</source>
         <translation>Der Aktivierungsdienst ist ausgelastet.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="22" />
         <source>Please try again in a minute.</source>
         <translation>Bitte versuchen Sie es in einer Minute erneut.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="23" />
         <source>The activation service cannot be reached right now.</source>
         <translation>Der Aktivierungsdienst ist gerade nicht erreichbar.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="24" />
         <source>Please try again in a moment.</source>
         <translation>Bitte versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="25" />
         <source>Something went wrong.</source>
         <translation>Etwas ist schiefgegangen.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="26" />
         <source>Starting the camera...</source>
         <translation>Kamera wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="27" />
         <source>Hold the barcode on the box to the camera.</source>
         <translation>Halten Sie den Barcode auf der Verpackung vor die Kamera.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="28" />
         <source>No camera found. Trying again... You can also type the IMEI.</source>
         <translation>Keine Kamera gefunden. Neuer Versuch… Sie können die IMEI auch eintippen.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="29" />
         <source>The camera stopped responding. Reconnecting...</source>
         <translation>Die Kamera reagiert nicht mehr. Neue Verbindung…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="30" />
         <source>The demo video ended. Starting it again...</source>
         <translation>Das Demo-Video ist zu Ende. Es startet neu…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="31" />
         <source>The camera is off.</source>
         <translation>Die Kamera ist aus.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="32" />
         <source>Please enter your email address.</source>
         <translation>Bitte geben Sie Ihre E-Mail-Adresse ein.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="33" />
         <source>This does not look like an email address (like name@example.com).</source>
         <translation>Das sieht nicht nach einer E-Mail-Adresse aus (etwa name@example.com).</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="34" />
         <source>Please enter your full name.</source>
         <translation>Bitte geben Sie Vor- und Nachnamen ein.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="35" />
         <source>Please shorten your name to 100 characters.</source>
         <translation>Bitte kürzen Sie Ihren Namen auf 100 Zeichen.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="36" />
         <source>Please enter your name with letters.</source>
         <translation>Bitte geben Sie Ihren Namen mit Buchstaben ein.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="37" />
         <source>This plan needs your home address.</source>
         <translation>Für diesen Tarif brauchen wir Ihre Wohnadresse.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="38" />
         <source>Please enter your street and house number.</source>
         <translation>Bitte geben Sie Straße und Hausnummer ein.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="39" />
         <source>Please enter your town or city.</source>
         <translation>Bitte geben Sie Ihren Ort ein.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="40" />
         <source>Please choose your country.</source>
         <translation>Bitte wählen Sie Ihr Land.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="41" />
         <source>This postcode is too long.</source>
         <translation>Diese Postleitzahl ist zu lang.</translation>
     </message>
@@ -798,117 +647,94 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>OperatorPage</name>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="209" />
         <source>Staff only</source>
         <translation>Nur für Mitarbeiter</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="210" />
         <source>Enter the operator PIN.</source>
         <translation>Bitte geben Sie die Betreiber-PIN ein.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="211" />
         <source>Operator PIN</source>
         <translation>Betreiber-PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="212" />
         <source>Unlock</source>
         <translation>Entsperren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="213" />
         <source>Exit the kiosk</source>
         <translation>Terminal beenden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="214" />
         <source>Back to the kiosk</source>
         <translation>Zurück zum Terminal</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="220" />
         <source>Operator</source>
         <translation>Betreiber</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="221" />
         <source>Settings, diagnostics and activations. The kiosk locks again when you go back.</source>
         <translation>Einstellungen, Diagnose und Aktivierungen. Das Terminal sperrt sich wieder, wenn Sie zurückgehen.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="230" />
         <source>Wrong PIN.</source>
         <translation>Falsche PIN.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>Choose a new PIN</source>
         <translation>Neue PIN wählen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>This kiosk still has the default PIN. Choose your own before the settings open: 4 to 12 digits.</source>
         <translation>Dieses Terminal hat noch die Standard-PIN. Wählen Sie eine eigene, bevor sich die Einstellungen öffnen: 4 bis 12 Ziffern.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>New PIN</source>
         <translation>Neue PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>The new PIN again</source>
         <translation>Die neue PIN noch einmal</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>Next</source>
         <translation>Weiter</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>Save the new PIN</source>
         <translation>Neue PIN speichern</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>Too many wrong PINs. Try again in %1.</source>
         <translation>Zu viele falsche PINs. Nächster Versuch in %1.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>The new PIN could not be saved. Please try again or call support.</source>
         <translation>Die neue PIN konnte nicht gespeichert werden. Bitte versuchen Sie es erneut oder rufen Sie den Support an.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>A PIN has digits only.</source>
         <translation>Eine PIN besteht nur aus Ziffern.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>A PIN has 4 to 12 digits.</source>
         <translation>Eine PIN hat 4 bis 12 Ziffern.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>Not the default PIN: choose your own.</source>
         <translation>Nicht die Standard-PIN: Wählen Sie eine eigene.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>Not one digit repeated: choose a harder PIN.</source>
         <translation>Nicht eine einzige Ziffer wiederholt: Wählen Sie eine schwerer zu erratende PIN.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>The two PINs differ. Please choose the new PIN again.</source>
         <translation>Die beiden PINs unterscheiden sich. Bitte wählen Sie die neue PIN noch einmal.</translation>
     </message>
@@ -916,148 +742,118 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>OperatorPanel</name>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="66" />
         <source>Settings</source>
-        <extracomment>Opens a camera by its setting ("demo", an index, a file): for the live preview.</extracomment>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="67" />
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="68" />
         <source>Activations</source>
         <translation>Aktivierungen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="81" />
         <source>Send idempotency keys</source>
         <translation>Idempotenzschlüssel senden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="98" />
         <source>API</source>
         <translation>API</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="98" />
         <source>API URL</source>
         <translation>API-URL</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="99" />
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="99" />
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="100" />
         <source>Payment method</source>
         <translation>Zahlungsmittel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="101" />
         <source>Idle seconds</source>
         <translation>Leerlauf (s)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="101" />
         <source>Countdown seconds</source>
         <translation>Countdown (s)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="102" />
         <source>Provisioning deadline (s)</source>
         <translation>Frist für die Aktivierung (s)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="103" />
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="104" />
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="105" />
         <source>New PIN</source>
         <translation>Neue PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="105" />
         <source>Repeat the PIN</source>
         <translation>PIN wiederholen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="107" />
         <source>Idempotency keys</source>
         <translation>Idempotenzschlüssel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="112" />
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="113" />
         <source>Load payment methods</source>
         <translation>Zahlungsmittel laden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="114" />
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="115" />
         <source>Preview camera</source>
         <translation>Kamera ansehen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="130" />
         <source>stored (type to replace)</source>
         <translation>gespeichert (zum Ersetzen eintippen)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="131" />
         <source>not set</source>
         <translation>nicht gesetzt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="226" />
         <source>: not saved</source>
         <translation>: nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="238" />
         <source>the two PINs differ</source>
         <translation>die beiden PINs unterscheiden sich</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="240" />
         <source>a PIN has 4 to 12 digits</source>
         <translation>eine PIN hat 4 bis 12 Ziffern</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" />
         <source>not the default PIN</source>
         <translation>nicht die Standard-PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" />
         <source>not one digit repeated</source>
         <translation>nicht eine einzige Ziffer wiederholt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator.py" line="252" />
         <source>✔ Saved. Restart the kiosk to use the new API settings.</source>
         <translation>✔ Gespeichert. Starten Sie das Terminal neu, um die neuen API-Einstellungen zu verwenden.</translation>
     </message>
@@ -1065,22 +861,18 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>PendingPage</name>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="135" />
         <source>Your reference</source>
         <translation>Ihre Vorgangsnummer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="142" />
-        <source>We'll finish this in the background</source>
+        <source>We&apos;ll finish this in the background</source>
         <translation>Wir erledigen den Rest im Hintergrund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="143" />
         <source>The network is taking longer than usual. Your SIM will activate by itself; nothing more is charged. If it is not working within an hour, show staff this reference:</source>
         <translation>Das Netz braucht länger als üblich. Ihre SIM wird von selbst aktiviert; es fallen keine weiteren Kosten an. Wenn sie in einer Stunde nicht funktioniert, zeigen Sie unseren Mitarbeitern diese Vorgangsnummer:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="147" />
         <source>OK</source>
         <translation>OK</translation>
     </message>
@@ -1088,7 +880,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>PinPad</name>
     <message>
-        <location filename="../../kiosk/ui/pages_staff.py" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
@@ -1096,17 +887,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>PlanCard</name>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="129" />
         <source>Starts when you first use it</source>
         <translation>Beginnt mit der ersten Nutzung</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="130" />
         <source>Choose</source>
         <translation>Wählen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="131" />
         <source>Choose %1</source>
         <translation>%1 wählen</translation>
     </message>
@@ -1121,17 +909,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="156" />
         <source>Choose a plan</source>
         <translation>Tarif wählen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="157" />
         <source>Prices include everything. You pay at the counter.</source>
         <translation>Alle Preise inklusive. Sie bezahlen an der Kasse.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="158" />
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
@@ -1139,272 +924,219 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>ProjectCheck</name>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Checks the API set on the Settings tab (saved or not). A live project is only read: nothing is created or paid.</source>
+        <extracomment>The (possibly unsaved) settings on the settings tab, and the API key to use with them.</extracomment>
         <translation>Prüft die API aus dem Reiter „Einstellungen“ (gespeichert oder nicht). Ein Live-Projekt wird nur gelesen: Es wird nichts angelegt und nichts bezahlt.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Check this project</source>
         <translation>Dieses Projekt prüfen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Checking…</source>
         <translation>Wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>✘ The check failed: %1</source>
         <translation>✘ Die Prüfung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>✔ OK</source>
         <translation>✔ OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>⚠ Warning</source>
         <translation>⚠ Warnung</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>✘ Problem</source>
         <translation>✘ Problem</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>%1 problem(s), %2 warning(s)</source>
         <translation>%1 Problem(e), %2 Warnung(en)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Everything checked works.</source>
         <translation>Alles Geprüfte funktioniert.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Authentication</source>
         <translation>Authentifizierung</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Plans</source>
         <translation>Tarife</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Plan requirements</source>
         <translation>Tarif-Voraussetzungen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Device search</source>
         <translation>Gerätesuche</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Subscriptions list</source>
         <translation>Vertragsliste</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Subscriptions by SIM</source>
         <translation>Verträge nach SIM</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Order list</source>
         <translation>Bestellliste</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Payment method</source>
         <translation>Zahlungsmittel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>Idempotency keys</source>
         <translation>Idempotenzschlüssel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>the API key is accepted</source>
         <translation>der API-Schlüssel wird angenommen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>rejected ({error}): the key is wrong or expired, or may not do this; nothing works</source>
         <translation>abgelehnt ({error}): Der Schlüssel ist falsch, abgelaufen oder nicht berechtigt; nichts funktioniert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>the API cannot be reached ({error}): check the URL and the network</source>
         <translation>die API ist nicht erreichbar ({error}): Prüfen Sie URL und Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>project not found ({error}): check the project id</source>
         <translation>Projekt nicht gefunden ({error}): Prüfen Sie die Projekt-ID</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>the API refused a plain read ({error})</source>
         <translation>die API hat eine einfache Leseanfrage abgelehnt ({error})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>{on_sale} on sale ({total} in all)</source>
         <translation>{on_sale} im Verkauf ({total} insgesamt)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>none on sale ({total} in all): the kiosk has nothing to offer</source>
         <translation>keiner im Verkauf ({total} insgesamt): Das Terminal kann nichts anbieten</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>no plan on sale asks for more than an email address</source>
         <translation>kein Tarif im Verkauf verlangt mehr als eine E-Mail-Adresse</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>the kiosk collects what plans ask for: {asked}</source>
         <translation>das Terminal erfragt, was die Tarife verlangen: {asked}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>plans ask for {asked}; the kiosk does not collect {what}, so it cannot sell {plans}</source>
         <translation>Tarife verlangen {asked}; das Terminal erfragt {what} nicht und kann daher {plans} nicht verkaufen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>answers ({found} device(s) for the test IMEI {imei})</source>
         <translation>antwortet ({found} Gerät(e) zur Test-IMEI {imei})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>fails ({error}): no phone can be looked up</source>
         <translation>schlägt fehl ({error}): Kein Telefon kann gesucht werden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>the list answers (without a filter)</source>
         <translation>die Liste antwortet (ohne Filter)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>fails ({error}): the kiosk cannot see whether a SIM already has a subscription</source>
         <translation>schlägt fehl ({error}): Das Terminal sieht nicht, ob eine SIM schon einen Vertrag hat</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>?sim= is honoured</source>
         <translation>?sim= wird beachtet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>?sim= is ignored (the answer held other SIMs&apos; subscriptions): the kiosk must filter them itself</source>
         <translation>?sim= wird ignoriert (die Antwort enthielt Verträge anderer SIMs): Das Terminal muss selbst filtern</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>?sim= is refused ({error}): the kiosk must find a SIM&apos;s subscription another way</source>
         <translation>?sim= wird abgelehnt ({error}): Das Terminal muss den Vertrag einer SIM auf anderem Weg finden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>?sim= found nothing for a SIM that has a subscription: do not rely on it</source>
         <translation>?sim= fand nichts zu einer SIM, die einen Vertrag hat: Verlassen Sie sich nicht darauf</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>cannot tell yet: the project has no subscription with a SIM</source>
         <translation>noch nicht feststellbar: Das Projekt hat keinen Vertrag mit SIM</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>fails ({error})</source>
         <translation>schlägt fehl ({error})</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>the order list answers: a lost order can be found</source>
         <translation>die Bestellliste antwortet: Eine verlorene Bestellung lässt sich finden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>no order list ({error}): the kiosk cannot prove that an order does not exist and must look for its subscription instead</source>
         <translation>keine Bestellliste ({error}): Das Terminal kann nicht beweisen, dass es eine Bestellung nicht gibt, und muss stattdessen ihren Vertrag suchen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>fails ({error}): a lost order cannot be looked up</source>
         <translation>schlägt fehl ({error}): Eine verlorene Bestellung kann nicht gesucht werden</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>none configured: orders cannot be paid (fine for a project that creates subscriptions directly)</source>
         <translation>keines eingestellt: Bestellungen können nicht bezahlt werden (in Ordnung für ein Projekt, das Verträge direkt anlegt)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>{id} ({card}) is available; owner {owner}</source>
         <translation>{id} ({card}) ist verfügbar; Inhaber {owner}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>{id} needs confirmation first (owner {owner}): orders would not be paid</source>
         <translation>{id} muss erst bestätigt werden (Inhaber {owner}): Bestellungen würden nicht bezahlt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>{id} has status {status} (owner {owner}): orders may not be paid</source>
         <translation>{id} hat den Status {status} (Inhaber {owner}): Bestellungen werden vielleicht nicht bezahlt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>{id} was not found ({error}): every order would fail</source>
         <translation>{id} wurde nicht gefunden ({error}): Jede Bestellung würde scheitern</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>fails ({error}): the store&apos;s payment method cannot be checked</source>
         <translation>schlägt fehl ({error}): Das Zahlungsmittel des Geschäfts lässt sich nicht prüfen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>unknown (cannot be tested without creating something); the kiosk sends keys: if the project refuses them, every order fails</source>
         <translation>unbekannt (nicht prüfbar, ohne etwas anzulegen); das Terminal sendet Schlüssel: Lehnt das Projekt sie ab, scheitert jede Bestellung</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>unknown (cannot be tested without creating something); the kiosk sends none</source>
         <translation>unbekannt (nicht prüfbar, ohne etwas anzulegen); das Terminal sendet keine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>not tested: the kiosk sends none</source>
         <translation>nicht geprüft: Das Terminal sendet keine</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>accepted and honoured (one key, sent twice: one user)</source>
         <translation>angenommen und beachtet (ein Schlüssel, zweimal gesendet: ein Benutzer)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>accepted but ignored (one key, sent twice: two attempts): exactly-once rests on the kiosk&apos;s own checks</source>
         <translation>angenommen, aber ignoriert (ein Schlüssel, zweimal gesendet: zwei Versuche): Genau-einmal hängt an den eigenen Prüfungen des Terminals</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>refused ({error}): switch idempotency keys off, or every order fails</source>
         <translation>abgelehnt ({error}): Schalten Sie die Idempotenzschlüssel aus, sonst scheitert jede Bestellung</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/operator_tabs.py" />
         <source>could not be tested ({error})</source>
         <translation>konnte nicht geprüft werden ({error})</translation>
     </message>
@@ -1412,132 +1144,106 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>QaStation</name>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="49" />
         <source>QA station</source>
         <translation>QS-Station</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="51" />
         <source>Export CSV</source>
         <translation>CSV exportieren</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="52" />
         <source>New batch</source>
         <translation>Neue Charge</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>Verdict</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>Why</source>
         <translation>Grund</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="64" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="65" />
         <source>Registered</source>
         <translation>Registriert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="65" />
         <source>SIMs</source>
         <translation>SIMs</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="65" />
         <source>Duplicate</source>
         <translation>Doppelt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="78" />
         <source>Scanned devices</source>
         <translation>Gescannte Geräte</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="108" />
         <source>registered</source>
         <translation>registriert</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="110" />
         <source>%1 SIM(s)</source>
         <translation>%1 SIM(s)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="114" />
         <source>SIM not active</source>
         <translation>SIM nicht aktiv</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="116" />
         <source>model %1</source>
         <translation>Modell %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="118" />
-        <source>scan the SIM card's ICCID after the IMEI</source>
+        <source>scan the SIM card&apos;s ICCID after the IMEI</source>
         <translation>nach der IMEI die ICCID der SIM-Karte scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="119" />
         <source>Scan IMEIs with the scanner or the camera. Passes if: %1</source>
         <translation>IMEIs mit Scanner oder Kamera scannen. Bestanden, wenn: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="131" />
         <source>✘ Not an IMEI or ICCID: scan again</source>
         <translation>✘ Keine IMEI oder ICCID: bitte erneut scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="134" />
         <source>SIM card paired</source>
         <translation>SIM-Karte zugeordnet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="134" />
         <source>Scan the IMEI first</source>
         <translation>Zuerst die IMEI scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="144" />
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="145" />
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="147" />
         <source>DUPLICATE</source>
         <translation>DOPPELT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="170" />
         <source>%1 scanned · %2 passed · %3 failed · %4 duplicates</source>
         <translation>%1 gescannt · %2 bestanden · %3 durchgefallen · %4 doppelt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/qa_station.py" line="182" />
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
@@ -1545,76 +1251,60 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>ReadyPage</name>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="54" />
         <source>eSIM QR code</source>
         <translation>eSIM-QR-Code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="63" />
-        <location filename="../../kiosk/ui/pages_finish.py" line="94" />
         <source>SM-DP+ address</source>
         <translation>SM-DP+-Adresse</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="64" />
-        <location filename="../../kiosk/ui/pages_finish.py" line="95" />
         <source>Activation code</source>
         <translation>Aktivierungscode</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="81" />
-        <source>I'm done</source>
+        <source>I&apos;m done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="84" />
         <source>Your eSIM is ready</source>
         <translation>Ihre eSIM ist bereit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="85" />
-        <source>Scan this code with the new phone's camera. It works once: keep it to yourself.</source>
+        <source>Scan this code with the new phone&apos;s camera. It works once: keep it to yourself.</source>
         <translation>Scannen Sie diesen Code mit der Kamera des neuen Telefons. Er funktioniert nur einmal: Zeigen Sie ihn niemandem.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="90" />
         <source>iPhone: Settings → Mobile Service → Add eSIM → Use QR Code.
 Android: Settings → Network → SIMs → Add eSIM → Scan QR code.</source>
         <translation>iPhone: Einstellungen → Mobilfunk → eSIM hinzufügen → QR-Code verwenden.
 Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code scannen.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="93" />
-        <source>Can't scan? Enter it by hand:</source>
+        <source>Can&apos;t scan? Enter it by hand:</source>
         <translation>Scannen geht nicht? Von Hand eingeben:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="100" />
         <source>⚠ Your phone will ask for a confirmation code: staff will give it to you.</source>
         <translation>⚠ Ihr Telefon fragt nach einem Bestätigungscode: Den bekommen Sie von unseren Mitarbeitern.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="104" />
         <source>Your plan starts when you first use it.</source>
         <translation>Ihr Tarif beginnt mit der ersten Nutzung.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="106" />
         <source>✔ The eSIM is installed on the phone.</source>
         <translation>✔ Die eSIM ist auf dem Telefon installiert.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="110" />
         <source>Your SIM is active</source>
         <translation>Ihre SIM ist aktiv</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="111" />
         <source>Your phone is ready to use.</source>
         <translation>Ihr Telefon ist einsatzbereit.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="114" />
         <source>1. Make sure the SIM card is in the phone.
 2. Restart the phone.
 3. After a minute you should see the network name at the top.</source>
@@ -1623,7 +1313,6 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
 3. Nach einer Minute erscheint oben der Netzname.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_finish.py" line="120" />
         <source>Your number: %1</source>
         <translation>Ihre Rufnummer: %1</translation>
     </message>
@@ -1635,62 +1324,50 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
         <translation>Ihre Bestellung wird aufgegeben…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="277" />
         <source>Check and confirm</source>
         <translation>Prüfen und bestätigen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="278" />
         <source>Nothing is ordered until you confirm.</source>
         <translation>Erst mit Ihrer Bestätigung wird bestellt.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="280" />
         <source>a new eSIM</source>
         <translation>eine neue eSIM</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="281" />
         <source>eSIM</source>
         <translation>eSIM</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="281" />
         <source>SIM card</source>
         <translation>SIM-Karte</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="285" />
         <source>Phone: %1</source>
         <translation>Telefon: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="286" />
         <source>SIM: %1</source>
         <translation>SIM: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="287" />
         <source>Plan: %1</source>
         <translation>Tarif: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="288" />
         <source>Price: %1</source>
         <translation>Preis: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="289" />
         <source>Email: %1</source>
         <translation>E-Mail: %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="291" />
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_choose.py" line="292" />
         <source>Confirm and activate (%1)</source>
         <translation>Bestätigen und aktivieren (%1)</translation>
     </message>
@@ -1698,48 +1375,38 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
 <context>
     <name>ScanPage</name>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="54" />
         <source>Camera preview</source>
         <translation>Kamerabild</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="77" />
-        <source>Scan the phone's box</source>
+        <source>Scan the phone&apos;s box</source>
         <translation>Verpackung des Telefons scannen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="78" />
         <source>Hold the barcode labelled IMEI flat, about 20 cm from the camera.</source>
         <translation>Halten Sie den Barcode mit der Aufschrift IMEI flach, etwa 20 cm vor die Kamera.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="80" />
         <source>Looking for the barcode…</source>
         <translation>Suche den Barcode…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="81" />
-        <location filename="../../kiosk/ui/pages_start.py" line="82" />
         <source>Type the IMEI instead</source>
         <translation>IMEI stattdessen eintippen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="101" />
         <source>Got it, hold still…</source>
         <translation>Erkannt, bitte ruhig halten…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="103" />
         <source>That barcode is not an IMEI: look for the one labelled IMEI.</source>
         <translation>Dieser Barcode ist keine IMEI: Suchen Sie den mit der Aufschrift IMEI.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="106" />
         <source>Looking for the barcode… hold the label flat and a little closer.</source>
         <translation>Suche den Barcode… Etikett flach und etwas näher halten.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="112" />
         <source>Scanned. Looking up your phone…</source>
         <translation>Gescannt. Wir suchen Ihr Telefon…</translation>
     </message>
@@ -1747,7 +1414,6 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
 <context>
     <name>StepIndicator</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="82" />
         <source>Step %1 of %2 · %3</source>
         <translation>Schritt %1 von %2 · %3</translation>
     </message>
@@ -1755,17 +1421,14 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="171" />
         <source>%1: done</source>
         <translation>%1: erledigt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="174" />
         <source>%1: in progress</source>
         <translation>%1: läuft</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="177" />
         <source>%1: waiting</source>
         <translation>%1: ausstehend</translation>
     </message>
@@ -1773,18 +1436,15 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="34" />
-        <source>Activate your new phone's SIM</source>
+        <source>Activate your new phone&apos;s SIM</source>
         <translation>Aktivieren Sie die SIM Ihres neuen Telefons</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="35" />
         <source>Get connected in a few minutes, right here.</source>
         <translation>In wenigen Minuten verbunden, direkt hier.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="36" />
-        <source>1. Scan the barcode on the phone's box
+        <source>1. Scan the barcode on the phone&apos;s box
 2. Choose a plan
 3. Confirm, and your SIM or eSIM is ready</source>
         <translation>1. Barcode auf der Verpackung scannen
@@ -1792,13 +1452,10 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
 3. Bestätigen, und Ihre SIM oder eSIM ist bereit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="38" />
-        <source>Hold the box's IMEI label to the camera, or dial *#06# on the phone and show its screen.</source>
+        <source>Hold the box&apos;s IMEI label to the camera, or dial *#06# on the phone and show its screen.</source>
         <translation>Halten Sie das IMEI-Etikett der Verpackung vor die Kamera, oder wählen Sie *#06# und zeigen Sie den Bildschirm.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pages_start.py" line="40" />
-        <location filename="../../kiosk/ui/pages_start.py" line="41" />
         <source>Start</source>
         <translation>Los geht’s</translation>
     </message>

@@ -33,6 +33,6 @@ def test_tour_on_xcb_under_xvfb(tmp_path: Path) -> None:
          "--demo", "--tour", str(tmp_path)],
         capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    shots = sorted((tmp_path / "1920x1080").glob("*.png"))
+    shots = sorted((tmp_path / "1920x1080" / "en").glob("*.png"))
     assert len(shots) >= 15
     assert "xcb" not in result.stderr or "Could not load the Qt platform plugin" not in result.stderr
