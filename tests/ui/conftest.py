@@ -108,3 +108,26 @@ def kiosk(qtbot: Any, qapp: Any, footage: Path) -> Iterator[Kiosk]:
     executor = next((v for k, v in vars(loop).items() if k.endswith("__default_executor")), None)
     if executor is not None:  # asyncio.to_thread's threads: stop them before Qt goes
         executor.shutdown(wait=True)
+
+
+SIZES = [(1280, 800), (1366, 768), (1920, 1080), (1080, 1920)]
+
+
+def assert_fits(qtbot: Any, top: Any, toggle_language: Any = None,
+                allowed: tuple[Any, ...] = ()) -> None:
+    """`top` shows everything, uncut, at every kiosk screen size (and in German too when a
+    `toggle_language` callable is given, which must re-render the page in the other language)."""
+    from kiosk.ui.layout_check import problems
+
+    found: list[str] = []
+    for language in ("first", "second") if toggle_language else ("only",):
+        for width, height in SIZES:
+            top.resize(width, height)
+            qtbot.wait(30)
+            found += [f"{width}x{height} {language}: {p}" for p in problems(top, allowed)]
+        if toggle_language and language == "first":
+            toggle_language()
+    if toggle_language:
+        toggle_language()
+    top.resize(1280, 800)
+    assert not found, "\n".join(found[:30])
