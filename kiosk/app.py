@@ -191,10 +191,9 @@ async def run(app: Any, args: argparse.Namespace) -> int:
                 print("welcome shown", flush=True)
                 return 0
         else:
-            from PySide6.QtCore import Qt
+            from kiosk.ui.screen import cover_screen
 
-            window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
-            window.showFullScreen()
+            cover_screen(window)
         await quit_event.wait()
         return 0
     finally:
@@ -220,7 +219,9 @@ async def run_qa_station(app: Any, client: Any, journal: Any, background: Any, c
         station.resize(1600, 900)
         station.show()
     else:
-        station.showFullScreen()
+        from kiosk.ui.screen import cover_screen
+
+        cover_screen(station)
     try:
         await quit_event.wait()
         return 0

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QProgressBar, QVBoxLayout
 
 from kiosk.flow.errors import KioskError
 from kiosk.flow.states import PendingInBackground, Provisioning, Ready, Step
 from kiosk.gigs.models import ESimProfileStatus, SimType
-from kiosk.ui.qr import qr_image
+from kiosk.ui.qr import QrView, qr_image
 from kiosk.ui.widgets import message
 from kiosk.ui.widgets import Page, Timeline, button, label
 # The staff page moved to pages_staff; kept importable from here for the window.
@@ -21,9 +21,18 @@ STEPS = [Step.ORDER_PLACED, Step.SUBSCRIPTION_CREATED, Step.SIM_PROVISIONING, St
 class ActivatingPage(Page):
     def __init__(self) -> None:
         super().__init__()
-        self.timeline = Timeline(["", "", "", ""])
+        self.timeline = Timeline(len(STEPS))
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100 * len(STEPS))
+        # The bar glides to each new step: movement that says something happened.
+        self.glide = QPropertyAnimation(self.progress, b"value", self)
+        self.glide.setDuration(450)
+        self.glide.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName(self.tr("Progress"))
         self.words = label("", "Subtitle")
         self.elapsed = label("", "Hint")
+        self.outer.addWidget(self.progress)
         self.outer.addWidget(self.timeline)
         self.outer.addWidget(self.words)
         self.outer.addWidget(self.elapsed)
@@ -31,19 +40,34 @@ class ActivatingPage(Page):
 
     def render(self, state: object, seconds: float) -> None:
         self.title.setText(self.tr("Activating your SIM"))
-        self.subtitle.setText(self.tr("Please keep the kiosk open. This usually takes under "
-                                      "a minute."))
-        names = [self.tr("Order placed"), self.tr("Subscription created"),
-                 self.tr("SIM being set up by the network"), self.tr("Active")]
-        self.timeline.names = names
-        done = len(state.done) if isinstance(state, Provisioning) else 0
-        current = min(done, 3) if isinstance(state, Provisioning) else 0
-        self.timeline.show(done, current)
-        self.words.setText([self.tr("Sending your order…"),
-                            self.tr("Your order is placed; the subscription is being created…"),
-                            self.tr("The network is setting up your SIM…"),
-                            self.tr("Almost there…")][min(done, 3)])
-        self.elapsed.setText(self.tr("%1 s").replace("%1", str(int(seconds))))
+        self.subtitle.setText(self.tr("Please stay here. This usually takes under a minute."))
+        # What each step is while it runs, and once it is done: never ticked before it is.
+        steps = [(self.tr("Placing your order…"), self.tr("Order placed")),
+                 (self.tr("Setting up your plan…"), self.tr("Plan set up")),
+                 (self.tr("Assigning your SIM…"), self.tr("SIM assigned")),
+                 (self.tr("The network is activating your SIM…"), self.tr("SIM active"))]
+        done = 0
+        if isinstance(state, Provisioning):
+            done = next((n for n, step in enumerate(STEPS) if step not in state.done), len(STEPS))
+        if isinstance(state, Ready):
+            done = len(STEPS)
+        self.timeline.show_steps(steps, done)
+        if self.glide.endValue() != 100 * done:
+            self.glide.stop()
+            self.glide.setStartValue(self.progress.value())
+            self.glide.setEndValue(100 * done)
+            self.glide.start()
+        self.words.setText([self.tr("Sending your order to the network…"),
+                            self.tr("Your order is placed. Your plan is being set up…"),
+                            self.tr("Your plan is set up. A SIM is being assigned to it…"),
+                            self.tr("Your SIM is assigned. The network is switching it on…"),
+                            self.tr("Done. Your SIM is active.")][done])
+        self.elapsed.setText(self.tr("Time so far: %1 s").replace("%1", str(int(seconds))))
+
+    def clear(self) -> None:
+        self.glide.stop()
+        self.glide.setEndValue(0)
+        self.progress.setValue(0)
 
 
 class ReadyPage(Page):
@@ -51,13 +75,13 @@ class ReadyPage(Page):
 
     def __init__(self) -> None:
         super().__init__()
-        row = QHBoxLayout()
-        self.qr = QLabel()
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body = row
+        self.qr = QrView()
         self.qr.setAccessibleName(self.tr("eSIM QR code"))
-        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        row.addWidget(self.qr)
+        row.addWidget(self.qr, 1)
         side = QVBoxLayout()
-        self.steps = label("", "Subtitle")
+        self.steps = label("", "Hint")
         self.manual_title = label("", "Big")
         grid = QGridLayout()
         self.smdp_label, self.code_label = label("", "Hint"), label("", "Hint")
@@ -78,7 +102,7 @@ class ReadyPage(Page):
         side.addWidget(self.done, 0, Qt.AlignmentFlag.AlignRight)
         row.addLayout(side, 1)
         self.outer.addLayout(row, 1)
-        self._code: tuple[QPixmap, str, str] | None = None  # QR, SM-DP+, matching id
+        self._code: tuple[QImage, str, str] | None = None  # QR, SM-DP+, matching id
         self._concealed = False
 
     def render(self, state: Ready) -> None:
@@ -88,9 +112,7 @@ class ReadyPage(Page):
             self.title.setText(self.tr("Your eSIM is ready"))
             self.subtitle.setText(self.tr("Scan this code with the new phone's camera. It works "
                                           "once: keep it to yourself."))
-            side = max(300, min(620, int(self.window().height() * 0.42)))
-            self._code = (QPixmap.fromImage(qr_image(code.text, side)), code.smdp_address,
-                          code.matching_id)
+            self._code = (qr_image(code.text, 0), code.smdp_address, code.matching_id)
             self._put_code()
             self.steps.setText(self.tr("iPhone: Settings → Mobile Service → Add eSIM → Use QR "
                                        "Code.\nAndroid: Settings → Network → SIMs → Add eSIM → "
@@ -98,8 +120,10 @@ class ReadyPage(Page):
             self.manual_title.setText(self.tr("Can't scan? Enter it by hand:"))
             self.smdp_label.setText(self.tr("SM-DP+ address"))
             self.code_label.setText(self.tr("Activation code"))
-            self.warning.setText(self.tr("⚠ Your phone will ask for a confirmation code: staff "
-                                         "will give it to you.")
+            # The API gives no confirmation code: promise nothing the kiosk cannot show.
+            self.warning.setText(self.tr("⚠ Your phone will ask for a confirmation code, which "
+                                         "this kiosk cannot show. Please ask staff before you "
+                                         "scan.")
                                  if code.confirmation_code_required else "")
             if state.activates_on_first_use:
                 self.profile.setText(self.tr("Your plan starts when you first use it."))
@@ -118,6 +142,14 @@ class ReadyPage(Page):
             self.warning.setText("")
             self.profile.setText(self.tr("Your number: %1").replace("%1", state.phone_number)
                                  if state.phone_number else "")
+        for w in (self.warning, self.profile):  # an empty line takes no room on a small screen
+            w.setVisible(bool(w.text()))
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        portrait = self.height() > self.width()
+        self.body.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                               else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)  # type: ignore[arg-type]
 
     def conceal(self) -> None:
         """Take the QR and the code off the page, before the idle countdown is drawn over it.
@@ -137,12 +169,12 @@ class ReadyPage(Page):
         # Emptied as well as hidden: nothing of the code stays in a label's text or pixmap.
         code = None if self._concealed else self._code
         if code is not None:
-            pixmap, smdp, matching_id = code
-            self.qr.setPixmap(pixmap)
+            image, smdp, matching_id = code
+            self.qr.set_image(image)
             self.smdp.setText(smdp)
             self.code.setText(matching_id)
         else:
-            self.qr.clear()
+            self.qr.set_image(None)
             self.smdp.setText("")
             self.code.setText("")
         for w in (self.qr, self.manual_title, self.smdp_label, self.code_label, self.smdp,

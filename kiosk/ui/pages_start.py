@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QBoxLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from kiosk.scan.camera import Detection
 from kiosk.ui.widgets import message as message_tr
@@ -43,33 +43,41 @@ class WelcomePage(Page):
 
 class ScanPage(Page):
     imei_typed = Signal(str)
+    back_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
-        row = QHBoxLayout()
+        # Side by side on a landscape screen, the preview above the keypad in portrait.
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.preview = QLabel()
         self.preview.setObjectName("Preview")
-        self.preview.setMinimumSize(640, 360)
+        self.preview.setMinimumSize(400, 240)
+        # Ignored: the frame last drawn must not ask for more room (it grew with every resize).
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setAccessibleName(self.tr("Camera preview"))
-        row.addWidget(self.preview, 3)
+        self.body.addWidget(self.preview, 3)
+        # The keypad takes the preview's place: the whole width for big keys, no scrolling.
+        self.keypad = Keypad()
+        self.keypad.submitted.connect(self.imei_typed.emit)
+        self.keypad.hide()
+        self.body.addWidget(self.keypad, 3)
         side = QVBoxLayout()
         self.guidance = label("", "Big")
         self.status = label("", "Hint")
         self.type_button = button("", self.toggle_keypad)
-        self.keypad = Keypad()
-        self.keypad.submitted.connect(self.imei_typed.emit)
-        self.keypad.hide()
+        self.back = button("", self.back_requested.emit)
         side.addWidget(self.guidance)
         side.addWidget(self.status)
         side.addWidget(self.type_button)
-        side.addWidget(self.keypad)
         side.addStretch(1)
-        row.addLayout(side, 2)
-        self.outer.addLayout(row, 1)
+        side.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        self.body.addLayout(side, 2)
+        self.outer.addLayout(self.body, 1)
         self._image: QImage | None = None
         self._codes: Detection | None = None
         self._flash = 0
+        self._chose_keypad = False
         self.sound = True
         self.retranslate()
 
@@ -77,19 +85,50 @@ class ScanPage(Page):
         self.title.setText(self.tr("Scan the phone's box"))
         self.subtitle.setText(self.tr("Hold the barcode labelled IMEI flat, about 20 cm from "
                                       "the camera."))
-        self.guidance.setText(self.tr("Looking for the barcode…"))
-        self.type_button.setText(self.tr("Type the IMEI instead"))
-        self.type_button.setAccessibleName(self.tr("Type the IMEI instead"))
+        self.back.setText(self.tr("Back"))
+        self._label_toggle()
+
+    def _label_toggle(self) -> None:
+        self.guidance.setText(self.tr("Type the 15 digits of the IMEI, then tap OK.")
+                              if self.keypad.isVisibleTo(self)
+                              else self.tr("Looking for the barcode…"))
+        self.type_button.setText(self.tr("Use the camera instead") if self.keypad.isVisibleTo(self)
+                                 else self.tr("Type the IMEI instead"))
 
     def toggle_keypad(self) -> None:
-        self.keypad.setVisible(not self.keypad.isVisible())
-        if self.keypad.isVisible():
+        self._chose_keypad = not self.keypad.isVisibleTo(self)
+        self.set_keypad(self._chose_keypad)
+
+    def set_keypad(self, shown: bool) -> None:
+        self.preview.setVisible(not shown)
+        self.keypad.setVisible(shown)
+        self._label_toggle()
+        if shown:
             self.keypad.field.setFocus()
 
+    def typing(self) -> bool:
+        """Someone is typing an IMEI: a barcode the camera sees meanwhile must not take them
+        off the keypad half-way (the demo video shows a box all the time)."""
+        return self.keypad.isVisibleTo(self) and (self._chose_keypad
+                                                  or bool(self.keypad.field.text()))
+
     def show_camera_state(self, state: str, message: str) -> None:
+        if state in ("stopped", "ended"):
+            # "Off" comes as the page is left; a looping demo video is the kiosk's business.
+            return
         self.status.setText(message_tr(message))
+        if state != "running":
+            self._codes = None
+            self._label_toggle()  # no "Got it, hold still" beside "the camera stopped"
         if state in ("no_camera", "lost"):
-            self.keypad.show()
+            self.set_keypad(True)
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        portrait = self.height() > self.width()
+        self.body.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                               else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._paint()
 
     def show_preview(self, image: QImage) -> None:
         self._image = image
@@ -97,6 +136,8 @@ class ScanPage(Page):
 
     def show_detection(self, detection: Detection) -> None:
         self._codes = detection
+        if self.keypad.isVisibleTo(self):
+            return  # the customer is typing: the camera's words would contradict the keypad
         if detection.imeis:
             self.guidance.setText(self.tr("Got it, hold still…"))
         elif detection.codes:
@@ -148,5 +189,6 @@ class ScanPage(Page):
         self._codes = None
         self.preview.clear()
         self.keypad.clear()
-        self.keypad.hide()
+        self._chose_keypad = False
+        self.set_keypad(False)
         self.retranslate()

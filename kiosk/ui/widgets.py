@@ -169,29 +169,34 @@ class Keypad(QFrame):
 
 
 class Timeline(QFrame):
-    """The activation's steps, each with a text mark (never colour alone)."""
+    """The activation's steps as they really stand, each with a text mark (never colour alone).
 
-    def __init__(self, names: list[str]) -> None:
+    Each step has three wordings: waiting ("SIM assigned"), in progress ("Assigning your
+    SIM…") and done ("SIM assigned"), so the page never ticks a step it is still waiting for.
+    """
+
+    def __init__(self, count: int) -> None:
         super().__init__()
         self.setObjectName("Panel")
         self.rows: list[QLabel] = []
         layout = QVBoxLayout(self)
-        for name in names:
-            row = label(name, "Big")
+        for _ in range(count):
+            row = label("", "Big")
             self.rows.append(row)
             layout.addWidget(row)
-        self.names = names
 
-    def show(self, done: int, current: int | None) -> None:  # type: ignore[override]
-        for n, (row, name) in enumerate(zip(self.rows, self.names, strict=True)):
+    def show_steps(self, steps: list[tuple[str, str]], done: int) -> None:
+        """`steps`: (in progress, done) wordings; the first `done` are done, the next runs."""
+        for n, (row, (doing, finished)) in enumerate(zip(self.rows, steps, strict=True)):
             if n < done:
-                row.setText(f"✔  {name}")
-                row.setAccessibleName(self.tr("%1: done").replace("%1", name))
-            elif n == current:
-                row.setText(f"➜  {name}…")
-                row.setAccessibleName(self.tr("%1: in progress").replace("%1", name))
+                row.setText(f"✔  {finished}")
+                row.setAccessibleName(self.tr("%1: done").replace("%1", finished))
+                row.setEnabled(True)
+            elif n == done:
+                row.setText(f"➜  {doing}")
+                row.setAccessibleName(self.tr("%1: in progress").replace("%1", doing))
+                row.setEnabled(True)
             else:
-                row.setText(f"○  {name}")
-                row.setAccessibleName(self.tr("%1: waiting").replace("%1", name))
-        super().show()
-
+                row.setText(f"○  {finished}")
+                row.setAccessibleName(self.tr("%1: waiting").replace("%1", finished))
+                row.setEnabled(False)  # greyed: not yet

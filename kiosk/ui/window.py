@@ -57,7 +57,7 @@ class KioskWindow(QMainWindow):
         header.setObjectName("Header")
         row = QHBoxLayout(header)
         row.setContentsMargins(24, 8, 24, 8)
-        self.brand = label("SIM kiosk", "Brand", wrap=False)
+        self.brand = label(self.tr("SIM kiosk"), "Brand", wrap=False)
         self.steps = StepIndicator()
         self.lang = button("DE", self.toggle_language, name="Lang")
         row.addWidget(self.brand)
@@ -108,6 +108,7 @@ class KioskWindow(QMainWindow):
         f = self.flow_call
         self.welcome.start_requested.connect(lambda: self.show_page("scan"))
         self.scan.imei_typed.connect(lambda imei: self.submit([imei]))
+        self.scan.back_requested.connect(self.restart)
         self.device.rescan_requested.connect(self.restart)
         self.device.next_requested.connect(lambda: f("next", lambda fl: fl.confirm_device()))
         self.device.show_existing_requested.connect(
@@ -133,6 +134,9 @@ class KioskWindow(QMainWindow):
         self.elapsed_timer = QTimer(self)
         self.elapsed_timer.setInterval(1000)
         self.elapsed_timer.timeout.connect(self._tick_activating)
+        self._ready_timer = QTimer(self)
+        self._ready_timer.setSingleShot(True)
+        self._ready_timer.timeout.connect(self._ready_due)
         self._taps: list[float] = []
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
@@ -170,6 +174,8 @@ class KioskWindow(QMainWindow):
         page.retranslate()
         self.stack.setCurrentWidget(self.scrolls[name])
         self.current = name
+        self.brand.setText(self.tr("SIM kiosk"))
+        self.setWindowTitle(self.tr("SIM kiosk"))
         self.steps.steps = [self.tr("Scan"), self.tr("Phone"), self.tr("Plan"),
                             self.tr("Details"), self.tr("Confirm"), self.tr("Activate")]
         self.steps.show_step(self.STEP_OF.get(name))
@@ -208,15 +214,35 @@ class KioskWindow(QMainWindow):
             if self.current != "activating":
                 self.show_page("activating")
         elif isinstance(state, Ready):
-            self._activating_since = None
-            self.ready.render(state)
-            if self.current != "ready":
-                self.show_page("ready")
+            if self.current == "activating" and self._activating_since is not None:
+                # The finished timeline stays a moment: a fast eSIM no longer flashes past.
+                shown = time.monotonic() - self._activating_since
+                self._activating_state = state
+                self.activating.render(state, shown)
+                if not self._ready_timer.isActive():
+                    wait = max(self.MIN_ACTIVATING_S - shown, self.DONE_MOMENT_S)
+                    self._ready_timer.start(int(wait * 1000))
+                return
+            self._show_ready(state)
         elif isinstance(state, PendingInBackground):
             self.pending.render(state)
             self.show_page("pending")
         elif isinstance(state, Failed):
             self.show_error(state.error, state.can_retry)
+
+    MIN_ACTIVATING_S = 2.5  # the activating page, at least, so its steps can be read
+    DONE_MOMENT_S = 0.8  # every step ticked, before the code shows
+
+    def _show_ready(self, state: Ready) -> None:
+        self._activating_since = None
+        self.ready.render(state)
+        if self.current != "ready":
+            self.show_page("ready")
+
+    def _ready_due(self) -> None:
+        state = self.flow.state
+        if isinstance(state, Ready) and self.current == "activating":
+            self._show_ready(state)
 
     def show_error(self, error: KioskError, can_retry: bool = False) -> None:
         self.error.render(error, can_retry)
@@ -259,7 +285,7 @@ class KioskWindow(QMainWindow):
             camera.deleteLater()
 
     def _accepted(self, imeis: list[str]) -> None:
-        if self.current != "scan":
+        if self.current != "scan" or self.scan.typing():
             return
         self.scan.accepted()
         self.submit(imeis)
@@ -283,6 +309,7 @@ class KioskWindow(QMainWindow):
     async def reset(self) -> None:
         self.stop_camera()
         self.overlay.stop()
+        self._ready_timer.stop()
         await self.flow.reset()  # an activation still provisioning goes on in the background
         for page in self.pages.values():
             page.clear()
