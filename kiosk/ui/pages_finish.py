@@ -12,8 +12,6 @@ from kiosk.gigs.models import ESimProfileStatus, SimType
 from kiosk.ui.qr import QrView, qr_image
 from kiosk.ui.widgets import message
 from kiosk.ui.widgets import Page, Timeline, button, label
-# The staff page moved to pages_staff; kept importable from here for the window.
-from kiosk.ui.pages_staff import OperatorPage  # noqa: F401
 
 STEPS = [Step.ORDER_PLACED, Step.SUBSCRIPTION_CREATED, Step.SIM_PROVISIONING, Step.ACTIVE]
 

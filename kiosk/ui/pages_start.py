@@ -4,11 +4,37 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QApplication, QBoxLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import (
+    QApplication, QBoxLayout, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
+)
 
 from kiosk.scan.camera import Detection
+from kiosk.ui.icons import icon
 from kiosk.ui.widgets import message as message_tr
 from kiosk.ui.widgets import Keypad, Page, button, label
+
+
+class StepCard(QFrame):
+    """One of the welcome page's three steps: an icon, a number, a few words."""
+
+    def __init__(self, number: int, icon_name: str) -> None:
+        super().__init__()
+        self.setObjectName("Card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        top = QHBoxLayout()
+        self.icon = QLabel()
+        self.icon.setPixmap(icon(icon_name, 56))
+        self.icon.setFixedSize(60, 60)
+        self.number = label(str(number), "StepNumber", wrap=False)
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        top.addWidget(self.number)
+        top.addWidget(self.icon)
+        top.addStretch(1)
+        self.text = label("", "Subtitle")
+        layout.addLayout(top)
+        layout.addWidget(self.text)
+        layout.addStretch(1)
 
 
 class WelcomePage(Page):
@@ -16,29 +42,40 @@ class WelcomePage(Page):
 
     def __init__(self) -> None:
         super().__init__()
-        self.body = label("", "Subtitle")
+        self.cards = [StepCard(1, "scan"), StepCard(2, "plan"), StepCard(3, "done")]
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.row.setSpacing(20)
+        for card in self.cards:
+            self.row.addWidget(card, 1)
         self.how = label("", "Hint")
         self.start = button("", self.start_requested.emit, primary=True)
+        self.start.setProperty("hero", True)
         self.outer.addStretch(1)
-        self.outer.addWidget(self.body)
+        self.outer.addLayout(self.row)
         self.outer.addWidget(self.how)
-        self.outer.addSpacing(24)
-        row = QHBoxLayout()
-        row.addWidget(self.start)
-        row.addStretch(1)
-        self.outer.addLayout(row)
+        self.outer.addSpacing(12)
+        self.outer.addWidget(self.start, 0, Qt.AlignmentFlag.AlignHCenter)
         self.outer.addStretch(2)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Activate your new phone's SIM"))
         self.subtitle.setText(self.tr("Get connected in a few minutes, right here."))
-        self.body.setText(self.tr("1. Scan the barcode on the phone's box\n"
-                                  "2. Choose a plan\n3. Confirm, and your SIM or eSIM is ready"))
+        for card, text in zip(self.cards, [self.tr("Scan the barcode on the phone's box"),
+                                           self.tr("Choose a plan"),
+                                           self.tr("Confirm, and your SIM or eSIM is ready")],
+                              strict=True):
+            card.text.setText(text)
+            card.setAccessibleName(text)
         self.how.setText(self.tr("Hold the box's IMEI label to the camera, or dial *#06# on "
                                  "the phone and show its screen."))
         self.start.setText(self.tr("Start"))
         self.start.setAccessibleName(self.tr("Start"))
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        self.row.setDirection(QBoxLayout.Direction.TopToBottom if self.height() > self.width()
+                              else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)  # type: ignore[arg-type]
 
 
 class ScanPage(Page):

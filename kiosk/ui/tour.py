@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.flow.errors import KioskError
-from kiosk.flow.states import NotRegistered
+from kiosk.flow.states import NotRegistered, PendingInBackground
 from kiosk.ui.probe import LagProbe
 
 SIZES = [(1920, 1080), (1280, 800), (1366, 768), (1080, 1920)]
@@ -63,17 +63,6 @@ async def shoot(window: Any, out: Path, name: str) -> None:
         probe.resume()
 
 
-async def shoot_now(window: Any, out: Path, name: str) -> None:
-    """One size only, at once: the scan page does not wait (the code is read in a second)."""
-    for probe in PROBE:
-        probe.pause()
-    window.resize(*SIZES[0])
-    window.repaint()
-    window.grab().save(str(folder(out, SIZES[0], window.language) / f"{name}.png"))
-    for probe in PROBE:
-        probe.resume()
-
-
 async def run_tour(window: Any, out: Path) -> int:
     from kiosk.sandbox.seed import DEMO_IMEIS
 
@@ -101,8 +90,7 @@ async def run_tour(window: Any, out: Path) -> int:
     end = asyncio.get_running_loop().time() + 20
     while len(seen) < 3 and asyncio.get_running_loop().time() < end:
         await asyncio.sleep(0.05)
-    await shoot_now(window, out, f"{n + 1:02d}-scan")
-    n += 1
+    await snap("scan")
     camera.worker.session.min_frames = 2
     await wait_for(window, "device", 60)
     await snap("device")
@@ -139,6 +127,31 @@ async def run_tour(window: Any, out: Path) -> int:
     window.review.confirmed.emit()
     await wait_for(window, "ready", 60)
     await snap("ready-psim")
+    await window.reset()
+    # A plan that needs the home address: the longest form, with the keyboard up.
+    window.submit([DEMO_IMEIS["profile"]])
+    await wait_for(window, "device")
+    window.device.next_requested.emit()
+    await wait_for(window, "plan")
+    plan = next(p for p in window.flow.state.plans if p.name == "Resident 20 GB")
+    window.plans.plan_chosen.emit(plan.id)
+    await wait_for(window, "customer")
+    window.customer.fields["email"].setText("pat.demo@example.com")
+    window.customer.fields["full_name"].setText("Pat Demo")
+    await snap("customer-address")
+    window.customer.fields["line1"].setFocus()
+    await snap("customer-address-keyboard")
+    for key, text in (("line1", "Hauptstraße 1"), ("postal_code", "10115"), ("city", "Berlin"),
+                      ("country", "DE")):
+        window.customer.fields[key].setText(text)
+    window.setFocus()
+    window.customer.next.click()
+    await wait_for(window, "review")
+    await snap("review-address")
+    await window.reset()
+    window.show_page("pending")
+    window.pending.render(PendingInBackground("act_tour", "K-7Q4-2M9"))
+    await snap("pending")
     await window.reset()
     window.show_page("scan")
     window.scan.toggle_keypad()

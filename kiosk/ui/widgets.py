@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout,
     QWidget,
@@ -84,22 +85,101 @@ class Page(QWidget):
         """Set every fixed text again (after a language switch)."""
 
 
-class StepIndicator(QLabel):
-    """`Step 3 of 6 · Plan`, with the step names also readable by screen readers."""
+class StepIndicator(QWidget):
+    """Where the customer is: numbered dots joined by a line, done ones ticked, the current
+    one filled and named (`Step 3 of 6 · Plan` for screen readers). Drawn, so it fits the
+    header at any width and in any language: only the current step's name takes room."""
+
+    DOT = 30
+    GAP = 22
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("StepIndicator")
         self.steps: list[str] = []
+        self.index: int | None = None
+        self._text = ""
+
+    def text(self) -> str:
+        return self._text
 
     def show_step(self, index: int | None) -> None:
-        if index is None or not self.steps:
-            self.setText("")
+        self.index = index if self.steps else None
+        if self.index is None:
+            self._text = ""
+        else:
+            self._text = self.tr("Step %1 of %2 · %3").replace("%1", str(self.index + 1)).replace(
+                "%2", str(len(self.steps))).replace("%3", self.steps[self.index])
+        self.setAccessibleName(self._text)
+        self.setToolTip(self._text)
+        self.updateGeometry()
+        self.update()
+
+    def _name_width(self) -> int:
+        if self.index is None:
+            return 0
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return QFontMetrics(bold).horizontalAdvance(self.steps[self.index]) + 12
+
+    def sizeHint(self) -> QSize:
+        count = len(self.steps)
+        if self.index is None or not count:
+            return QSize(0, self.DOT)
+        return QSize(count * self.DOT + (count - 1) * self.GAP + self._name_width(),
+                     max(self.DOT, self.fontMetrics().height()) + 4)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: object) -> None:
+        if self.index is None or not self.steps:
             return
-        text = self.tr("Step %1 of %2 · %3").replace("%1", str(index + 1)).replace(
-            "%2", str(len(self.steps))).replace("%3", self.steps[index])
-        self.setText(text)
-        self.setAccessibleName(text)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        white, dim, navy = QColor("#ffffff"), QColor("#8da2c0"), QColor("#0b1f3a")
+        y = self.height() / 2
+        x = 0.0
+        small = QFont(self.font())
+        small.setPointSizeF(max(9.0, self.font().pointSizeF() * 0.7))
+        small.setBold(True)
+        for n, name in enumerate(self.steps):
+            dot = QRectF(x, y - self.DOT / 2, self.DOT, self.DOT)
+            if n < self.index:
+                painter.setPen(QPen(white, 2))
+                painter.setBrush(white)
+                painter.drawEllipse(dot)
+                painter.setPen(QPen(navy, 3))
+                painter.drawPolyline([QPointF(x + 8, y), QPointF(x + 13, y + 5),
+                                      QPointF(x + 22, y - 5)])
+            elif n == self.index:
+                painter.setPen(QPen(white, 2))
+                painter.setBrush(QColor("#0b5fff"))
+                painter.drawEllipse(dot)
+                painter.setPen(white)
+                painter.setFont(small)
+                painter.drawText(dot, Qt.AlignmentFlag.AlignCenter, str(n + 1))
+            else:
+                painter.setPen(QPen(dim, 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(dot)
+                painter.setFont(small)
+                painter.drawText(dot, Qt.AlignmentFlag.AlignCenter, str(n + 1))
+            x += self.DOT
+            if n == self.index:
+                bold = QFont(self.font())
+                bold.setBold(True)
+                painter.setFont(bold)
+                painter.setPen(white)
+                width = self._name_width()
+                painter.drawText(QRectF(x + 6, 0, width, self.height()),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+                x += width
+            if n < len(self.steps) - 1:
+                painter.setPen(QPen(white if n < self.index else dim, 2))
+                painter.drawLine(QPointF(x + 3, y), QPointF(x + self.GAP - 3, y))
+                x += self.GAP
+        painter.end()
 
 
 class Keypad(QFrame):
@@ -115,6 +195,7 @@ class Keypad(QFrame):
         self.field.setAccessibleName(self.tr("IMEI"))
         self.field.setMaxLength(20)
         self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.field.setProperty("osk", "off")  # the keypad below is its keyboard
         self.field.returnPressed.connect(self._submit)
         self.message = label("", "Error")
         self.message.setAccessibleName(self.tr("IMEI check"))

@@ -24,9 +24,11 @@ from kiosk.flow.states import (
 from kiosk.scan.qt_camera import QtCamera
 from kiosk.scan.wedge import make_filter
 from kiosk.ui.pages_choose import CustomerPage, DevicePage, PlanPage, ReviewPage
-from kiosk.ui.pages_finish import ActivatingPage, ErrorPage, OperatorPage, PendingPage, ReadyPage
+from kiosk.ui.pages_finish import ActivatingPage, ErrorPage, PendingPage, ReadyPage
+from kiosk.ui.pages_staff import OperatorPage
 from kiosk.ui.pages_start import ScanPage, WelcomePage
 from kiosk.ui.idle import CountdownOverlay, IdleWatch
+from kiosk.ui.osk import KeyboardDock, OnScreenKeyboard
 from kiosk.ui.services import Services
 from kiosk.ui.probe import LagProbe
 from kiosk.ui.widgets import Page, StepIndicator, button, label
@@ -69,6 +71,10 @@ class KioskWindow(QMainWindow):
         self.header = header
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
+        # The on-screen keyboard docks below the page for whichever text field has focus.
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.hide()
+        layout.addWidget(self.keyboard)
         self.setCentralWidget(root)
 
         self.welcome, self.scan = WelcomePage(), ScanPage()
@@ -97,6 +103,7 @@ class KioskWindow(QMainWindow):
             self.scrolls[name] = scroll
             self.stack.addWidget(scroll)
         self.scan.sound = services.sound
+        self.osk = KeyboardDock(self, self.keyboard, ensure_visible=self._keep_in_view)
         self._wire()
         self.overlay = CountdownOverlay(self, self._still_here, self.restart)
         self.current = ""
@@ -320,6 +327,11 @@ class KioskWindow(QMainWindow):
         if self.services.default_language not in (None, self.language):
             self.toggle_language()
 
+    def _keep_in_view(self, field: QWidget) -> None:
+        scroll = self.scrolls.get(self.current)
+        if scroll is not None:
+            scroll.ensureWidgetVisible(field, 0, 24)
+
     def allowed_scrolls(self) -> tuple[QWidget, ...]:
         """Lists that may scroll (the operator's tables); never a customer's page."""
         scrollables = getattr(self.operator, "scrollables", None)
@@ -348,6 +360,7 @@ class KioskWindow(QMainWindow):
     def toggle_language(self) -> None:
         self.language = "de" if self.language == "en" else "en"
         self.services.set_language(self.language)
+        self.osk.set_language(self.language)
         self.lang.setText("EN" if self.language == "de" else "DE")
         self.lang.setAccessibleName(self.tr("Change language"))
         self.show_page(self.current)
