@@ -1,93 +1,190 @@
-"""The operator's page behind the PIN: settings here; diagnostics and activations in operator_tabs."""
+"""The operator's panel behind the PIN: the settings tabs and Save; the other tabs in operator_*."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLineEdit, QTabWidget, QWidget,
+    QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QTabWidget, QVBoxLayout, QWidget,
 )
+from shiboken6 import isValid
 
 from kiosk.config import KioskConfig, hash_pin
-from kiosk.gigs import GigsError
 from kiosk.pinlock import new_pin_problem
+from kiosk.ui.operator_check import test_connection
+from kiosk.ui.operator_payments import PaymentTab
+from kiosk.ui.operator_tabs import ActivationsTab, DiagnosticsTab
 from kiosk.ui.services import OperatorServices
-from kiosk.ui.operator_tabs import (
-    ActivationsTab, DiagnosticsTab, api_settings, refused, test_connection,
-)
+from kiosk.ui.staff_widgets import show_status
 from kiosk.ui.widgets import button, label, wipe
 
+SETTINGS_TABS = 4  # connection, payment, kiosk, camera: Save is for these
+PREVIEW_HEIGHT = 240  # a 16:9 picture that leaves the camera tab unscrolled at 768 px
 
-class OperatorPanel(QTabWidget):
+
+class OperatorPanel(QWidget):
+    """The settings in four short tabs (each fits a 1366x768 screen without scrolling), then
+    diagnostics and activations. Save and its message sit below the settings tabs."""
+
     saved = Signal()
 
     def __init__(self, services: OperatorServices) -> None:
         super().__init__()
         self.services = services
         self.config = services.store.load()
-        self.addTab(self._settings_tab(), self.tr("Settings"))
-        # The project check runs on the settings as typed, so a shop can check before saving.
-        self.diagnostics = DiagnosticsTab(services, lambda: self.config,
-                                          lambda: (self.edited(), self._key()))
+        self.labels: dict[QWidget, QLabel] = {}
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        # Six tabs side by side fit 1080 px (portrait) in German at this size.
+        self.tabs.setStyleSheet("QTabBar::tab { padding: 0 14px; font-size: 18pt; }")
+        self.tabs.addTab(self._connection_tab(), "")
+        # The checks run on the settings as typed, so a shop can check before saving.
+        typed = lambda: (self.edited(), self._key())  # noqa: E731
+        self.payments = PaymentTab(services, typed, lambda: self.config.payment_method)
+        self.payment = self.payments.field
+        self.tabs.addTab(self.payments, "")
+        self.tabs.addTab(self._kiosk_tab(), "")
+        self.tabs.addTab(self._camera_tab(), "")
+        self.diagnostics = DiagnosticsTab(services, lambda: self.config, typed)
         self.activations = ActivationsTab(services)
-        self.addTab(self.diagnostics, self.tr("Diagnostics"))
-        self.addTab(self.activations, self.tr("Activations"))
+        self.tabs.addTab(self.diagnostics, "")
+        self.tabs.addTab(self.activations, "")
+        box.addWidget(self.tabs, 1)
+        self.footer = QWidget()
+        row = QHBoxLayout(self.footer)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.settings_message = label("", "Hint")
+        self.save_button = button("", self.on_save_clicked, primary=True)
+        row.addWidget(self.settings_message, 1)
+        row.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
+        box.addWidget(self.footer)
+        self.tabs.currentChanged.connect(self._show_footer)
+        self.retranslate()
         self.show_config(self.config)
 
-    # -- settings ---------------------------------------------------------------------------
+    # -- tabs ---------------------------------------------------------------------------------
 
-    def _settings_tab(self) -> QWidget:
+    def _grid(self, tab: QWidget, rows: list[list[tuple[QWidget, int]]]) -> QGridLayout:
+        """Label and field pairs, two to a row on every screen the kiosk supports."""
+        grid = QGridLayout(tab)
+        grid.setHorizontalSpacing(16)
+        for r, fields in enumerate(rows):
+            column = 0
+            for widget, span in fields:
+                if widget in self.labels:
+                    grid.addWidget(self.labels[widget], r, column)
+                    column += 1
+                # A button as wide as its text, not as the fields above it.
+                align = Qt.AlignmentFlag.AlignLeft if isinstance(widget, QPushButton) else \
+                    Qt.AlignmentFlag(0)
+                grid.addWidget(widget, r, column, 1, span, align)
+                column += span
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        grid.setRowStretch(len(rows), 1)
+        return grid
+
+    def _labelled(self, *widgets: QWidget) -> None:
+        for widget in widgets:
+            self.labels[widget] = label("", wrap=False)
+
+    def _connection_tab(self) -> QWidget:
         tab = QWidget()
-        form = QFormLayout(tab)
         self.api_mode = QComboBox()
         self.api_mode.addItems(["sandbox", "live"])
         self.api_url, self.project = QLineEdit(), QLineEdit()
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.idempotency = QCheckBox(self.tr("Send idempotency keys"))
-        self.payment = QComboBox()
-        self.payment.setEditable(True)
+        self.idempotency = QCheckBox()
+        self.test_button = button("", self.on_test)
+        self._labelled(self.api_mode, self.project, self.api_url, self.api_key)
+        self._grid(tab, [[(self.api_mode, 1), (self.project, 1)], [(self.api_url, 3)],
+                         [(self.api_key, 1), (self.idempotency, 2)], [(self.test_button, 2)]])
+        return tab
+
+    def _kiosk_tab(self) -> QWidget:
+        tab = QWidget()
         self.idle, self.countdown, self.deadline = QDoubleSpinBox(), QDoubleSpinBox(), QDoubleSpinBox()
         for spin, top in ((self.idle, 3600), (self.countdown, 120), (self.deadline, 3600)):
             spin.setRange(0, top)
             spin.setDecimals(0)
-        self.camera = QComboBox()
-        self.camera.setEditable(True)
-        self.camera_preview = label("", "Hint")
-        self.camera_preview.setFixedHeight(0)
-        self._preview_camera: Any = None
+            spin.setProperty("osk", "digits")  # the on-screen keyboard's number pad
         self.language = QComboBox()
         self.language.addItems(["en", "de"])
         self.new_pin, self.confirm_pin = QLineEdit(), QLineEdit()
         for pin in (self.new_pin, self.confirm_pin):
             pin.setEchoMode(QLineEdit.EchoMode.Password)
-        rows = [(self.tr("API"), self.api_mode), (self.tr("API URL"), self.api_url),
-                (self.tr("Project"), self.project), (self.tr("API key"), self.api_key),
-                ("", self.idempotency), (self.tr("Payment method"), self.payment),
-                (self.tr("Idle seconds"), self.idle), (self.tr("Countdown seconds"), self.countdown),
-                (self.tr("Provisioning deadline (s)"), self.deadline),
-                (self.tr("Camera"), self.camera), ("", self.camera_preview),
-                (self.tr("Language"), self.language),
-                (self.tr("New PIN"), self.new_pin), (self.tr("Repeat the PIN"), self.confirm_pin)]
-        for text, widget in rows:
-            widget.setAccessibleName(text or self.tr("Idempotency keys"))
-            form.addRow(text, widget)
-        self.settings_message = label("", "Error")
-        form.addRow(self.settings_message)
-        row = QHBoxLayout()
-        self.test_button = button(self.tr("Test connection"), self.on_test)
-        self.load_payments = button(self.tr("Load payment methods"), self.on_load_payments)
-        self.save_button = button(self.tr("Save"), self.on_save_clicked, primary=True)
-        self.preview_button = button(self.tr("Preview camera"), self.toggle_preview)
-        row.addWidget(self.test_button)
-        row.addWidget(self.preview_button)
-        row.addWidget(self.load_payments)
-        row.addStretch(1)
-        row.addWidget(self.save_button)
-        form.addRow(row)
+            pin.setProperty("osk", "digits")
+        self._labelled(self.idle, self.countdown, self.deadline, self.language, self.new_pin,
+                       self.confirm_pin)
+        self._grid(tab, [[(self.idle, 1), (self.countdown, 1)],
+                         [(self.deadline, 1), (self.language, 1)],
+                         [(self.new_pin, 1), (self.confirm_pin, 1)]])
         return tab
+
+    def _camera_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        self.camera = QComboBox()
+        self.camera.setEditable(True)
+        self._labelled(self.camera)
+        self.preview_button = button("", self.toggle_preview)
+        row.addWidget(self.labels[self.camera])
+        row.addWidget(self.camera, 1)
+        row.addWidget(self.preview_button)
+        box.addLayout(row)
+        self.camera_preview = label("", "Hint")
+        self.camera_preview.setFixedHeight(0)
+        self._preview_camera: Any = None
+        box.addWidget(self.camera_preview)
+        box.addStretch(1)
+        return tab
+
+    def retranslate(self) -> None:
+        for n, title in enumerate((self.tr("Connection"), self.tr("Payment"), self.tr("Kiosk"),
+                                   self.tr("Camera"), self.tr("Diagnostics"),
+                                   self.tr("Activations"))):
+            self.tabs.setTabText(n, title)
+        names = {self.api_mode: self.tr("API"), self.api_url: self.tr("API URL"),
+                 self.project: self.tr("Project"), self.api_key: self.tr("API key"),
+                 self.idle: self.tr("Idle time (s)"), self.countdown: self.tr("Countdown (s)"),
+                 self.deadline: self.tr("Activation deadline (s)"),
+                 self.camera: self.tr("Camera"), self.language: self.tr("Language"),
+                 self.new_pin: self.tr("New PIN"), self.confirm_pin: self.tr("Repeat the PIN")}
+        for widget, text in names.items():
+            self.labels[widget].setText(text)
+            widget.setAccessibleName(text)
+        self.idempotency.setText(self.tr("Send idempotency keys"))
+        self.idempotency.setAccessibleName(self.tr("Idempotency keys"))
+        self.test_button.setText(self.tr("Test connection"))
+        self.save_button.setText(self.tr("Save"))
+        self.preview_button.setText(self.tr("Preview camera"))
+        self.api_key.setPlaceholderText(self.tr("stored (type to replace)")
+                                        if self.services.store.api_key() is not None
+                                        else self.tr("not set"))
+        for tab in (self.payments, self.diagnostics, self.activations):
+            tab.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _show_footer(self, index: int) -> None:
+        self.footer.setVisible(index < SETTINGS_TABS)
+
+    def setCurrentWidget(self, widget: QWidget) -> None:
+        self.tabs.setCurrentWidget(widget)
+
+    def scrollables(self) -> list[QWidget]:
+        """The lists that may scroll: payment methods, check results, activations, places."""
+        return [*self.payments.scrollables(), *self.diagnostics.scrollables(),
+                *self.activations.scrollables()]
 
     def show_config(self, config: KioskConfig) -> None:
         self.api_mode.setCurrentText(config.api_mode)
@@ -98,7 +195,7 @@ class OperatorPanel(QTabWidget):
         self.api_key.setPlaceholderText(self.tr("stored (type to replace)") if stored
                                         else self.tr("not set"))
         self.idempotency.setChecked(config.idempotency_keys)
-        self.payment.setCurrentText(config.payment_method or "")
+        self.payment.setText(config.payment_method or "")  # marks the list's rows again
         self.idle.setValue(config.idle_seconds)
         self.countdown.setValue(config.countdown_seconds)
         self.deadline.setValue(config.deadline)
@@ -114,7 +211,7 @@ class OperatorPanel(QTabWidget):
             self.config, api_mode=self.api_mode.currentText(),
             api_url=self.api_url.text().strip() or None, project=self.project.text().strip() or None,
             idempotency_keys=self.idempotency.isChecked(),
-            payment_method=self.payment.currentText().split(" ")[0].strip() or None,
+            payment_method=self.payment.text().strip() or None,
             idle_seconds=self.idle.value(), countdown_seconds=self.countdown.value(),
             deadline=self.deadline.value(), camera=self.camera.currentText().strip() or "0",
             language=self.language.currentText())
@@ -125,32 +222,13 @@ class OperatorPanel(QTabWidget):
     def on_test(self) -> None:
         async def go() -> None:
             ok, message = await test_connection(self.edited(), self._key())
-            self.settings_message.setText(("✔ " if ok else "✘ ") + message)
+            if isValid(self):
+                show_status(self.settings_message, "ok" if ok else "error", message)
 
         self.services.run(go())
 
     def on_load_payments(self) -> None:
-        async def go() -> None:
-            from kiosk.connect import make_client
-
-            config = self.edited()
-            why = refused(config)
-            if why:
-                self.settings_message.setText("✘ " + why)
-                return
-            client = make_client(api_settings(config, self._key()))
-            try:
-                methods = await client.list_payment_methods()
-            except GigsError as exc:
-                self.settings_message.setText(f"✘ {type(exc).__name__}")
-                return
-            finally:
-                await client.aclose()
-            self.payment.clear()
-            self.payment.addItems([f"{m.id} ({m.brand or m.type.value} {m.last4 or ''})".strip()
-                                   for m in methods])
-
-        self.services.run(go())
+        self.payments.load()
 
     def toggle_preview(self) -> None:
         """A live picture from the chosen camera, to check it before saving."""
@@ -159,13 +237,13 @@ class OperatorPanel(QTabWidget):
             return
         if self.services.open_camera is None:
             return
-        from PySide6.QtCore import Qt
         from PySide6.QtGui import QPixmap
 
         camera = self.services.open_camera(self.camera.currentText().strip() or "0")
-        self.camera_preview.setFixedHeight(270)
+        self.camera_preview.setFixedHeight(PREVIEW_HEIGHT)
         camera.preview_ready.connect(lambda image: self.camera_preview.setPixmap(
-            QPixmap.fromImage(image).scaledToHeight(270, Qt.TransformationMode.SmoothTransformation)))
+            QPixmap.fromImage(image).scaledToHeight(PREVIEW_HEIGHT,
+                                                    Qt.TransformationMode.SmoothTransformation)))
         camera.state_changed.connect(lambda state, message: self.camera_preview.setText(message)
                                      if state != "running" else None)
         camera.start()
@@ -192,8 +270,10 @@ class OperatorPanel(QTabWidget):
 
         async def go() -> None:
             ok, message = await test_connection(config, self._key())
+            if not isValid(self):
+                return
             if not ok:
-                self.settings_message.setText("✘ " + message + self.tr(": not saved"))
+                show_status(self.settings_message, "error", message + self.tr(": not saved"))
                 return
             self.on_save()
 
@@ -213,7 +293,8 @@ class OperatorPanel(QTabWidget):
             else:
                 config = replace(config, pin_hash=hash_pin(pin))
         if problems:
-            self.settings_message.setText("✘ " + "; ".join(f"{k}: {v}" for k, v in problems.items()))
+            show_status(self.settings_message, "error",
+                        "; ".join(f"{k}: {v}" for k, v in problems.items()))
             return False
         self.services.store.save(config)
         key = self.api_key.text().strip()
@@ -221,8 +302,9 @@ class OperatorPanel(QTabWidget):
             self.services.store.set_api_key(key)
         self.config = config
         self.show_config(config)
-        self.settings_message.setText(self.tr("✔ Saved. Restart the kiosk to use the new API "
-                                              "settings."))
+        self.payments.mark_rows()
+        show_status(self.settings_message, "ok", self.tr("✔ Saved. Restart the kiosk to use the "
+                                                         "new API settings."))
         self.saved.emit()
         return True
 
@@ -232,8 +314,10 @@ def panel_for(window: Any) -> OperatorPanel:
 
     def diagnostics() -> dict[str, Any]:
         stats = window.camera_stats
-        camera = (f"{stats['fps']:.1f} frames/s, decoding {stats['decode_ms']:.0f} ms"
-                  if stats else "not running (it runs on the scan page only)")
+        camera = (QCoreApplication.translate("OperatorPanel", "%1 frames/s, decoding %2 ms")
+                  .replace("%1", f"{stats['fps']:.1f}").replace("%2", f"{stats['decode_ms']:.0f}")
+                  if stats else QCoreApplication.translate(
+                      "OperatorPanel", "not running (it runs on the scan page only)"))
         return {"camera": camera, "GUI event-loop lag": f"p99 {window.lag.p99():.1f} ms"}
 
     services = window.services.operator

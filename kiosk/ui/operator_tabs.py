@@ -2,306 +2,149 @@
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QGridLayout, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
-from shiboken6 import isValid
 
 from kiosk import __version__
-from kiosk.config import KioskConfig, api_url_problem
-from kiosk.doctor import Check, Verdict
-from kiosk.gigs import AuthenticationError, GigsClient, GigsError
+from kiosk.config import KioskConfig
 from kiosk.journal import OPEN
-from kiosk.settings import ApiSettings
+from kiosk.ui.operator_check import (  # noqa: F401 (api_settings, refused: the panel's too)
+    Connection, ProjectCheck, api_settings, refused, test_connection,
+)
+from kiosk.ui.staff_widgets import ExportChooser, file_writer, show_status
 from kiosk.ui.widgets import button, label
 
-#: The (possibly unsaved) settings on the settings tab, and the API key to use with them.
-Connection = Callable[[], tuple[KioskConfig, str | None]]
+
+class Retranslated(QWidget):
+    """A tab that sets its texts again when the language changes."""
+
+    def retranslate(self) -> None:
+        """Set every fixed text (in the language installed now)."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 
-def api_settings(config: KioskConfig, key: str | None) -> ApiSettings:
-    """The connection these (possibly unsaved) settings describe."""
-    if config.api_mode == "sandbox":
-        return ApiSettings()
-    return ApiSettings(api_url=config.api_url, project=config.project, token=key,
-                       idempotency_keys=config.idempotency_keys)
+class DiagnosticsTab(Retranslated):
+    """What the kiosk knows about itself (left) and what it learns from the API (right)."""
 
-
-def refused(config: KioskConfig) -> str | None:
-    """The one line to show when these settings' URL may not have the key (Save's own rule)."""
-    problem = api_url_problem(config.api_url)
-    return f"Nothing sent, the key stays here: {problem}" if problem else None
-
-
-async def test_connection(config: KioskConfig, key: str | None) -> tuple[bool, str]:
-    """Reach the configured API once; a 401 is reported as such. A URL Save refuses gets nothing."""
-    why = refused(config)
-    if why:
-        return False, why
-    from kiosk.connect import make_client
-
-    client: GigsClient = make_client(api_settings(config, key))
-    started = time.perf_counter()
-    try:
-        plans = await client.list_plans(status="available")
-        ms = (time.perf_counter() - started) * 1000
-        return True, f"Connected: {len(plans)} plans on sale ({ms:.0f} ms)"
-    except AuthenticationError:
-        return False, "API key rejected (401)"
-    except GigsError as exc:
-        return False, f"Cannot use the API: {type(exc).__name__}"
-    finally:
-        await client.aclose()
-
-
-class ProjectCheck(QWidget):
-    """"Check this project": `kiosk.doctor` on the settings as typed, one line per check.
-
-    The core's lines are English; they are shown translated by message key, so the German
-    page reads German. A translation that lost a placeholder falls back to the English line.
-    """
-
-    def __init__(self, services: Any, connection: Connection) -> None:
-        super().__init__()
-        self.services, self.connection = services, connection
-        self.checks: list[Check] = []
-        self.running = False
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 16, 0, 0)
-        self.hint = label(self.tr("Checks the API set on the Settings tab (saved or not). A live "
-                                  "project is only read: nothing is created or paid."), "Hint")
-        box.addWidget(self.hint)
-        row = QHBoxLayout()
-        self.button = button(self.tr("Check this project"), self.start)
-        self.status = label("", "Hint")
-        row.addWidget(self.button)
-        row.addSpacing(16)
-        row.addWidget(self.status, 1)
-        box.addLayout(row)
-        self.grid = QGridLayout()
-        self.grid.setColumnStretch(1, 1)
-        self.grid.setHorizontalSpacing(24)
-        box.addLayout(self.grid)
-        self.rows: list[tuple[QLabel, QLabel]] = []
-
-    def start(self) -> None:
-        if self.running:
-            return
-        config, key = self.connection()
-        why = refused(config)
-        if why:
-            self.status.setText("✘ " + why)
-            return
-        self.running = True
-        self.button.setEnabled(False)
-        self.status.setText(self.tr("Checking…"))
-        self.services.run(self._check(api_settings(config, key), config.payment_method))
-
-    async def _check(self, settings: ApiSettings, configured: str | None) -> None:
-        from kiosk.connect import make_client
-        from kiosk.doctor import check_project, reading_settings, store_payment_method
-
-        try:
-            async with make_client(reading_settings(settings)) as client:
-                checks = await check_project(
-                    client, payment_method=store_payment_method(configured, settings),
-                    in_sandbox=settings.in_process)
-        except Exception as exc:  # a bug in a check must not leave the button dead
-            checks, failed = [], type(exc).__name__
-        else:
-            failed = None
-        if not isValid(self):  # the page was locked (and this panel deleted) meanwhile
-            return
-        self.running = False
-        self.button.setEnabled(True)
-        if failed:
-            self.status.setText(self.tr("✘ The check failed: %1").replace("%1", failed))
-        else:
-            self.show_checks(checks)
-
-    def show_checks(self, checks: list[Check]) -> None:
-        self.checks = checks
-        for verdict, text in self.rows:
-            verdict.deleteLater()
-            text.deleteLater()
-        self.rows = []
-        words = {Verdict.OK: self.tr("✔ OK"), Verdict.WARNING: self.tr("⚠ Warning"),
-                 Verdict.PROBLEM: self.tr("✘ Problem")}
-        for n, check in enumerate(checks):
-            verdict = label(words[check.verdict], "Error" if check.verdict is Verdict.PROBLEM
-                            else "Hint", wrap=False)
-            verdict.setStyleSheet("font-weight: 700;")
-            verdict.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            text = label("", "Hint")
-            text.setTextFormat(Qt.TextFormat.RichText)  # API text below is escaped
-            text.setText(f"<b>{html.escape(self.title(check))}</b>: "
-                         f"{html.escape(self.text(check))}")
-            self.grid.addWidget(verdict, n, 0)
-            self.grid.addWidget(text, n, 1)
-            self.rows.append((verdict, text))
-        problems = sum(c.verdict is Verdict.PROBLEM for c in checks)
-        warnings = sum(c.verdict is Verdict.WARNING for c in checks)
-        self.status.setText(self.tr("%1 problem(s), %2 warning(s)").replace(
-            "%1", str(problems)).replace("%2", str(warnings)) if problems or warnings
-            else self.tr("Everything checked works."))
-
-    def lines(self) -> list[str]:
-        """What the page shows, one plain line per check (for tests and the support bundle)."""
-        return [f"{v.text()} {html.unescape(t.text().replace('<b>', '').replace('</b>', ''))}"
-                for v, t in self.rows]
-
-    def title(self, check: Check) -> str:
-        return {
-            "auth": self.tr("Authentication"), "plans": self.tr("Plans"),
-            "requirements": self.tr("Plan requirements"), "deviceSearch": self.tr("Device search"),
-            "subscriptions": self.tr("Subscriptions list"),
-            "simFilter": self.tr("Subscriptions by SIM"), "orders": self.tr("Order list"),
-            "paymentMethod": self.tr("Payment method"),
-            "idempotency": self.tr("Idempotency keys"),
-        }.get(check.name, check.title)
-
-    def text(self, check: Check) -> str:
-        template = self.templates().get(check.message)
-        try:
-            return template.format(**check.params) if template else check.text
-        except (KeyError, IndexError, ValueError):
-            return check.text
-
-    def templates(self) -> dict[str, str]:
-        """German (or any) wording of `kiosk.doctor.MESSAGES`, key for key (a test keeps them
-        in step). Placeholders in braces are filled by the check; they are not translated."""
-        return {
-            "auth.ok": self.tr("the API key is accepted"),
-            "auth.rejected": self.tr("rejected ({error}): the key is wrong or expired, or may "
-                                     "not do this; nothing works"),
-            "auth.unreachable": self.tr("the API cannot be reached ({error}): check the URL and "
-                                        "the network"),
-            "auth.no_project": self.tr("project not found ({error}): check the project id"),
-            "auth.failed": self.tr("the API refused a plain read ({error})"),
-            "plans.ok": self.tr("{on_sale} on sale ({total} in all)"),
-            "plans.none": self.tr("none on sale ({total} in all): the kiosk has nothing to offer"),
-            "requirements.none": self.tr("no plan on sale asks for more than an email address"),
-            "requirements.ok": self.tr("the kiosk collects what plans ask for: {asked}"),
-            "requirements.uncollected": self.tr("plans ask for {asked}; the kiosk does not "
-                                                "collect {what}, so it cannot sell {plans}"),
-            "deviceSearch.ok": self.tr("answers ({found} device(s) for the test IMEI {imei})"),
-            "deviceSearch.failed": self.tr("fails ({error}): no phone can be looked up"),
-            "subscriptions.ok": self.tr("the list answers (without a filter)"),
-            "subscriptions.failed": self.tr("fails ({error}): the kiosk cannot see whether a SIM "
-                                            "already has a subscription"),
-            "simFilter.honoured": self.tr("?sim= is honoured"),
-            "simFilter.ignored": self.tr("?sim= is ignored (the answer held other SIMs' "
-                                         "subscriptions): the kiosk must filter them itself"),
-            "simFilter.refused": self.tr("?sim= is refused ({error}): the kiosk must find a SIM's "
-                                         "subscription another way"),
-            "simFilter.empty": self.tr("?sim= found nothing for a SIM that has a subscription: "
-                                       "do not rely on it"),
-            "simFilter.unknown": self.tr("cannot tell yet: the project has no subscription with "
-                                         "a SIM"),
-            "simFilter.failed": self.tr("fails ({error})"),
-            "orders.ok": self.tr("the order list answers: a lost order can be found"),
-            "orders.missing": self.tr("no order list ({error}): the kiosk cannot prove that an "
-                                      "order does not exist and must look for its subscription "
-                                      "instead"),
-            "orders.failed": self.tr("fails ({error}): a lost order cannot be looked up"),
-            "paymentMethod.none": self.tr("none configured: orders cannot be paid (fine for a "
-                                          "project that creates subscriptions directly)"),
-            "paymentMethod.ok": self.tr("{id} ({card}) is available; owner {owner}"),
-            "paymentMethod.confirm": self.tr("{id} needs confirmation first (owner {owner}): "
-                                             "orders would not be paid"),
-            "paymentMethod.status": self.tr("{id} has status {status} (owner {owner}): orders "
-                                            "may not be paid"),
-            "paymentMethod.missing": self.tr("{id} was not found ({error}): every order would "
-                                             "fail"),
-            "paymentMethod.failed": self.tr("fails ({error}): the store's payment method cannot "
-                                            "be checked"),
-            "idempotency.untested": self.tr("unknown (cannot be tested without creating "
-                                            "something); the kiosk sends keys: if the project "
-                                            "refuses them, every order fails"),
-            "idempotency.untested_off": self.tr("unknown (cannot be tested without creating "
-                                                "something); the kiosk sends none"),
-            "idempotency.not_sent": self.tr("not tested: the kiosk sends none"),
-            "idempotency.honoured": self.tr("accepted and honoured (one key, sent twice: one "
-                                            "user)"),
-            "idempotency.ignored": self.tr("accepted but ignored (one key, sent twice: two "
-                                           "attempts): exactly-once rests on the kiosk's own "
-                                           "checks"),
-            "idempotency.refused": self.tr("refused ({error}): switch idempotency keys off, or "
-                                           "every order fails"),
-            "idempotency.failed": self.tr("could not be tested ({error})"),
-        }
-
-
-class DiagnosticsTab(QWidget):
     def __init__(self, services: Any, config: Callable[[], KioskConfig],
                  connection: Connection) -> None:
         super().__init__()
         self.services, self.config = services, config
-        box = QVBoxLayout(self)
+        self._facts: dict[str, str] = {}
+        row = QHBoxLayout(self)
+        row.setSpacing(24)
+        left = QVBoxLayout()
         self.facts = label("", "Hint")
-        box.addWidget(self.facts)
-        row = QHBoxLayout()
-        row.addWidget(button(self.tr("Refresh"), self.refresh))
-        row.addWidget(button(self.tr("Make a support bundle"), self.make_bundle))
-        row.addStretch(1)
-        box.addLayout(row)
+        self.refresh_button = button("", self.refresh)
+        self.bundle_button = button("", self.choose_bundle_place)
         self.bundle_message = label("", "Hint")
-        box.addWidget(self.bundle_message)
+        left.addWidget(self.facts)
+        left.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignLeft)
+        left.addWidget(self.bundle_button, 0, Qt.AlignmentFlag.AlignLeft)
+        left.addWidget(self.bundle_message)
+        left.addStretch(1)
         self.project = ProjectCheck(services, connection)
-        box.addWidget(self.project)
-        box.addStretch(1)
+        row.addLayout(left, 1)
+        row.addWidget(self.project, 1)
+        self.chooser = ExportChooser(self, file_writer(
+            "kiosk-support-%Y%m%d-%H%M%S.zip", self._write_bundle), self._bundle_written)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.bundle_button.setText(self.tr("Make a support bundle"))
+        self._show_facts()
 
     def refresh(self) -> None:
-        facts = {"version": __version__,
-                 "journal": f"{self.services.journal.size_bytes() / 1024:.0f} KiB, "
-                            f"{len(self.services.journal.unfinished())} unfinished",
-                 **self.services.diagnostics()}
+        journal = self.services.journal
+        self._facts = {"version": __version__,
+                       "journal": self.tr("%1 KiB, %2 unfinished").replace(
+                           "%1", f"{journal.size_bytes() / 1024:.0f}").replace(
+                           "%2", str(len(journal.unfinished()))),
+                       **self.services.diagnostics()}
 
         async def api() -> None:
             _, message = await test_connection(self.config(), self.services.store.api_key())
-            facts["API"] = message
-            self.facts.setText("\n".join(f"{k}: {v}" for k, v in facts.items()))
+            self._facts["API"] = message
+            self._show_facts()
 
-        self.facts.setText("\n".join(f"{k}: {v}" for k, v in facts.items()))
+        self._show_facts()
         self.services.run(api())
 
-    def make_bundle(self) -> Path:
+    def _show_facts(self) -> None:
+        names = {"version": self.tr("Version"), "journal": self.tr("Journal"),
+                 "camera": self.tr("Camera"), "GUI event-loop lag": self.tr("Screen lag"),
+                 "API": self.tr("API")}
+        self.facts.setText("\n".join(f"{names.get(k, k)}: {v}" for k, v in self._facts.items()))
+
+    def choose_bundle_place(self) -> None:
+        self.chooser.open()
+
+    def _write_bundle(self, path: Path) -> None:
         from kiosk.support import make_bundle
 
-        path = self.services.bundle_dir / time.strftime("kiosk-support-%Y%m%d-%H%M%S.zip")
         make_bundle(path, config=self.config(), journal=self.services.journal,
                     diagnostics=self.services.diagnostics())
-        self.bundle_message.setText(self.tr("Support bundle written to %1").replace("%1", str(path)))
-        return path
+
+    def _bundle_written(self, path: Path) -> None:
+        show_status(self.bundle_message, "ok", self.tr("Support bundle written to %1").replace(
+            "%1", str(path)))
+
+    def make_bundle(self, folder: Path | None = None) -> Path | None:
+        """Write a bundle to `folder` (the services' bundle folder by default), as a tap on a
+        place in the chooser does; None when it could not be written (the line says why)."""
+        return self.chooser.write(folder or self.services.bundle_dir)
+
+    def scrollables(self) -> list[QWidget]:
+        return [self.project.results, self.chooser.list]
 
 
-class ActivationsTab(QWidget):
+class ActivationsTab(Retranslated):
+    COLUMNS = 6
+
     def __init__(self, services: Any) -> None:
         super().__init__()
         self.services = services
         box = QVBoxLayout(self)
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Reference"), self.tr("Status"), self.tr("IMEI"), self.tr("SIM"),
-            self.tr("Order / subscription"), self.tr("Updated")])
+        self.table = QTableWidget(0, self.COLUMNS)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setStyleSheet("QTableWidget { font-size: 15pt; }")
+        self.table.verticalHeader().setVisible(False)
         box.addWidget(self.table, 1)
         row = QHBoxLayout()
-        row.addWidget(button(self.tr("Refresh"), self.refresh))
-        row.addWidget(button(self.tr("Resume pending"), self.resume_pending))
-        row.addWidget(button(self.tr("Export CSV"), self.export))
+        self.refresh_button = button("", self.refresh)
+        self.resume_button = button("", self.resume_pending)
+        self.export_button = button("", self.choose_export_place)
+        for b in (self.refresh_button, self.resume_button, self.export_button):
+            row.addWidget(b)
         row.addStretch(1)
         box.addLayout(row)
         self.message = label("", "Hint")
         box.addWidget(self.message)
+        self.chooser = ExportChooser(self, file_writer(
+            "activations-%Y%m%d-%H%M%S.csv", self._write_csv), self._exported)
+        self._exported_count = 0
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Reference"), self.tr("Status"), self.tr("IMEI"), self.tr("SIM"),
+            self.tr("Order / subscription"), self.tr("Updated")])
+        self.fit_columns()
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.resume_button.setText(self.tr("Resume pending"))
+        self.export_button.setText(self.tr("Export CSV"))
 
     def refresh(self) -> None:
         rows = self.services.journal.activations()
@@ -313,17 +156,34 @@ class ActivationsTab(QWidget):
                       time.strftime("%Y-%m-%d %H:%M", time.localtime(a.updated_at))]
             for column, value in enumerate(values):
                 self.table.setItem(n, column, QTableWidgetItem(value))
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its title and its values: never "eferenc" for "Reference";
+        a wide journal scrolls sideways instead (this table may scroll)."""
+        self.table.resizeColumnsToContents()
 
     def resume_pending(self) -> None:
         pending = self.services.journal.unfinished()
         for activation in pending:
             self.services.resume(activation)
-        self.message.setText(self.tr("Resuming %1 activation(s)").replace(
+        show_status(self.message, "", self.tr("Resuming %1 activation(s)").replace(
             "%1", str(len(pending))))
 
-    def export(self) -> Path:
-        path = self.services.bundle_dir / time.strftime("activations-%Y%m%d-%H%M%S.csv")
-        count = self.services.journal.export_csv(path)
-        self.message.setText(self.tr("Exported %1 activation(s) to %2").replace(
-            "%1", str(count)).replace("%2", str(path)))
-        return path
+    def choose_export_place(self) -> None:
+        self.chooser.open()
+
+    def _write_csv(self, path: Path) -> None:
+        self._exported_count = self.services.journal.export_csv(path)
+
+    def _exported(self, path: Path) -> None:
+        show_status(self.message, "ok", self.tr("Exported %1 activation(s) to %2").replace(
+            "%1", str(self._exported_count)).replace("%2", str(path)))
+
+    def export(self, folder: Path | None = None) -> Path | None:
+        """Write the CSV to `folder` (the services' bundle folder by default), as a tap on a
+        place in the chooser does; None when it could not be written (the chooser says why)."""
+        return self.chooser.write(folder or self.services.bundle_dir)
+
+    def scrollables(self) -> list[QWidget]:
+        return [self.table, self.chooser.list]

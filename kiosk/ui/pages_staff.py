@@ -83,6 +83,30 @@ class OperatorPage(Page):
         self.mode = "pin"  # "pin", "new" (choose a new PIN), "repeat" (the new one again), "open"
         self._new_pin = ""
 
+        # One row on top: the title (and what to do) beside the way back, so the keypad below
+        # starts high and all of it fits a 768 px screen, in German too. Once open, that row
+        # holds only Back and Exit (the tabs say where staff are): the panel gets the rest.
+        self.outer.setContentsMargins(32, 16, 32, 16)
+        self.outer.setSpacing(12)
+        for widget in (self.title, self.subtitle):
+            self.outer.removeWidget(widget)
+        top = QHBoxLayout()
+        top.setSpacing(16)
+        self.heading = QWidget()  # hidden once open: Back then stands at the left
+        heading = QVBoxLayout(self.heading)
+        heading.setContentsMargins(0, 0, 0, 0)
+        heading.setSpacing(4)
+        heading.addWidget(self.title)
+        heading.addWidget(self.subtitle)
+        top.addWidget(self.heading, 1)
+        self.back = button("", self.close_requested.emit)
+        self.exit = button("", self.exit_requested.emit)
+        self.exit.hide()
+        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
+        top.addStretch(0)  # Exit apart from Back: a slip of the finger must not quit the kiosk
+        top.addWidget(self.exit, 0, Qt.AlignmentFlag.AlignTop)
+        self.outer.addLayout(top)
+
         self.entry = QWidget()
         row = QHBoxLayout(self.entry)
         row.setContentsMargins(0, 0, 0, 0)
@@ -98,6 +122,7 @@ class OperatorPage(Page):
         self.pin.setValidator(QRegularExpressionValidator(QRegularExpression("[0-9]*"), self.pin))
         self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pin.setMinimumWidth(320)
+        self.pin.setProperty("osk", "off")  # the keypad beside it is its keyboard
         self.pin.returnPressed.connect(self._unlock)
         self.message = label("", "Error")
         self.message.setMinimumWidth(320)
@@ -111,17 +136,13 @@ class OperatorPage(Page):
         row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
         row.addStretch(0)
 
-        self.actions = QFrame()
-        self.actions.setObjectName("Panel")
+        self.actions = QWidget()  # the panel, once the PIN is right
         box = QVBoxLayout(self.actions)
-        self.exit = button("", self.exit_requested.emit)
-        box.addWidget(self.exit)
+        box.setContentsMargins(0, 0, 0, 0)
         self.actions.hide()
-        self.back = button("", self.close_requested.emit)
         self.outer.addWidget(self.entry)
-        self.outer.addWidget(self.actions)
-        self.outer.addStretch(1)
-        self.outer.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        self.outer.addWidget(self.actions, 1)
+        self.outer.addStretch(0)
         self.ticker = QTimer(self)
         self.ticker.setInterval(500)
         self.ticker.timeout.connect(self.show_lock)
@@ -133,11 +154,17 @@ class OperatorPage(Page):
         self.back.setText(self.tr("Back to the kiosk"))
         self.pin.setAccessibleName(self.tr("Operator PIN"))
         self.pad.retranslate()
+        self.exit.setVisible(self.mode == "open")
         if self.mode == "open":
             self.title.setText(self.tr("Operator"))
-            self.subtitle.setText(self.tr("Settings, diagnostics and activations. The kiosk "
-                                          "locks again when you go back."))
+            self.subtitle.setText("")
+            self.heading.hide()
+            self.back.setToolTip(self.tr("Settings, diagnostics and activations. The kiosk "
+                                         "locks again when you go back."))
+            if self.panel is not None and hasattr(self.panel, "retranslate"):
+                self.panel.retranslate()
             return
+        self.heading.show()
         if self.mode == "pin":
             self.title.setText(self.tr("Staff only"))
             self.subtitle.setText(self.tr("Enter the operator PIN."))
@@ -231,7 +258,7 @@ class OperatorPage(Page):
         self.message.setText("")
         if self._panel_factory is not None and self.panel is None:
             self.panel = self._panel_factory()
-            self.actions.layout().insertWidget(0, self.panel)
+            self.actions.layout().insertWidget(0, self.panel, 1)
         self.entry.hide()
         self.actions.show()
         self.render()
@@ -239,11 +266,17 @@ class OperatorPage(Page):
     def _forget_typed(self) -> None:
         wipe(self.pin)  # not clear(): that is undoable, and Ctrl+Z would bring the digits back
 
+    def scrollables(self) -> list[QWidget]:
+        """The lists that may scroll on this page (the kiosk window asks): the panel's."""
+        scrollables = getattr(self.panel, "scrollables", None)
+        return list(scrollables()) if scrollables is not None else []
+
     def clear(self) -> None:
         self.mode, self._new_pin = "pin", ""
         self._forget_typed()
         self.entry.show()
         self.actions.hide()
+        self.exit.hide()
         self.message.setText("")
         self.ticker.stop()
         if self.panel is not None:  # rebuilt on the next unlock: nothing lingers

@@ -82,9 +82,14 @@ def test_test_connection_reports_a_401(panel: Any, qtbot: Any, sandbox: Any) -> 
     panel.on_test()
     qtbot.waitUntil(lambda: panel.settings_message.text() != "", timeout=10_000)
     assert "API key rejected (401)" in panel.settings_message.text()
+    assert panel.settings_message.objectName() == "Error"
+    assert panel.settings_message.text().startswith("✘ ")
     panel.api_key.setText("the-right-key")
     panel.on_test()
     qtbot.waitUntil(lambda: "Connected" in panel.settings_message.text(), timeout=10_000)
+    # Success reads as success: green and with its mark, not in the error style (#13).
+    assert panel.settings_message.objectName() == "Success"
+    assert panel.settings_message.text().startswith("✔ Connected")
 
 
 def test_activations_table_pending_first_resume_and_export(panel: Any) -> None:
@@ -103,15 +108,16 @@ def test_activations_table_pending_first_resume_and_export(panel: Any) -> None:
     path = tab.export()
     rows = list(csv.DictReader(path.open()))
     assert {r["reference"] for r in rows} == {done.reference, pending.reference}
+    assert str(path) in tab.message.text() and tab.message.objectName() == "Success"
 
 
 def test_diagnostics_and_support_bundle(panel: Any, qtbot: Any) -> None:
     tab = panel.diagnostics
     tab.refresh()
-    assert "version" in tab.facts.text()
+    assert "Version" in tab.facts.text()
     qtbot.waitUntil(lambda: "API" in tab.facts.text(), timeout=10_000)
     path = tab.make_bundle()
-    assert path.exists() and str(path) in tab.bundle_message.text()
+    assert path is not None and path.exists() and str(path) in tab.bundle_message.text()
 
 
 
@@ -153,18 +159,18 @@ def test_a_url_save_refuses_gets_no_request_and_no_key(panel: Any, qtbot: Any, m
     made: list[Any] = []
     monkeypatch.setattr(kiosk.connect, "make_client", lambda *a, **k: made.append(a))
     panel.services.store.set_api_key("sk_live_secret_key")
-    def answer(action: Any) -> str:
-        panel.settings_message.setText("")
+    def answer(action: Any, line: Any = panel.settings_message) -> str:
+        line.setText("")
         action()
-        qtbot.waitUntil(lambda: panel.settings_message.text() != "", timeout=5000)
-        return str(panel.settings_message.text())
+        qtbot.waitUntil(lambda: line.text() != "", timeout=5000)
+        return str(line.text())
 
     for mode in ("live", "sandbox"):
         panel.api_mode.setCurrentText(mode)
         panel.api_url.setText(url)
         shown = answer(panel.on_test)
         assert shown.startswith("✘ Nothing sent") and "\n" not in shown
-        assert answer(panel.on_load_payments).startswith("✘ Nothing sent")
+        assert answer(panel.on_load_payments, panel.payments.message).startswith("✘ Nothing sent")
         assert "api_url" in answer(panel.on_save_clicked)
     assert made == [] and not panel.services.store.path.exists()
 
@@ -204,7 +210,7 @@ def test_check_this_project_only_reads_a_live_project(panel: Any, qtbot: Any,
     panel.api_url.setText(sandbox.url)
     panel.project.setText("demo")
     panel.api_key.setText("sk_live_secret_key")
-    panel.payment.setCurrentText("pm_doesNotExist")
+    panel.payment.setText("pm_doesNotExist")
     lines = run_check(panel, qtbot)
     assert len(lines) == 9
     assert any(line.startswith("⚠ Warning Idempotency keys: unknown (cannot be tested without "
