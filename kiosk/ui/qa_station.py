@@ -9,20 +9,24 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QTableWidget,
+    QApplication, QBoxLayout, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from kiosk.exports import Destination, find_destinations
 from kiosk.gigs import GigsClient
 from kiosk.qa import InView, KeyLine, QaBatch, QaRow, QaRules, Source, Verdict
 from kiosk.qa.batch import ICCID_REASON
 from kiosk.qa.intake import IN_VIEW_WINDOW
 from kiosk.redact import mask_digits
 from kiosk.scan.qt_camera import QtCamera
+from kiosk.ui.staff_widgets import ExportChooser, file_writer, show_status
 from kiosk.ui.widgets import button, label
 
 COLUMNS = ["#", "Verdict", "Why", "IMEI", "Model", "Registered", "SIMs", "Duplicate"]
 WHY = 2
+WIDTHS = (60, 130, 0, 210, 250, 150, 380, 150)  # the titles may ask for more
+WHY_WIDTH = 360
 COLOURS = {Verdict.PASS: "#d7f5dd", Verdict.FAIL: "#fadbd8", Verdict.PENDING: "#ffffff"}
 LINE_ENDS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
 
@@ -40,9 +44,20 @@ class ScannerKeys(QObject):
         self._on_input = on_input
         self._clock = clock
 
+    def resizeEvent(self, event: Any) -> None:
+        portrait = self.height() > self.width()
+        self.middle.setDirection(QBoxLayout.Direction.BottomToTop if portrait
+                                 else QBoxLayout.Direction.LeftToRight)
+        self.side.setDirection(QBoxLayout.Direction.LeftToRight if portrait
+                               else QBoxLayout.Direction.TopToBottom)
+        self.middle.setStretch(1, 0 if portrait else 1)
+        super().resizeEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:
             return False
+        if isinstance(watched, QWidget) and isinstance(watched.window(), QFileDialog):
+            return False  # a folder name typed in the export's folder dialog is not a scan
         assert isinstance(event, QKeyEvent)
         if event.key() in LINE_ENDS:
             text = self.line.end()
@@ -70,7 +85,6 @@ class QaStation(QMainWindow):
                  sound: bool = True, journal: Any = None,
                  in_view_window: float = IN_VIEW_WINDOW, clock: Any = time.monotonic) -> None:
         super().__init__()
-        self.setWindowTitle("QA station")
         self.export_dir = export_dir
         self.mask_exports = mask_exports
         self.sound = sound
@@ -84,53 +98,53 @@ class QaStation(QMainWindow):
         self._index: dict[int, int] = {}
         root = QWidget()
         outer = QVBoxLayout(root)
+        outer.setContentsMargins(24, 16, 24, 16)
+        # The buttons in a row of their own with the title, the counts and the rule below, so
+        # that no text is cut at 1280 px or in portrait, in German either.
         top = QHBoxLayout()
-        self.title = label(self.tr("QA station"), "Title")
-        self.counts = label("", "Subtitle", wrap=False)
-        self.export = button(self.tr("Export CSV"), self.export_csv)
-        self.new_batch = button(self.tr("New batch"), self.start_new_batch)
+        self.title = label("", "Title", wrap=False)
+        self.new_batch = button("", self.start_new_batch)
+        self.export = button("", self.choose_export_place)
         top.addWidget(self.title)
         top.addStretch(1)
-        top.addWidget(self.counts)
         top.addWidget(self.new_batch)
         top.addWidget(self.export)
         outer.addLayout(top)
+        self.counts = label("", "Subtitle")
+        outer.addWidget(self.counts)
         self.hint = label("", "Hint")
         outer.addWidget(self.hint)
-        middle = QHBoxLayout()
+        self.middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([
-            self.tr("#"), self.tr("Verdict"), self.tr("Why"), self.tr("IMEI"), self.tr("Model"),
-            self.tr("Registered"), self.tr("SIMs"), self.tr("Duplicate")])
-        header = self.table.horizontalHeader()
-        for column, width in enumerate((50, 120, 0, 210, 250, 150, 380, 150)):
-            if column == WHY:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setStyleSheet("QTableWidget { font-size: 15pt; }")  # staff at a desk
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName(self.tr("Scanned devices"))
-        middle.addWidget(self.table, 5)
-        side = QVBoxLayout()
+        self.table.installEventFilter(self)
+        self.middle.addWidget(self.table, 5)
+        # Beside the table on a landscape screen; above it, side by side, on a portrait one.
+        self.side = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.preview = QLabel()
         self.preview.setObjectName("Preview")
         self.preview.setFixedSize(320, 180)
         self.last = label("", "Big")
         self.status = label("", "Hint")
-        side.addWidget(self.preview)
-        side.addWidget(self.last)
-        side.addWidget(self.status)
-        side.addStretch(1)
-        middle.addLayout(side, 1)
-        outer.addLayout(middle, 1)
+        info = QVBoxLayout()
+        info.addWidget(self.last)
+        info.addWidget(self.status)
+        info.addStretch(1)
+        self.side.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        self.side.addLayout(info, 1)
+        self.middle.addLayout(self.side, 1)
+        outer.addLayout(self.middle, 1)
         self.setCentralWidget(root)
-        self._describe_rules()
-        self._update_counts()
+        self.chooser = ExportChooser(root, file_writer("qa-%Y%m%d-%H%M%S.csv", self._write_csv),
+                                     self._exported, find=self._destinations)
+        self._exported_count = 0
+        self.retranslate()
         self.wedge = ScannerKeys(self.on_scan, clock)
         app = QApplication.instance()
         assert app is not None
@@ -140,8 +154,62 @@ class QaStation(QMainWindow):
             camera.preview_ready.connect(self._preview)
             camera.codes_detected.connect(self.on_camera_detection)
             camera.imeis_accepted.connect(self.on_camera_imeis)
-            camera.state_changed.connect(lambda state, message: self.status.setText(message))
+            camera.state_changed.connect(lambda state, message: show_status(self.status, "",
+                                                                            message))
             camera.start()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("QA station"))
+        self.title.setText(self.tr("QA station"))
+        self.export.setText(self.tr("Export CSV"))
+        self.new_batch.setText(self.tr("New batch"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("#"), self.tr("Verdict"), self.tr("Why"), self.tr("IMEI"), self.tr("Model"),
+            self.tr("Registered"), self.tr("SIMs"), self.tr("Duplicate")])
+        self.table.setAccessibleName(self.tr("Scanned devices"))
+        header = self.table.horizontalHeader()
+        for column, width in enumerate(WIDTHS):
+            header.resizeSection(column, width)
+        self._fit_why()
+        self._describe_rules()
+        self._update_counts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: Any) -> None:
+        portrait = self.height() > self.width()
+        self.middle.setDirection(QBoxLayout.Direction.BottomToTop if portrait
+                                 else QBoxLayout.Direction.LeftToRight)
+        self.side.setDirection(QBoxLayout.Direction.LeftToRight if portrait
+                               else QBoxLayout.Direction.TopToBottom)
+        self.middle.setStretch(1, 0 if portrait else 1)
+        super().resizeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_why()
+        return False
+
+    def _fit_why(self) -> None:
+        """No column narrower than its title (in this language and font); "Why" takes the
+        width the others leave, at least WHY_WIDTH: on a narrow screen the table scrolls
+        sideways (it may) rather than squeezing the reasons."""
+        header = self.table.horizontalHeader()
+        for column in range(len(COLUMNS)):
+            title = header.sectionSizeFromContents(column).width()
+            if column != WHY and header.sectionSize(column) < title:
+                header.resizeSection(column, title)
+        others = sum(header.sectionSize(c) for c in range(len(COLUMNS)) if c != WHY)
+        title = header.sectionSizeFromContents(WHY).width()
+        header.resizeSection(WHY, max(WHY_WIDTH, title,
+                                      self.table.viewport().width() - others))
+
+    def scrollables(self) -> list[QWidget]:
+        """What may scroll in the station: the scanned rows and the export's list of places."""
+        return [self.table, self.chooser.list]
 
     def _describe_rules(self) -> None:
         r = self.rules
@@ -226,12 +294,23 @@ class QaStation(QMainWindow):
         self.preview.setPixmap(QPixmap.fromImage(image).scaled(
             self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio))
 
-    def export_csv(self) -> Path:
-        self.export_dir.mkdir(parents=True, exist_ok=True)
-        path = self.export_dir / time.strftime("qa-%Y%m%d-%H%M%S.csv")
-        self.batch.export_csv(path, mask_imeis=self.mask_exports)
-        self.status.setText(self.tr("Exported to %1").replace("%1", str(path)))
-        return path
+    def choose_export_place(self) -> None:
+        """USB sticks, this computer's export folder, another folder: staff tap where."""
+        self.chooser.open()
+
+    def _destinations(self) -> list[Destination]:
+        return find_destinations(also=[self.export_dir])
+
+    def _write_csv(self, path: Path) -> None:
+        self._exported_count = self.batch.export_csv(path, mask_imeis=self.mask_exports)
+
+    def _exported(self, path: Path) -> None:
+        show_status(self.status, "ok", self.tr("Exported to %1").replace("%1", str(path)))
+
+    def export_csv(self, folder: Path | None = None) -> Path | None:
+        """Write the batch to `folder` (the export folder by default), as a tap on a place in
+        the chooser does; None when it could not be written (the chooser says why)."""
+        return self.chooser.write(folder or self.export_dir)
 
     def start_new_batch(self) -> None:
         self.batch_id = time.strftime("qa-%Y%m%d-%H%M%S")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -105,6 +106,7 @@ def test_export_content(qtbot: Any, station: Any) -> None:
     qtbot.waitUntil(lambda: len(station.batch.rows) == 2 and all(r.done for r in station.batch.rows),
                     timeout=5000)
     path = station.export_csv()
+    assert path is not None and path.parent == station.export_dir
     rows = list(csv.DictReader(path.open()))
     assert [r["imei"] for r in rows] == [DEMO_IMEIS["psim"], DEMO_IMEIS["unknown"]]
     assert [r["verdict"] for r in rows] == ["PASS", "FAIL"]
@@ -164,3 +166,78 @@ def test_a_box_held_in_front_of_the_camera_for_20_s_is_one_row(qtbot: Any, stati
     station.on_camera_imeis([imei])
     assert station.table.rowCount() == 2 and cell(station, 1, 7) == "DUPLICATE"
     qtbot.waitUntil(lambda: all(r.done for r in station.batch.rows), timeout=5000)
+
+
+# -- #13: the station fits every screen, and exports go where staff tap ---------------------------
+
+def test_the_station_fits_every_screen_in_both_languages(qtbot: Any, qapp: Any,
+                                                         station: Any) -> None:
+    from kiosk.app import RESOURCES, Translations
+    from tests.ui.conftest import assert_fits
+
+    qapp.setStyleSheet((RESOURCES / "kiosk.qss").read_text())
+    for key in ("psim", "unknown", "active"):  # long reasons, and the table's own scrolling
+        scan(qtbot, station, DEMO_IMEIS[key])
+    qtbot.waitUntil(lambda: all(r.done for r in station.batch.rows), timeout=10_000)
+    translations = Translations(qapp)
+    language = ["en"]
+
+    def toggle() -> None:
+        language[0] = "de" if language[0] == "en" else "en"
+        translations.set(language[0])
+        qtbot.wait(10)  # the LanguageChange event re-sets every text
+
+    try:
+        assert_fits(qtbot, station, toggle, allowed=tuple(station.scrollables()))
+        toggle()
+        assert station.export.text() == "CSV exportieren"
+        assert station.table.horizontalHeaderItem(1).text() == "Ergebnis"
+    finally:
+        translations.set("en")
+        qtbot.wait(10)
+    assert station.export.text() == "Export CSV"
+
+
+def test_export_goes_to_the_stick_staff_tap(qtbot: Any, station: Any, tmp_path: Path) -> None:
+    from kiosk.exports import Destination
+
+    scan(qtbot, station, DEMO_IMEIS["psim"])
+    qtbot.waitUntil(lambda: station.batch.rows and station.batch.rows[0].done, timeout=5000)
+    stick = tmp_path / "media" / "KINGSTON"
+    stick.mkdir(parents=True)
+    station.chooser.find = lambda: [Destination("usb", "KINGSTON", stick, 10**10),
+                                    Destination("folder", "qa-exports", station.export_dir)]
+    QTest.mouseClick(station.export, Qt.MouseButton.LeftButton)
+    assert station.chooser.isVisible() and station.chooser.list.count() == 2
+    rect = station.chooser.list.visualItemRect(station.chooser.list.item(0))
+    QTest.mouseClick(station.chooser.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    written = list(stick.iterdir())
+    assert len(written) == 1 and written[0].name.startswith("qa-")
+    assert [r["imei"] for r in csv.DictReader(written[0].open())] == [DEMO_IMEIS["psim"]]
+    assert str(written[0]) in station.status.text() and station.status.objectName() == "Success"
+
+
+def test_an_unwritable_folder_is_said_and_the_batch_stays(qtbot: Any, station: Any,
+                                                          tmp_path: Path) -> None:
+    scan(qtbot, station, DEMO_IMEIS["psim"])
+    qtbot.waitUntil(lambda: station.batch.rows and station.batch.rows[0].done, timeout=5000)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("a file where the folder should be")
+    station.chooser.find = list
+    assert station.export_csv(blocked / "sub") is None
+    assert station.chooser.isVisible() and "Not exported to" in station.chooser.error.text()
+    assert len(station.batch.rows) == 1  # nothing lost: export again elsewhere
+    path = station.export_csv(tmp_path / "elsewhere")
+    assert path is not None and path.exists()
+
+
+def test_keys_typed_in_the_folder_dialog_are_not_scans(qtbot: Any, station: Any) -> None:
+    station.chooser.find = list
+    station.choose_export_place()
+    station.chooser.choose_folder()
+    dialog = station.chooser.dialog
+    field = dialog.findChild(QtWidgets.QLineEdit)
+    field.setFocus()
+    QTest.keyClicks(field, "backup")
+    assert field.text() == "backup" and station.batch.rows == []
+    station.chooser.close_chooser()
