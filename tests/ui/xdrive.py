@@ -68,9 +68,11 @@ async def type_on_keyboard(window: Any, text: str) -> None:
     keyboard = window.keyboard
     await until("the on-screen keyboard", keyboard.isVisible)
     for char in text:
-        if char.isupper():
+        if char == " ":
+            await press(keyboard, "Space", name="Space")
+            continue
+        if char.isupper():  # the letter keys then read in capitals, for one letter
             await press(keyboard, "Shift", name="Shift")
-            char = char.lower()
         key = find_button(keyboard, text=char)
         if key is None:  # on the symbols page
             await press(keyboard, "the symbols page", text="123")
