@@ -1,8 +1,8 @@
 """One activation session: the pure machine (`machine.py`) plus the effects it asks for.
 
 The UI never calls the API: it sends intents (`submit_imei`, `confirm_device`,
-`choose_plan`, `enter_customer`, `confirm`, `back`, `retry`, `show_existing`, `cancel`,
-`reset`) and renders `state`. Each intent is applied synchronously, before anything is
+`choose_sim`, `choose_plan`, `enter_customer`, `confirm`, `back`, `retry`, `show_existing`,
+`cancel`, `reset`) and renders `state`. Each intent is applied synchronously, before anything is
 awaited; an effect then runs as a tracked task and its outcome is fed back to the machine.
 """
 
@@ -21,8 +21,8 @@ from kiosk.flow.errors import KioskError, from_api_error
 from kiosk.flow.existing import follow_existing
 from kiosk.flow.lookup import look_up
 from kiosk.flow.machine import (
-    Arrived, Back, ChoosePlan, Confirm, ConfirmDevice, Effect, EnterCustomer, FollowExisting,
-    Intent, LookUp, PlaceOrder, Reset, Retry, ShowExisting, SubmitImeis, next_state,
+    Arrived, Back, ChoosePlan, ChooseSim, Confirm, ConfirmDevice, Effect, EnterCustomer,
+    FollowExisting, Intent, LookUp, PlaceOrder, Reset, Retry, ShowExisting, SubmitImeis, next_state,
 )
 from kiosk.flow.provisioning import DeadlinePassed, Provisioner
 from kiosk.flow.states import (
@@ -106,6 +106,10 @@ class Flow:
 
     async def confirm_device(self) -> None:
         await self._apply(ConfirmDevice())
+
+    async def choose_sim(self, ref: str) -> None:
+        """The device is theirs, and this SIM (`SimChoice.ref`) is the one to activate."""
+        await self._apply(ChooseSim(ref))
 
     async def choose_plan(self, plan_id: str) -> None:
         await self._apply(ChoosePlan(plan_id))
@@ -232,6 +236,8 @@ class Flow:
             if self._on_background is not None:
                 self._on_background(act)
             return
+        if effect.review is not None and effect.review.device.model is not None:  # "your tablet"
+            ready = replace(ready, device_type=effect.review.device.model.type)
         self._arrive(serial, ready)
         if ready.sim_type is SimType.ESIM and ready.provider in PROFILE_PROVIDERS and ready.sim_id:
             task = asyncio.ensure_future(self._follow_profile(ready.sim_id, serial))

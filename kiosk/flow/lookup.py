@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from kiosk.flow.catalog import collectable, sellable, sim_choices
+from kiosk.flow.catalog import collectable, device_type, for_sim, sellable, sim_choices
 from kiosk.flow.context import Context
 from kiosk.flow.states import (
     AlreadySubscribed, DeviceFound, FlowState, NoUsableSim, NotRegistered,
@@ -40,10 +40,11 @@ async def _for_device(ctx: Context, device: Device, plans: list[Plan]) -> FlowSt
         ours = await ctx.record(ctx.journal.ordered_for, ctx.target, sim_id=sim.id)
         if ours is not None:
             return AlreadySubscribed(device, sim, None, ours.id)
-    if not device.sims:
-        ours = await ctx.record(ctx.journal.ordered_for, ctx.target, device_id=device.id)
-        if ours is not None:
-            return AlreadySubscribed(device, None, None, ours.id)
+    # A new eSIM (`auto`) we ordered for this device: it may not be attached to the device yet,
+    # beside its SIM card or alone.
+    ours = await ctx.record(ctx.journal.ordered_for, ctx.target, device_id=device.id)
+    if ours is not None:
+        return AlreadySubscribed(device, None, None, ours.id)
     # Then the API: an active SIM, or an inactive one with a pending subscription.
     watched = [s for s in device.sims if s.status in (SimStatus.ACTIVE, SimStatus.INACTIVE)]
     subs = await asyncio.gather(*(_of_sim(ctx, device, s) for s in watched))
@@ -55,11 +56,14 @@ async def _for_device(ctx: Context, device: Device, plans: list[Plan]) -> FlowSt
     if not choices:
         reason = "retired" if device.sims else "no_sim"
         return NoUsableSim(device, reason)
-    fitting = sellable(plans, choices)
+    fitting = sellable(plans, choices, kind=device_type(device))
     offer = tuple(p for p in fitting if collectable(p))
     if not offer:
         return NoUsableSim(device, "plans_need_details" if fitting else "no_plans")
-    return DeviceFound(device, choices, offer, withheld=len(fitting) - len(offer))
+    # Only SIMs some plan goes on are offered to choose from.
+    choices = tuple(c for c in choices if for_sim(offer, c))
+    unsold = tuple(p for p in fitting if not collectable(p))
+    return DeviceFound(device, choices, offer, unsold)
 
 
 async def _of_sim(ctx: Context, device: Device, sim: Sim) -> list[Subscription]:

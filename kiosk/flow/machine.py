@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kiosk.flow.catalog import choice_for
+from kiosk.flow.catalog import choice_for, for_sim
 from kiosk.flow.customer import CustomerInput, normalise, validate
 from kiosk.flow.errors import KioskError
 from kiosk.gigs.models import Requirement
@@ -31,7 +31,15 @@ class SubmitImeis:
 
 @dataclass(frozen=True)
 class ConfirmDevice:
-    pass
+    """It is my device: on to the plans (for a device with several SIMs, each plan goes on the
+    first SIM it fits; the kiosk's page asks with `ChooseSim` instead)."""
+
+
+@dataclass(frozen=True)
+class ChooseSim:
+    """It is my device, and this is the SIM to activate (`SimChoice.ref`: a SIM id or "auto")."""
+
+    ref: str
 
 
 @dataclass(frozen=True)
@@ -77,8 +85,8 @@ class Arrived:
     activation_id: str | None = None
 
 
-Intent = (SubmitImeis | ConfirmDevice | ChoosePlan | EnterCustomer | Confirm | Retry | Back
-          | ShowExisting | Reset | Arrived)
+Intent = (SubmitImeis | ConfirmDevice | ChooseSim | ChoosePlan | EnterCustomer | Confirm | Retry
+          | Back | ShowExisting | Reset | Arrived)
 
 # -- effects (what the engine must do) -----------------------------------------------------------
 
@@ -125,7 +133,9 @@ def next_state(visit: Visit, intent: Intent) -> tuple[Visit, Effect | None]:
         return Visit(LookingUp(len(imeis)), imeis=imeis), LookUp(imeis)
     if isinstance(intent, ConfirmDevice) and isinstance(page, DeviceFound):
         return _push(visit, ChoosingPlan(page.device, page.choices, page.plans,
-                                         page.withheld)), None
+                                         page.unsold)), None
+    if isinstance(intent, ChooseSim) and isinstance(page, DeviceFound):
+        return _choose_sim(visit, page, intent.ref), None
     if isinstance(intent, ChoosePlan) and isinstance(page, ChoosingPlan):
         return _choose_plan(visit, page, intent.plan_id), None
     if isinstance(intent, EnterCustomer) and isinstance(page, EnteringCustomer):
@@ -155,6 +165,17 @@ def _arrived(visit: Visit, event: Arrived) -> Visit:
     if isinstance(event.page, Failed) and activation_id and event.page.activation_id is None:
         event = replace(event, page=replace(event.page, activation_id=activation_id))
     return replace(visit, page=event.page, history=(), activation_id=activation_id)
+
+
+def _choose_sim(visit: Visit, page: DeviceFound, ref: str) -> Visit:
+    """Plans for that SIM only; a SIM the page did not offer, or one no plan fits, is ignored."""
+    choice = next((c for c in page.choices if c.ref == ref), None)
+    if choice is None:
+        return visit
+    plans = for_sim(page.plans, choice)
+    if not plans:
+        return visit
+    return _push(visit, ChoosingPlan(page.device, (choice,), plans, for_sim(page.unsold, choice)))
 
 
 def _choose_plan(visit: Visit, page: ChoosingPlan, plan_id: str) -> Visit:

@@ -13,7 +13,7 @@ from kiosk.flow.customer import CustomerInput
 from kiosk.flow.errors import KioskError
 from kiosk.flow.lpa import ActivationCode
 from kiosk.gigs.models import (
-    Device, DeviceModel, ESimProfileStatus, Plan, Sim, SimType, Subscription,
+    Device, DeviceModel, DeviceType, ESimProfileStatus, Plan, Sim, SimType, Subscription,
     SubscriptionStatus, User,
 )
 
@@ -73,12 +73,25 @@ class AlreadySubscribed:
 
 @dataclass(frozen=True)
 class DeviceFound:
-    """The phone can be activated: the customer confirms it is theirs before choosing a plan."""
+    """The device can be activated: the customer confirms it is theirs before choosing a plan,
+    and, when it has more than one SIM to activate (`choices`), chooses the SIM.
+
+    `plans` are the plans offered for any of the SIMs; `unsold` those that fit but require what
+    the kiosk cannot collect (counted for the customer, never offered).
+    """
 
     device: Device
     choices: tuple[SimChoice, ...]
     plans: tuple[Plan, ...]
-    withheld: int = 0  # plans not offered: they require what the kiosk cannot collect
+    unsold: tuple[Plan, ...] = ()
+
+    @property
+    def withheld(self) -> int:
+        return len(self.unsold)
+
+    @property
+    def needs_sim_choice(self) -> bool:
+        return len(self.choices) > 1
 
 
 @dataclass(frozen=True)
@@ -99,10 +112,18 @@ class ExistingStatus:
 
 @dataclass(frozen=True)
 class ChoosingPlan:
+    """Plans for the SIM the customer chose (`choices` is that one SIM), or, when nobody chose
+    (a caller with no way to ask, such as the command line), for any SIM: each plan then goes
+    on the first SIM it fits (`catalog.choice_for`)."""
+
     device: Device
     choices: tuple[SimChoice, ...]
     plans: tuple[Plan, ...]
-    withheld: int = 0
+    unsold: tuple[Plan, ...] = ()
+
+    @property
+    def withheld(self) -> int:
+        return len(self.unsold)
 
 
 @dataclass(frozen=True)
@@ -169,6 +190,7 @@ class Ready:
     phone_number: str | None = None
     provider: str | None = None
     sim_id: str | None = None
+    device_type: DeviceType = DeviceType.UNKNOWN  # for the words: "your tablet", "your watch"
 
 
 @dataclass(frozen=True)

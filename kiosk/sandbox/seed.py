@@ -96,9 +96,10 @@ def _plan(key: str, name: str, description: str, *, sim_types: list[str], data: 
           voice: int | None, sms: int | None, price: int, validity: dict[str, Any],
           provider: str, address: str = "none", full_name: str = "none",
           trigger: str = "creation", status: str = "available", created: float = T0,
-          countries: list[str] | None = None) -> dict[str, Any]:
+          countries: list[str] | None = None,
+          metadata: dict[str, str] | None = None) -> dict[str, Any]:
     return {
-        "object": "plan", "id": PLAN_IDS[key], "metadata": {}, "name": name,
+        "object": "plan", "id": PLAN_IDS[key], "metadata": metadata or {}, "name": name,
         "description": description, "status": status, "simTypes": sim_types,
         "activationTrigger": trigger, "firstPeriodTrigger": "activation",
         "allowances": {"dataBytes": data, "voiceSeconds": voice, "smsMessages": sms},
@@ -136,9 +137,12 @@ def plans() -> list[dict[str, Any]]:
               trigger="usageStarted",
               validity={"value": 7, "unit": "day", "type": "oneTime", "minimumPeriods": 1},
               created=T0 + 300),
+        # Which devices a plan is for is not a documented plan field: the kiosk reads it from
+        # the plan's metadata (kiosk.flow.catalog.DEVICE_TYPES_KEY); a plan without it is a
+        # phone plan (phones and tablets).
         _plan("watch", "Watch Connect", "Unlimited data for your smartwatch.",
               sim_types=["eSIM"], data=None, voice=None, sms=None, price=599, provider="p9",
-              validity=MONTHLY, created=T0 + 360),
+              validity=MONTHLY, created=T0 + 360, metadata={"deviceTypes": "smartwatch"}),
         _plan("legacy", "Legacy 2 GB", "No longer sold.", sim_types=["eSIM", "pSIM"],
               data=2 * GB, voice=6_000, sms=50, price=799, provider="p4", validity=MONTHLY,
               status="archived", created=T0),

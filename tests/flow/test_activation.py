@@ -12,7 +12,7 @@ from kiosk.flow.states import (
     AlreadySubscribed, ChoosingPlan, EnteringCustomer, Failed, NoUsableSim, NotRegistered,
     PendingInBackground, Provisioning, Ready, Review, Step,
 )
-from kiosk.gigs.models import SimType, SubscriptionStatus
+from kiosk.gigs.models import DeviceType, SimType, SubscriptionStatus
 from kiosk.sandbox.seed import DEMO_IMEIS, DECLINED_PAYMENT_METHOD_ID
 from tests.conftest import client_for
 from tests.flow.conftest import Kit, drive
@@ -223,7 +223,7 @@ async def test_declined_payment(kit: Kit) -> None:
 
 
 async def test_usage_started_plan_is_ready_without_waiting_for_active(kit: Kit) -> None:
-    state = await drive(kit.flow(), [DEMO_IMEIS["watch"]], kit.plan_id("Starter 1 GB"))
+    state = await drive(kit.flow(), [DEMO_IMEIS["esim"]], kit.plan_id("Starter 1 GB"))
     assert isinstance(state, Ready) and state.activates_on_first_use and state.code
     act = kit.journal.get(state.activation_id)
     assert act.status == "ready"
@@ -276,3 +276,66 @@ async def test_second_kiosk_client_sees_the_journal(kit: Kit, sandbox, sleep) ->
         flow = kit.flow(client=other)
         await flow.submit_imei(DEMO_IMEIS["esim"])
         assert isinstance(flow.state, AlreadySubscribed)
+
+
+# -- the SIM the customer chooses, and plans by device (#13) ---------------------------------------
+
+async def test_dual_sim_the_chosen_esim_is_the_one_activated(kit: Kit) -> None:
+    """"Unlimited Europe" fits both SIMs: the one the customer chose is ordered (by the guard)."""
+    flow = kit.flow()
+    await flow.submit_imei(DEMO_IMEIS["dual1"])
+    found = flow.state
+    assert isinstance(found, DeviceFound) and found.needs_sim_choice
+    esim = next(c for c in found.choices if c.type is SimType.ESIM)
+    await flow.choose_sim(esim.ref)
+    assert isinstance(flow.state, ChoosingPlan)
+    assert all(SimType.ESIM in p.sim_types for p in flow.state.plans)
+    await flow.choose_plan(kit.plan_id("Unlimited Europe"))
+    await flow.enter_customer(CustomerInput("two@example.com", "Two Sims"))
+    await flow.confirm()
+    state = flow.state
+    assert isinstance(state, Ready) and state.sim_type is SimType.ESIM and state.code is not None
+    act = kit.journal.get(state.activation_id)
+    assert act.sim_id == esim.ref and act.sim_type == "eSIM"
+    card = next(c for c in found.choices if c.type is SimType.PSIM)
+    assert len(kit.store.orders) == 1 and kit.store.sims[esim.ref]["status"] == "active"
+    assert kit.store.sims[card.ref]["status"] == "inactive"
+
+
+async def test_sim_card_phone_can_get_a_new_esim_instead(kit: Kit) -> None:
+    flow = kit.flow()
+    await flow.submit_imei(DEMO_IMEIS["psim"])
+    found = flow.state
+    assert isinstance(found, DeviceFound)
+    assert [(c.type, c.sim is None) for c in found.choices] == [(SimType.PSIM, False),
+                                                                (SimType.ESIM, True)]
+    await flow.choose_sim("auto")
+    await flow.choose_plan(kit.plan_id("Travel 5 GB"))
+    await flow.enter_customer(CustomerInput("new.esim@example.com", "New Esim"))
+    await flow.confirm()
+    assert isinstance(flow.state, Ready) and flow.state.code is not None
+    card = found.choices[0].sim
+    assert kit.store.sims[card.id]["status"] == "inactive"  # the card in the box is untouched
+    again = kit.flow()
+    await again.submit_imei(DEMO_IMEIS["psim"])  # the journal knows its new eSIM
+    assert isinstance(again.state, AlreadySubscribed)
+
+
+@pytest.mark.parametrize(("key", "offered", "absent"), [
+    ("watch", {"Watch Connect"}, {"Travel 5 GB", "Starter 1 GB", "Unlimited Europe"}),
+    ("esim", {"Travel 5 GB", "Unlimited Europe"}, {"Watch Connect"}),
+    ("tablet", {"Travel 5 GB", "Unlimited Europe"}, {"Watch Connect"}),
+    ("psim", {"Classic 10 GB", "Travel 5 GB"}, {"Watch Connect", "Legacy 2 GB"}),
+])
+async def test_plans_are_offered_by_the_device_type(kit: Kit, key: str, offered: set[str],
+                                                    absent: set[str]) -> None:
+    flow = kit.flow()
+    await flow.submit_imei(DEMO_IMEIS[key])
+    assert isinstance(flow.state, DeviceFound)
+    names = {p.name for p in flow.state.plans}
+    assert offered <= names and not absent & names
+
+
+async def test_ready_names_the_device_type(kit: Kit) -> None:
+    state = await drive(kit.flow(), [DEMO_IMEIS["tablet"]], kit.plan_id("Travel 5 GB"))
+    assert isinstance(state, Ready) and state.device_type is DeviceType.TABLET
