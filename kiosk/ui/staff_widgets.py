@@ -126,10 +126,11 @@ class ExportChooser(QFrame):
             if not d.usable:
                 item.setFlags(Qt.ItemFlag.NoItemFlags)  # shown (the stick was found), not offered
             self.list.addItem(item)
-        if not self.destinations:
-            self.list.addItem(QListWidgetItem(self.tr("No USB stick found: plug one in and "
-                                                     "tap Export again, or choose a folder.")))
-            self.list.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        if not any(d.kind == "usb" for d in self.destinations):
+            hint = QListWidgetItem(self.tr("No USB stick found: plug one in and tap Export "
+                                           "again, or choose a folder."))
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(hint)
 
     def describe(self, d: Destination) -> str:
         kind = {"usb": self.tr("USB stick %1"), "downloads": self.tr("This computer: %1"),
