@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QFrame, QHBoxLayout, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout,
+    QApplication, QFrame, QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout,
     QWidget,
 )
 
@@ -27,11 +27,12 @@ from kiosk.ui.pages_choose import CustomerPage, DevicePage, PlanPage, ReviewPage
 from kiosk.ui.pages_finish import ActivatingPage, ErrorPage, PendingPage, ReadyPage
 from kiosk.ui.pages_staff import OperatorPage
 from kiosk.ui.pages_start import ScanPage, WelcomePage
+from kiosk.ui.header import Header, fit
 from kiosk.ui.idle import CountdownOverlay, IdleWatch
 from kiosk.ui.osk import KeyboardDock, OnScreenKeyboard
 from kiosk.ui.services import Services
 from kiosk.ui.probe import LagProbe
-from kiosk.ui.widgets import Page, StepIndicator, button, label
+from kiosk.ui.widgets import Page
 
 log = logging.getLogger("kiosk.ui")
 
@@ -55,20 +56,8 @@ class KioskWindow(QMainWindow):
         layout = QVBoxLayout(root)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        header = QFrame()
-        header.setObjectName("Header")
-        row = QHBoxLayout(header)
-        row.setContentsMargins(24, 8, 24, 8)
-        self.brand = label(self.tr("SIM kiosk"), "Brand", wrap=False)
-        self.steps = StepIndicator()
-        self.lang = button("DE", self.toggle_language, name="Lang")
-        row.addWidget(self.brand)
-        row.addStretch(1)
-        row.addWidget(self.steps)
-        row.addStretch(1)
-        row.addWidget(self.lang)
-        layout.addWidget(header)
-        self.header = header
+        self.header = Header(self.toggle_language)
+        layout.addWidget(self.header)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         # The on-screen keyboard docks below the page for whichever text field has focus.
@@ -181,11 +170,8 @@ class KioskWindow(QMainWindow):
         page.retranslate()
         self.stack.setCurrentWidget(self.scrolls[name])
         self.current = name
-        self.brand.setText(self.tr("SIM kiosk"))
         self.setWindowTitle(self.tr("SIM kiosk"))
-        self.steps.steps = [self.tr("Scan"), self.tr("Phone"), self.tr("Plan"),
-                            self.tr("Details"), self.tr("Confirm"), self.tr("Activate")]
-        self.steps.show_step(self.STEP_OF.get(name))
+        self.header.show_step(self.STEP_OF.get(name), self.language)
         if name == "scan":
             self.start_camera()
         if name == "operator":
@@ -361,8 +347,6 @@ class KioskWindow(QMainWindow):
         self.language = "de" if self.language == "en" else "en"
         self.services.set_language(self.language)
         self.osk.set_language(self.language)
-        self.lang.setText("EN" if self.language == "de" else "DE")
-        self.lang.setAccessibleName(self.tr("Change language"))
         self.show_page(self.current)
         if self.current not in ("welcome", "scan", "operator"):
             self.on_flow_state(self.flow.state)
@@ -387,28 +371,13 @@ class KioskWindow(QMainWindow):
         else:
             event.ignore()
 
-    # Small screens (1280x800): tighter headings and margins, never below 18 pt or 56 px.
-    COMPACT_QSS = """
-        QLabel#Title { font-size: 26pt; }
-        QLabel#Subtitle { font-size: 19pt; }
-        QLabel#Big { font-size: 22pt; }
-        QLabel#Mono { font-size: 19pt; padding: 6px; }
-        QPushButton#Key { min-height: 56px; font-size: 22pt; }
-    """
     _compact: bool | None = None
 
-    def _fit_to_screen(self) -> None:
-        compact = self.height() < 900
-        if compact == self._compact:
-            return
-        self._compact = compact
-        self.setStyleSheet(self.COMPACT_QSS if compact else "")
-        for page in self.pages.values():
-            page.outer.setContentsMargins(*((40, 16, 40, 16) if compact else (64, 40, 64, 40)))
-            page.outer.setSpacing(10 if compact else 20)
-
     def resizeEvent(self, event: Any) -> None:
-        self._fit_to_screen()
+        compact = self.height() < 900
+        if compact != self._compact:
+            self._compact = compact
+            fit(self, self.pages.values(), compact)
         self.overlay.setGeometry(self.rect())
         super().resizeEvent(event)
 

@@ -151,12 +151,12 @@ def test_operator_pin_gate(kiosk: Kiosk) -> None:
 def test_language_switch(kiosk: Kiosk) -> None:
     w = kiosk.window
     assert w.welcome.title.text() == "Activate your new phone's SIM"
-    w.lang.click()
+    w.header.lang.click()
     assert w.welcome.title.text() == "Aktivieren Sie die SIM Ihres neuen Telefons"
-    assert w.lang.text() == "EN"
+    assert w.header.lang.text() == "English"
     kiosk.to_plan(DEMO_IMEIS["psim"])
     assert "€" in texts(w.plans) and "14,99" in texts(w.plans)
-    w.lang.click()
+    w.header.lang.click()
     assert "Choose a plan" in w.plans.title.text()
 
 
