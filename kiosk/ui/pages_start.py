@@ -61,7 +61,7 @@ class WelcomePage(Page):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Activate your new phone's SIM"))
         self.subtitle.setText(self.tr("Get connected in a few minutes, right here."))
-        for card, text in zip(self.cards, [self.tr("Scan the barcode on the phone's box"),
+        for card, text in zip(self.cards, [self.tr("Scan the barcode on the box"),
                                            self.tr("Choose a plan"),
                                            self.tr("Confirm, and your SIM or eSIM is ready")],
                               strict=True):
@@ -119,7 +119,7 @@ class ScanPage(Page):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Scan the phone's box"))
+        self.title.setText(self.tr("Scan the barcode on the box"))
         self.subtitle.setText(self.tr("Hold the barcode labelled IMEI flat, about 20 cm from "
                                       "the camera."))
         self.back.setText(self.tr("Back"))

@@ -111,6 +111,10 @@ async def run_tour(window: Any, out: Path) -> int:
     await snap("activating")
     await wait_for(window, "ready", 60)
     await snap("ready-esim")
+    window.overlay.start(600)  # the idle countdown: the code goes before it is drawn
+    window.ready.conceal()
+    await snap("idle-countdown")
+    window._still_here()
     await window.reset()
     # The other endings: a physical SIM, and pages that explain why not.
     window.submit([DEMO_IMEIS["psim"]])

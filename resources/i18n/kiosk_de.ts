@@ -4,48 +4,72 @@
 <context>
     <name>ActivatingPage</name>
     <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
         <source>Activating your SIM</source>
         <translation>Ihre SIM wird aktiviert</translation>
     </message>
     <message>
-        <source>Please keep the kiosk open. This usually takes under a minute.</source>
-        <translation>Bitte warten Sie kurz. Das dauert meist weniger als eine Minute.</translation>
+        <source>Please stay here. This usually takes under a minute.</source>
+        <translation>Bitte bleiben Sie hier. Das dauert meist weniger als eine Minute.</translation>
+    </message>
+    <message>
+        <source>Placing your order…</source>
+        <translation>Ihre Bestellung wird aufgegeben…</translation>
+    </message>
+    <message>
+        <source>Setting up your plan…</source>
+        <translation>Ihr Tarif wird eingerichtet…</translation>
+    </message>
+    <message>
+        <source>Plan set up</source>
+        <translation>Tarif eingerichtet</translation>
+    </message>
+    <message>
+        <source>Assigning your SIM…</source>
+        <translation>Ihre SIM wird zugeordnet…</translation>
+    </message>
+    <message>
+        <source>SIM assigned</source>
+        <translation>SIM zugeordnet</translation>
+    </message>
+    <message>
+        <source>The network is activating your SIM…</source>
+        <translation>Das Netz schaltet Ihre SIM frei…</translation>
+    </message>
+    <message>
+        <source>SIM active</source>
+        <translation>SIM aktiv</translation>
+    </message>
+    <message>
+        <source>Sending your order to the network…</source>
+        <translation>Ihre Bestellung wird an das Netz gesendet…</translation>
+    </message>
+    <message>
+        <source>Your order is placed. Your plan is being set up…</source>
+        <translation>Ihre Bestellung ist aufgegeben. Ihr Tarif wird eingerichtet…</translation>
+    </message>
+    <message>
+        <source>Your plan is set up. A SIM is being assigned to it…</source>
+        <translation>Ihr Tarif ist eingerichtet. Ihm wird eine SIM zugeordnet…</translation>
+    </message>
+    <message>
+        <source>Your SIM is assigned. The network is switching it on…</source>
+        <translation>Ihre SIM ist zugeordnet. Das Netz schaltet sie frei…</translation>
+    </message>
+    <message>
+        <source>Done. Your SIM is active.</source>
+        <translation>Fertig. Ihre SIM ist aktiv.</translation>
+    </message>
+    <message>
+        <source>Time so far: %1 s</source>
+        <translation>Bisher: %1 s</translation>
     </message>
     <message>
         <source>Order placed</source>
         <translation>Bestellung aufgegeben</translation>
-    </message>
-    <message>
-        <source>Subscription created</source>
-        <translation>Vertrag angelegt</translation>
-    </message>
-    <message>
-        <source>SIM being set up by the network</source>
-        <translation>Das Netz richtet Ihre SIM ein</translation>
-    </message>
-    <message>
-        <source>Active</source>
-        <translation>Aktiv</translation>
-    </message>
-    <message>
-        <source>Sending your order…</source>
-        <translation>Ihre Bestellung wird gesendet…</translation>
-    </message>
-    <message>
-        <source>Your order is placed; the subscription is being created…</source>
-        <translation>Ihre Bestellung ist aufgegeben; der Vertrag wird angelegt…</translation>
-    </message>
-    <message>
-        <source>The network is setting up your SIM…</source>
-        <translation>Das Netz richtet Ihre SIM ein…</translation>
-    </message>
-    <message>
-        <source>Almost there…</source>
-        <translation>Gleich geschafft…</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
     </message>
 </context>
 <context>
@@ -96,6 +120,26 @@
     </message>
 </context>
 <context>
+    <name>Connection</name>
+    <message>
+        <source>Nothing sent, the key stays here: %1</source>
+        <extracomment>The (possibly unsaved) settings on the settings tabs, and the API key to use with them.</extracomment>
+        <translation>Nichts gesendet, der Schlüssel bleibt hier: %1</translation>
+    </message>
+    <message>
+        <source>Connected: %1 plans on sale (%2 ms)</source>
+        <translation>Verbunden: %1 Tarife im Angebot (%2 ms)</translation>
+    </message>
+    <message>
+        <source>API key rejected (401)</source>
+        <translation>API-Schlüssel abgelehnt (401)</translation>
+    </message>
+    <message>
+        <source>Cannot use the API: %1</source>
+        <translation>Die API ist nicht nutzbar: %1</translation>
+    </message>
+</context>
+<context>
     <name>CountdownOverlay</name>
     <message>
         <source>I&apos;m still here</source>
@@ -120,6 +164,7 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     </message>
     <message>
         <source>Email</source>
+        <extracomment>Below this height of the page&apos;s area (a keyboard docked under it, a small screen) the form goes short: no subtitle, the buttons beside the title, labels beside their fields, 48 px fields, and one error message at a time (the focused field&apos;s).</extracomment>
         <translation>E-Mail</translation>
     </message>
     <message>
@@ -214,6 +259,58 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Anderes Telefon scannen</translation>
     </message>
     <message>
+        <source>We found your tablet</source>
+        <translation>Wir haben Ihr Tablet gefunden</translation>
+    </message>
+    <message>
+        <source>Scan another device</source>
+        <translation>Anderes Gerät scannen</translation>
+    </message>
+    <message>
+        <source>A new eSIM will be created for this tablet.</source>
+        <translation>Für dieses Tablet wird eine neue eSIM angelegt.</translation>
+    </message>
+    <message>
+        <source>This tablet is not registered here</source>
+        <translation>Dieses Tablet ist hier nicht registriert</translation>
+    </message>
+    <message>
+        <source>This tablet cannot be activated here</source>
+        <translation>Dieses Tablet kann hier nicht aktiviert werden</translation>
+    </message>
+    <message>
+        <source>We found your watch</source>
+        <translation>Wir haben Ihre Smartwatch gefunden</translation>
+    </message>
+    <message>
+        <source>A new eSIM will be created for this watch.</source>
+        <translation>Für diese Smartwatch wird eine neue eSIM angelegt.</translation>
+    </message>
+    <message>
+        <source>This watch is not registered here</source>
+        <translation>Diese Smartwatch ist hier nicht registriert</translation>
+    </message>
+    <message>
+        <source>This watch cannot be activated here</source>
+        <translation>Diese Smartwatch kann hier nicht aktiviert werden</translation>
+    </message>
+    <message>
+        <source>We found your device</source>
+        <translation>Wir haben Ihr Gerät gefunden</translation>
+    </message>
+    <message>
+        <source>A new eSIM will be created for this device.</source>
+        <translation>Für dieses Gerät wird eine neue eSIM angelegt.</translation>
+    </message>
+    <message>
+        <source>This device is not registered here</source>
+        <translation>Dieses Gerät ist hier nicht registriert</translation>
+    </message>
+    <message>
+        <source>This device cannot be activated here</source>
+        <translation>Dieses Gerät kann hier nicht aktiviert werden</translation>
+    </message>
+    <message>
         <source>Smartwatch</source>
         <translation>Smartwatch</translation>
     </message>
@@ -230,7 +327,16 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Smartphone</translation>
     </message>
     <message>
+        <source>made for you now</source>
+        <translation>wird jetzt für Sie angelegt</translation>
+    </message>
+    <message>
+        <source>Activate: %1</source>
+        <translation>Aktivieren: %1</translation>
+    </message>
+    <message>
         <source>We found your phone</source>
+        <extracomment>The customer chose which SIM to activate (`SimChoice.ref`: a SIM id, or &quot;auto&quot;).</extracomment>
         <translation>Wir haben Ihr Telefon gefunden</translation>
     </message>
     <message>
@@ -244,10 +350,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>SIM card</source>
         <translation>SIM-Karte</translation>
-    </message>
-    <message>
-        <source>%1 to activate: %2</source>
-        <translation>Zu aktivierende %1: %2</translation>
     </message>
     <message>
         <source>Choose a plan</source>
@@ -264,6 +366,22 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>This phone is not registered here</source>
         <translation>Dieses Telefon ist hier nicht registriert</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>New eSIM</source>
+        <translation>Neue eSIM</translation>
+    </message>
+    <message>
+        <source>Which SIM do you want to activate?</source>
+        <translation>Welche SIM möchten Sie aktivieren?</translation>
+    </message>
+    <message>
+        <source>To activate: %1</source>
+        <translation>Zu aktivieren: %1</translation>
     </message>
     <message>
         <source>Please ask a member of staff to help you.</source>
@@ -309,12 +427,40 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Support-Paket erstellen</translation>
     </message>
     <message>
+        <source>%1 KiB, %2 unfinished</source>
+        <translation>%1 KiB, %2 unerledigt</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Journal</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>Screen lag</source>
+        <translation>Verzögerung der Anzeige</translation>
+    </message>
+    <message>
+        <source>API</source>
+        <translation>API</translation>
+    </message>
+    <message>
         <source>Support bundle written to %1</source>
         <translation>Support-Paket gespeichert unter %1</translation>
     </message>
 </context>
 <context>
     <name>ErrorPage</name>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
     <message>
         <source>Sorry, something went wrong</source>
         <translation>Entschuldigung, da ist etwas schiefgegangen</translation>
@@ -326,6 +472,70 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
+    </message>
+</context>
+<context>
+    <name>ExportChooser</name>
+    <message>
+        <source>Where should the file go?</source>
+        <extracomment>(folder) -&gt; the written file; raises ExportError. What an export writes is the caller&apos;s.</extracomment>
+        <translation>Wohin soll die Datei?</translation>
+    </message>
+    <message>
+        <source>Another folder…</source>
+        <translation>Anderer Ordner…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Places to save to</source>
+        <translation>Speicherorte</translation>
+    </message>
+    <message>
+        <source>No USB stick found: plug one in and tap Export again, or choose a folder.</source>
+        <translation>Kein USB-Stick gefunden: Stecken Sie einen ein und tippen Sie erneut auf Exportieren, oder wählen Sie einen Ordner.</translation>
+    </message>
+    <message>
+        <source>USB stick %1</source>
+        <translation>USB-Stick %1</translation>
+    </message>
+    <message>
+        <source>This computer: %1</source>
+        <translation>Dieser Computer: %1</translation>
+    </message>
+    <message>
+        <source>%1 free</source>
+        <translation>%1 frei</translation>
+    </message>
+    <message>
+        <source>✘ cannot be written to</source>
+        <translation>✘ nicht beschreibbar</translation>
+    </message>
+    <message>
+        <source>Choose a folder for the export</source>
+        <translation>Ordner für den Export wählen</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>der Datenträger ist voll</translation>
+    </message>
+    <message>
+        <source>this folder cannot be written to</source>
+        <translation>dieser Ordner ist nicht beschreibbar</translation>
+    </message>
+    <message>
+        <source>the folder is gone (was the stick pulled out?)</source>
+        <translation>der Ordner ist weg (wurde der Stick abgezogen?)</translation>
+    </message>
+    <message>
+        <source>the file could not be written</source>
+        <translation>die Datei konnte nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>✘ Not exported to %1: %2. Nothing is lost: choose another place.</source>
+        <translation>✘ Nicht nach %1 exportiert: %2. Nichts ist verloren: Wählen Sie einen anderen Ort.</translation>
     </message>
 </context>
 <context>
@@ -363,16 +573,111 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>%1 SMS</translation>
     </message>
     <message>
-        <source>every month</source>
-        <translation>monatlich</translation>
+        <source>Unlimited data, calls and texts</source>
+        <translation>Daten, Anrufe und SMS unbegrenzt</translation>
     </message>
     <message>
-        <source>%1 months</source>
-        <translation>%1 Monate</translation>
+        <source>%1, data only</source>
+        <translation>%1, nur Daten</translation>
     </message>
     <message>
-        <source>%1 days</source>
-        <translation>%1 Tage</translation>
+        <source>%1 · unlimited calls and texts</source>
+        <translation>%1 · Anrufe und SMS unbegrenzt</translation>
+    </message>
+    <message>
+        <source>%1 a month</source>
+        <translation>%1 im Monat</translation>
+    </message>
+    <message>
+        <source>%1 every %n months</source>
+        <translation>%1 jeden Monat|%1 alle %n Monate</translation>
+    </message>
+    <message>
+        <source>%1 every %n days</source>
+        <translation>%1 jeden Tag|%1 alle %n Tage</translation>
+    </message>
+    <message>
+        <source>%1 for %n months</source>
+        <translation>%1 für %n Monat|%1 für %n Monate</translation>
+    </message>
+    <message>
+        <source>%1 for %n days</source>
+        <translation>%1 für %n Tag|%1 für %n Tage</translation>
+    </message>
+    <message>
+        <source>One-off: does not renew</source>
+        <translation>Einmalig: verlängert sich nicht</translation>
+    </message>
+    <message>
+        <source>Renews every month until you cancel</source>
+        <translation>Verlängert sich jeden Monat, bis Sie kündigen</translation>
+    </message>
+    <message>
+        <source>Renews every %n months until you cancel</source>
+        <translation>Verlängert sich jeden Monat, bis Sie kündigen|Verlängert sich alle %n Monate, bis Sie kündigen</translation>
+    </message>
+    <message>
+        <source>Renews every %n days until you cancel</source>
+        <translation>Verlängert sich jeden Tag, bis Sie kündigen|Verlängert sich alle %n Tage, bis Sie kündigen</translation>
+    </message>
+    <message>
+        <source>Renews until you cancel</source>
+        <translation>Verlängert sich, bis Sie kündigen</translation>
+    </message>
+    <message>
+        <source>minimum %n months</source>
+        <translation>mindestens %n Monat|mindestens %n Monate</translation>
+    </message>
+    <message>
+        <source>minimum %n days</source>
+        <translation>mindestens %n Tag|mindestens %n Tage</translation>
+    </message>
+    <message>
+        <source>minimum %n periods</source>
+        <translation>mindestens %n Laufzeit|mindestens %n Laufzeiten</translation>
+    </message>
+    <message>
+        <source>starts when you first use it</source>
+        <translation>beginnt mit der ersten Nutzung</translation>
+    </message>
+    <message>
+        <source>starts when it is activated</source>
+        <translation>beginnt mit der Aktivierung</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <source>SIM kiosk</source>
+        <translation>SIM-Kiosk</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>Scannen</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Tarif</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Angaben</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>Bestätigen</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>Aktivieren</translation>
+    </message>
+    <message>
+        <source>Change language</source>
+        <translation>Sprache wechseln</translation>
     </message>
 </context>
 <context>
@@ -413,36 +718,12 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>KioskWindow</name>
     <message>
-        <source>Scan</source>
-        <translation>Scannen</translation>
-    </message>
-    <message>
-        <source>Phone</source>
-        <translation>Telefon</translation>
-    </message>
-    <message>
-        <source>Plan</source>
-        <translation>Tarif</translation>
-    </message>
-    <message>
-        <source>Details</source>
-        <translation>Angaben</translation>
-    </message>
-    <message>
-        <source>Confirm</source>
-        <translation>Bestätigen</translation>
-    </message>
-    <message>
-        <source>Activate</source>
-        <translation>Aktivieren</translation>
+        <source>SIM kiosk</source>
+        <translation>SIM-Kiosk</translation>
     </message>
     <message>
         <source>Looking up your phone…</source>
         <translation>Wir suchen Ihr Telefon…</translation>
-    </message>
-    <message>
-        <source>Change language</source>
-        <translation>Sprache wechseln</translation>
     </message>
 </context>
 <context>
@@ -645,6 +926,53 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     </message>
 </context>
 <context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <source>Shift</source>
+        <translation>Umschalt</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>Next field</source>
+        <translation>Nächstes Feld</translation>
+    </message>
+    <message>
+        <source>Hide keyboard</source>
+        <translation>Tastatur ausblenden</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Leerzeichen</translation>
+    </message>
+    <message>
+        <source>Digits and symbols</source>
+        <translation>Ziffern und Zeichen</translation>
+    </message>
+    <message>
+        <source>Letters</source>
+        <translation>Buchstaben</translation>
+    </message>
+    <message>
+        <source>Keyboard</source>
+        <translation>Tastatur</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Caps lock</source>
+        <translation>Feststelltaste</translation>
+    </message>
+</context>
+<context>
     <name>OperatorPage</name>
     <message>
         <source>Staff only</source>
@@ -742,10 +1070,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>OperatorPanel</name>
     <message>
-        <source>Settings</source>
-        <translation>Einstellungen</translation>
-    </message>
-    <message>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
@@ -762,6 +1086,18 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>API</translation>
     </message>
     <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>Zahlung</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>Terminal</translation>
+    </message>
+    <message>
         <source>API URL</source>
         <translation>API-URL</translation>
     </message>
@@ -774,24 +1110,20 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <source>Payment method</source>
-        <translation>Zahlungsmittel</translation>
+        <source>Camera</source>
+        <translation>Kamera</translation>
     </message>
     <message>
-        <source>Idle seconds</source>
+        <source>Idle time (s)</source>
         <translation>Leerlauf (s)</translation>
     </message>
     <message>
-        <source>Countdown seconds</source>
+        <source>Countdown (s)</source>
         <translation>Countdown (s)</translation>
     </message>
     <message>
-        <source>Provisioning deadline (s)</source>
-        <translation>Frist für die Aktivierung (s)</translation>
-    </message>
-    <message>
-        <source>Camera</source>
-        <translation>Kamera</translation>
+        <source>Activation deadline (s)</source>
+        <translation>Aktivierungsfrist (s)</translation>
     </message>
     <message>
         <source>Language</source>
@@ -812,10 +1144,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
-    </message>
-    <message>
-        <source>Load payment methods</source>
-        <translation>Zahlungsmittel laden</translation>
     </message>
     <message>
         <source>Save</source>
@@ -846,6 +1174,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>eine PIN hat 4 bis 12 Ziffern</translation>
     </message>
     <message>
+        <source>%1 frames/s, decoding %2 ms</source>
+        <translation>%1 Bilder/s, Decodieren %2 ms</translation>
+    </message>
+    <message>
+        <source>not running (it runs on the scan page only)</source>
+        <translation>läuft nicht (sie läuft nur auf der Scan-Seite)</translation>
+    </message>
+    <message>
         <source>not the default PIN</source>
         <translation>nicht die Standard-PIN</translation>
     </message>
@@ -856,6 +1192,129 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>✔ Saved. Restart the kiosk to use the new API settings.</source>
         <translation>✔ Gespeichert. Starten Sie das Terminal neu, um die neuen API-Einstellungen zu verwenden.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentTab</name>
+    <message>
+        <source>Payment method</source>
+        <translation>Zahlungsmittel</translation>
+    </message>
+    <message>
+        <source>pm_… (load the list, or type it)</source>
+        <translation>pm_… (Liste laden oder eintippen)</translation>
+    </message>
+    <message>
+        <source>Payment methods</source>
+        <translation>Zahlungsmittel</translation>
+    </message>
+    <message>
+        <source>Load payment methods</source>
+        <translation>Zahlungsmittel laden</translation>
+    </message>
+    <message>
+        <source>Use this one</source>
+        <translation>Dieses verwenden</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>Cannot list payment methods (%1). Type the store&apos;s method id above; Check this project (Diagnostics) checks it.</source>
+        <translation>Zahlungsmittel können nicht aufgelistet werden (%1). Tippen Sie oben die ID des Zahlungsmittels des Geschäfts ein; „Dieses Projekt prüfen“ (Diagnose) prüft sie.</translation>
+    </message>
+    <message>
+        <source>The method set now (%1) is not in this list.</source>
+        <translation>Das eingestellte Zahlungsmittel (%1) ist nicht in dieser Liste.</translation>
+    </message>
+    <message>
+        <source>None of these can pay an order.</source>
+        <translation>Keines davon kann eine Bestellung bezahlen.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 can pay. Tap one, then Use this one.</source>
+        <translation>%1 von %2 können zahlen. Tippen Sie auf eines, dann auf „Dieses verwenden“.</translation>
+    </message>
+    <message>
+        <source>✔ in use</source>
+        <translation>✔ aktiv</translation>
+    </message>
+    <message>
+        <source>➜ chosen, not saved</source>
+        <translation>➜ gewählt, nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>in use until Save</source>
+        <translation>aktiv bis Speichern</translation>
+    </message>
+    <message>
+        <source>card</source>
+        <translation>Karte</translation>
+    </message>
+    <message>
+        <source>✔ can pay</source>
+        <translation>✔ kann zahlen</translation>
+    </message>
+    <message>
+        <source>✘ cannot pay: %1</source>
+        <translation>✘ kann nicht zahlen: %1</translation>
+    </message>
+    <message>
+        <source>Owner: %1</source>
+        <translation>Inhaber: %1</translation>
+    </message>
+    <message>
+        <source>%1 cannot be used: %2</source>
+        <translation>%1 kann nicht verwendet werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2): tap Use this one to pay with it.</source>
+        <translation>%1 (%2): Tippen Sie auf „Dieses verwenden“, um damit zu zahlen.</translation>
+    </message>
+    <message>
+        <source>%1 chosen. Save to pay with it.</source>
+        <translation>%1 gewählt. Speichern Sie, um damit zu zahlen.</translation>
+    </message>
+    <message>
+        <source>available</source>
+        <translation>verfügbar</translation>
+    </message>
+    <message>
+        <source>needs confirmation</source>
+        <translation>muss bestätigt werden</translation>
+    </message>
+    <message>
+        <source>it must be confirmed before it can pay</source>
+        <translation>es muss bestätigt werden, bevor es zahlen kann</translation>
+    </message>
+    <message>
+        <source>its status is %1</source>
+        <translation>sein Status ist %1</translation>
+    </message>
+    <message>
+        <source>the sandbox&apos;s test card that every payment declines</source>
+        <translation>die Testkarte der Sandbox, die jede Zahlung ablehnt</translation>
+    </message>
+    <message>
+        <source>a customer&apos;s own card: it pays only that customer&apos;s orders</source>
+        <translation>die eigene Karte eines Kunden: Sie zahlt nur dessen Bestellungen</translation>
+    </message>
+    <message>
+        <source>its last payment from this kiosk was declined</source>
+        <translation>seine letzte Zahlung von diesem Terminal wurde abgelehnt</translation>
+    </message>
+    <message>
+        <source>the API refused it for an order (%1)</source>
+        <translation>die API hat es für eine Bestellung abgelehnt (%1)</translation>
+    </message>
+    <message>
+        <source>its owner is blocked</source>
+        <translation>sein Inhaber ist gesperrt</translation>
+    </message>
+    <message>
+        <source>its owner is deleted</source>
+        <translation>sein Inhaber ist gelöscht</translation>
     </message>
 </context>
 <context>
@@ -895,8 +1354,8 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Wählen</translation>
     </message>
     <message>
-        <source>Choose %1</source>
-        <translation>%1 wählen</translation>
+        <source>Choose %1, %2</source>
+        <translation>%1 wählen, %2</translation>
     </message>
 </context>
 <context>
@@ -910,7 +1369,20 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     </message>
     <message>
         <source>Choose a plan</source>
+        <extracomment>On a low screen the buttons lose some padding (56 px high, still a large target), so two rows of cards fit 768 px.</extracomment>
         <translation>Tarif wählen</translation>
+    </message>
+    <message>
+        <source>Choose a plan for your new eSIM</source>
+        <translation>Tarif für Ihre neue eSIM wählen</translation>
+    </message>
+    <message>
+        <source>Choose a plan for your eSIM</source>
+        <translation>Tarif für Ihre eSIM wählen</translation>
+    </message>
+    <message>
+        <source>Choose a plan for your SIM card</source>
+        <translation>Tarif für Ihre SIM-Karte wählen</translation>
     </message>
     <message>
         <source>Prices include everything. You pay at the counter.</source>
@@ -924,9 +1396,8 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
 <context>
     <name>ProjectCheck</name>
     <message>
-        <source>Checks the API set on the Settings tab (saved or not). A live project is only read: nothing is created or paid.</source>
-        <extracomment>The (possibly unsaved) settings on the settings tab, and the API key to use with them.</extracomment>
-        <translation>Prüft die API aus dem Reiter „Einstellungen“ (gespeichert oder nicht). Ein Live-Projekt wird nur gelesen: Es wird nichts angelegt und nichts bezahlt.</translation>
+        <source>Checks the API set on the Connection tab (saved or not). A live project is only read: nothing is created or paid.</source>
+        <translation>Prüft die auf dem Reiter „Verbindung“ eingestellte API (gespeichert oder nicht). Ein Live-Projekt wird nur gelesen: Nichts wird angelegt oder bezahlt.</translation>
     </message>
     <message>
         <source>Check this project</source>
@@ -1285,8 +1756,8 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
         <translation>Scannen geht nicht? Von Hand eingeben:</translation>
     </message>
     <message>
-        <source>⚠ Your phone will ask for a confirmation code: staff will give it to you.</source>
-        <translation>⚠ Ihr Telefon fragt nach einem Bestätigungscode: Den bekommen Sie von unseren Mitarbeitern.</translation>
+        <source>⚠ Your phone will ask for a confirmation code, which this kiosk cannot show. Please ask staff before you scan.</source>
+        <translation>⚠ Ihr Gerät wird nach einem Bestätigungscode fragen, den dieser Kiosk nicht anzeigen kann. Bitte fragen Sie vor dem Scannen das Personal.</translation>
     </message>
     <message>
         <source>Your plan starts when you first use it.</source>
@@ -1328,6 +1799,34 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
         <translation>Prüfen und bestätigen</translation>
     </message>
     <message>
+        <source>SIM</source>
+        <translation>SIM</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Tarif</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Preis</translation>
+    </message>
+    <message>
+        <source>Terms</source>
+        <translation>Bedingungen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
         <source>Nothing is ordered until you confirm.</source>
         <translation>Erst mit Ihrer Bestätigung wird bestellt.</translation>
     </message>
@@ -1336,32 +1835,28 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
         <translation>eine neue eSIM</translation>
     </message>
     <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <source>Tablet</source>
+        <translation>Tablet</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>Smartwatch</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
         <source>eSIM</source>
         <translation>eSIM</translation>
     </message>
     <message>
         <source>SIM card</source>
         <translation>SIM-Karte</translation>
-    </message>
-    <message>
-        <source>Phone: %1</source>
-        <translation>Telefon: %1</translation>
-    </message>
-    <message>
-        <source>SIM: %1</source>
-        <translation>SIM: %1</translation>
-    </message>
-    <message>
-        <source>Plan: %1</source>
-        <translation>Tarif: %1</translation>
-    </message>
-    <message>
-        <source>Price: %1</source>
-        <translation>Preis: %1</translation>
-    </message>
-    <message>
-        <source>Email: %1</source>
-        <translation>E-Mail: %1</translation>
     </message>
     <message>
         <source>Back</source>
@@ -1379,16 +1874,28 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
         <translation>Kamerabild</translation>
     </message>
     <message>
-        <source>Scan the phone&apos;s box</source>
-        <translation>Verpackung des Telefons scannen</translation>
+        <source>Scan the barcode on the box</source>
+        <translation>Barcode auf der Verpackung scannen</translation>
     </message>
     <message>
         <source>Hold the barcode labelled IMEI flat, about 20 cm from the camera.</source>
         <translation>Halten Sie den Barcode mit der Aufschrift IMEI flach, etwa 20 cm vor die Kamera.</translation>
     </message>
     <message>
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>Type the 15 digits of the IMEI, then tap OK.</source>
+        <translation>Tippen Sie die 15 Ziffern der IMEI ein, dann OK.</translation>
+    </message>
+    <message>
         <source>Looking for the barcode…</source>
         <translation>Suche den Barcode…</translation>
+    </message>
+    <message>
+        <source>Use the camera instead</source>
+        <translation>Doch die Kamera nutzen</translation>
     </message>
     <message>
         <source>Type the IMEI instead</source>
@@ -1444,12 +1951,16 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
         <translation>In wenigen Minuten verbunden, direkt hier.</translation>
     </message>
     <message>
-        <source>1. Scan the barcode on the phone&apos;s box
-2. Choose a plan
-3. Confirm, and your SIM or eSIM is ready</source>
-        <translation>1. Barcode auf der Verpackung scannen
-2. Tarif wählen
-3. Bestätigen, und Ihre SIM oder eSIM ist bereit</translation>
+        <source>Scan the barcode on the box</source>
+        <translation>Barcode auf der Verpackung scannen</translation>
+    </message>
+    <message>
+        <source>Choose a plan</source>
+        <translation>Tarif wählen</translation>
+    </message>
+    <message>
+        <source>Confirm, and your SIM or eSIM is ready</source>
+        <translation>Bestätigen – und Ihre SIM oder eSIM ist bereit</translation>
     </message>
     <message>
         <source>Hold the box&apos;s IMEI label to the camera, or dial *#06# on the phone and show its screen.</source>
