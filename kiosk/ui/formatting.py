@@ -1,10 +1,11 @@
-"""Numbers for people: money, data sizes, minutes and validity through QLocale."""
+"""Numbers for people: money, data sizes, minutes, periods and phone numbers through QLocale."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication, QLocale
+import phonenumbers
+from PySide6.QtCore import QCoreApplication, QLocale, QObject
 
 from kiosk.flow.catalog import PlanSummary
 
@@ -64,13 +65,104 @@ def texts(count: int | None, locale: QLocale) -> str:
     return QCoreApplication.translate("Formatting", "%1 texts").replace("%1", locale.toString(count))
 
 
-def validity(plan: PlanSummary, locale: QLocale) -> str:
+def allowances(plan: PlanSummary, locale: QLocale) -> str:
+    """What a plan includes, in as few words as it can be said: "5 GB, data only",
+    "20 GB · unlimited calls and texts", "Unlimited data, calls and texts"."""
+    calls, sms = plan.voice_minutes, plan.sms
+    if plan.data_bytes is None and calls is None and sms is None:
+        return QCoreApplication.translate("Formatting", "Unlimited data, calls and texts")
+    amount = data(plan.data_bytes, locale)
+    if calls == 0 and sms == 0 and plan.data_bytes != 0:
+        return QCoreApplication.translate("Formatting", "%1, data only").replace("%1", amount)
+    if calls is None and sms is None:
+        return QCoreApplication.translate("Formatting", "%1 · unlimited calls and texts").replace(
+            "%1", amount)
+    return " · ".join([amount, minutes(calls, locale), texts(sms, locale)])
+
+
+class Formatting(QObject):
+    """The texts with a count (%n), under the context "Formatting": lupdate marks a text as
+    plural only in a `tr()` call, never in `QCoreApplication.translate()`."""
+
+    def every(self, months: int | None, days: int | None) -> str:
+        if months:
+            return self.tr("%1 every %n months", "", months)
+        return self.tr("%1 every %n days", "", days or 0)
+
+    def lasting(self, months: int | None, days: int | None) -> str:
+        if months:
+            return self.tr("%1 for %n months", "", months)
+        return self.tr("%1 for %n days", "", days or 0)
+
+    def renews(self, months: int | None, days: int | None) -> str:
+        if months:
+            return self.tr("Renews every %n months until you cancel", "", months)
+        return self.tr("Renews every %n days until you cancel", "", days or 0)
+
+    def minimum(self, months: int | None, days: int | None, periods: int) -> str:
+        if months:
+            return self.tr("minimum %n months", "", periods * months)
+        if days:
+            return self.tr("minimum %n days", "", periods * days)
+        return self.tr("minimum %n periods", "", periods)
+
+
+_COUNTED = Formatting()
+
+
+def price_period(plan: PlanSummary, locale: QLocale) -> str:
+    """The price with what it pays for: "€14.99 a month", "€9.99 for 30 days"."""
+    price = money(plan.price, plan.currency, locale)
+    if not price:
+        return ""
     months, days = plan.validity_months, plan.validity_days
-    if months:
-        if plan.recurring and months == 1:
-            return QCoreApplication.translate("Formatting", "every month")
-        text = QCoreApplication.translate("Formatting", "%1 months")
-        return text.replace("%1", locale.toString(months))
-    if days:
-        return QCoreApplication.translate("Formatting", "%1 days").replace("%1", locale.toString(days))
-    return ""
+    if plan.recurring and months == 1:
+        text = QCoreApplication.translate("Formatting", "%1 a month")
+    elif plan.recurring and (months or days):
+        text = _COUNTED.every(months, days)
+    elif months or days:
+        text = _COUNTED.lasting(months, days)
+    else:
+        text = "%1"
+    return text.replace("%1", price)
+
+
+def terms(plan: PlanSummary) -> str:
+    """What the customer agrees to, in one short line: whether it renews, a minimum term if it
+    has one, and from when it runs."""
+    months, days, periods = plan.validity_months, plan.validity_days, plan.minimum_periods
+    if not plan.recurring:
+        parts = [QCoreApplication.translate("Formatting", "One-off: does not renew")]
+    elif months == 1:
+        parts = [QCoreApplication.translate("Formatting", "Renews every month until you cancel")]
+    elif months or days:
+        parts = [_COUNTED.renews(months, days)]
+    else:
+        parts = [QCoreApplication.translate("Formatting", "Renews until you cancel")]
+    if plan.recurring and periods > 1:
+        parts.append(_COUNTED.minimum(months, days, periods))
+    parts.append(QCoreApplication.translate("Formatting", "starts when you first use it")
+                 if plan.starts_on_first_use
+                 else QCoreApplication.translate("Formatting", "starts when it is activated"))
+    return " · ".join(parts)
+
+
+def phone_number(e164: str | None, locale: QLocale) -> str:
+    """A phone number as people write it: "+49 1512 3456789", "+1 959-123-4567".
+
+    The international form, grouped by libphonenumber (`phonenumberslite`), which a visitor
+    from abroad can read too. A number written without its country code (the API gives E.164,
+    so only ever by mistake) is read as one of the locale's country; one that cannot be a phone
+    number is shown as it was given rather than hidden.
+    """
+    text = (e164 or "").strip()
+    if not text:
+        return ""
+    region = QLocale.territoryToCode(locale.territory()) or None
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_possible_number(number):
+        return text
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
