@@ -148,12 +148,13 @@ def terms(plan: PlanSummary) -> str:
 
 
 def phone_number(e164: str | None, locale: QLocale) -> str:
-    """A phone number as people write it: "+49 1512 3456789", "+1 959-123-4567".
+    """A phone number as people write it: "+49 1512 3456789", "+1 212-555-1234".
 
     The international form, grouped by libphonenumber (`phonenumberslite`), which a visitor
     from abroad can read too. A number written without its country code (the API gives E.164,
-    so only ever by mistake) is read as one of the locale's country; one that cannot be a phone
-    number is shown as it was given rather than hidden.
+    so only by mistake) is read as one of the locale's country. A number the library does not
+    know as valid keeps the grouping it was given; bare E.164 digits at least get their country
+    code set apart ("+49 1511234567"); anything else is shown as given, never hidden.
     """
     text = (e164 or "").strip()
     if not text:
@@ -163,6 +164,7 @@ def phone_number(e164: str | None, locale: QLocale) -> str:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return text
-    if not phonenumbers.is_possible_number(number):
-        return text
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    bare = text.startswith("+") and text[1:].isdigit()
+    if phonenumbers.is_valid_number(number) or (bare and phonenumbers.is_possible_number(number)):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return text

@@ -25,9 +25,12 @@ def plan(**kw: Any) -> Plan:
 @pytest.mark.parametrize(("given", "shown"), [
     ("+4915123456789", "+49 1512 3456789"),
     ("+4930123456", "+49 30 123456"),
-    ("+19591234567", "+1 959-123-4567"),
+    ("+12125551234", "+1 212-555-1234"),
     ("+44 20 7946 0958", "+44 20 7946 0958"),
     (" +4915123456789 ", "+49 1512 3456789"),
+    ("+49 1512 345 67 89", "+49 1512 3456789"),
+    ("+19591234567", "+1 959-123-4567"),  # the reference's example: possible, not assigned
+    ("+491511234567", "+49 1511234567"),  # a digit short: at least the country code apart
 ])
 def test_phone_numbers_are_grouped_for_people(given: str, shown: str) -> None:
     assert fmt.phone_number(given, EN) == shown
@@ -38,7 +41,7 @@ def test_a_number_without_country_code_is_read_in_the_locales_country() -> None:
     assert fmt.phone_number("015123456789", DE) == "+49 1512 3456789"
 
 
-@pytest.mark.parametrize("given", ["", None, "not a number", "+"])
+@pytest.mark.parametrize("given", ["", None, "not a number", "+", "12", "+49 151 000"])
 def test_what_is_not_a_phone_number_is_shown_as_given(given: str | None) -> None:
     assert fmt.phone_number(given, EN) == (given or "").strip()
 
