@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, Signal
+from PySide6.QtCore import QEasingCurve, QLocale, QPropertyAnimation, Qt, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import (
+    QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout,
+)
 
 from kiosk.flow.errors import KioskError
 from kiosk.flow.states import PendingInBackground, Provisioning, Ready, Step
-from kiosk.gigs.models import ESimProfileStatus, SimType
+from kiosk.gigs.models import DeviceType, ESimProfileStatus, SimType
+from kiosk.ui import formatting as fmt
+from kiosk.ui.icons import icon
 from kiosk.ui.qr import QrView, qr_image
 from kiosk.ui.widgets import message
 from kiosk.ui.widgets import Page, Timeline, button, label
@@ -103,25 +107,41 @@ class ReadyPage(Page):
         self._code: tuple[QImage, str, str] | None = None  # QR, SM-DP+, matching id
         self._concealed = False
 
-    def render(self, state: Ready) -> None:
+    def _how_to_install(self, kind: DeviceType | None) -> tuple[str, str]:
+        """(Where to scan, the menu path) for the device in the customer's hands."""
+        if kind in (DeviceType.SMARTWATCH, DeviceType.WEARABLE):
+            # A watch has no camera for this: its paired phone adds the plan.
+            return (self.tr("Scan this code with the phone your watch is paired with. It works "
+                            "once: keep it to yourself."),
+                    self.tr("Apple Watch: on the paired iPhone, Watch app → Mobile Service → Add "
+                            "plan.\nOther watches: in the watch's app on the phone, add a mobile "
+                            "plan and scan the code."))
+        if kind is DeviceType.TABLET:
+            return (self.tr("Scan this code with the new tablet's camera. It works once: keep "
+                            "it to yourself."),
+                    self.tr("iPad: Settings → Mobile Data → Add eSIM → Use QR Code.\nAndroid "
+                            "tablet: Settings → Network → SIMs → Add eSIM → Scan QR code."))
+        return (self.tr("Scan this code with the new phone's camera. It works once: keep it to "
+                        "yourself."),
+                self.tr("iPhone: Settings → Mobile Service → Add eSIM → Use QR Code.\nAndroid: "
+                        "Settings → Network → SIMs → Add eSIM → Scan QR code."))
+
+    def render(self, state: Ready, kind: DeviceType | None = None) -> None:
         self.done.setText(self.tr("I'm done"))
         if state.sim_type is SimType.ESIM and state.code is not None:
             code = state.code
             self.title.setText(self.tr("Your eSIM is ready"))
-            self.subtitle.setText(self.tr("Scan this code with the new phone's camera. It works "
-                                          "once: keep it to yourself."))
+            where, steps = self._how_to_install(kind)
+            self.subtitle.setText(where)
             self._code = (qr_image(code.text, 0), code.smdp_address, code.matching_id)
             self._put_code()
-            self.steps.setText(self.tr("iPhone: Settings → Mobile Service → Add eSIM → Use QR "
-                                       "Code.\nAndroid: Settings → Network → SIMs → Add eSIM → "
-                                       "Scan QR code."))
+            self.steps.setText(steps)
             self.manual_title.setText(self.tr("Can't scan? Enter it by hand:"))
             self.smdp_label.setText(self.tr("SM-DP+ address"))
             self.code_label.setText(self.tr("Activation code"))
             # The API gives no confirmation code: promise nothing the kiosk cannot show.
-            self.warning.setText(self.tr("⚠ Your phone will ask for a confirmation code, which "
-                                         "this kiosk cannot show. Please ask staff before you "
-                                         "scan.")
+            self.warning.setText(self.tr("⚠ It will ask for a confirmation code, which this "
+                                         "kiosk cannot show. Please ask staff before you scan.")
                                  if code.confirmation_code_required else "")
             if state.activates_on_first_use:
                 self.profile.setText(self.tr("Your plan starts when you first use it."))
@@ -138,7 +158,8 @@ class ReadyPage(Page):
                                        "2. Restart the phone.\n3. After a minute you should see "
                                        "the network name at the top."))
             self.warning.setText("")
-            self.profile.setText(self.tr("Your number: %1").replace("%1", state.phone_number)
+            self.profile.setText(self.tr("Your number: %1").replace(
+                "%1", fmt.phone_number(state.phone_number, QLocale(self.locale())))
                                  if state.phone_number else "")
         for w in (self.warning, self.profile):  # an empty line takes no room on a small screen
             w.setVisible(bool(w.text()))
@@ -218,7 +239,14 @@ class ErrorPage(Page):
     def __init__(self) -> None:
         super().__init__()
         self.what_to_do = label("", "Big")
-        self.outer.addWidget(self.what_to_do)
+        row = QHBoxLayout()
+        mark = QLabel()
+        mark.setPixmap(icon("warning", 72, "#8a0000"))
+        mark.setFixedSize(76, 76)
+        mark.setAccessibleName(self.tr("Problem"))
+        row.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.what_to_do, 1)
+        self.outer.addLayout(row)
         self.outer.addStretch(1)
         row = QHBoxLayout()
         self.restart = button("", self.restart_requested.emit)

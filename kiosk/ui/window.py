@@ -191,6 +191,9 @@ class KioskWindow(QMainWindow):
             self.show_page("plan")
         elif isinstance(state, (DeviceFound, AlreadySubscribed, ExistingStatus, NotRegistered,
                                 NoUsableSim)):
+            if isinstance(state, DeviceFound):  # the ready page tells how to install on it
+                model = state.device.model
+                self._device_kind = model.type if model is not None else None
             self.device.render(state)
             self.show_page("device")
         elif isinstance(state, EnteringCustomer):
@@ -228,7 +231,7 @@ class KioskWindow(QMainWindow):
 
     def _show_ready(self, state: Ready) -> None:
         self._activating_since = None
-        self.ready.render(state)
+        self.ready.render(state, self._device_kind)
         if self.current != "ready":
             self.show_page("ready")
 
@@ -308,6 +311,7 @@ class KioskWindow(QMainWindow):
             page.clear()
         self._activating_since = None
         self._activating_state = None
+        self._device_kind = None
         self.show_page("welcome")
         # The next customer meets the kiosk's own language, not the last customer's.
         if self.services.default_language not in (None, self.language):
@@ -372,6 +376,7 @@ class KioskWindow(QMainWindow):
             event.ignore()
 
     _compact: bool | None = None
+    _device_kind: Any = None  # the DeviceType of this visit's device
 
     def resizeEvent(self, event: Any) -> None:
         compact = self.height() < 900

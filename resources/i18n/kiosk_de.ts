@@ -588,21 +588,33 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <source>%1 a month</source>
         <translation>%1 im Monat</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 every %n months</source>
-        <translation>%1 jeden Monat|%1 alle %n Monate</translation>
+        <translation>
+            <numerusform>%1 jeden Monat</numerusform>
+            <numerusform>%1 alle %n Monate</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 every %n days</source>
-        <translation>%1 jeden Tag|%1 alle %n Tage</translation>
+        <translation>
+            <numerusform>%1 jeden Tag</numerusform>
+            <numerusform>%1 alle %n Tage</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 for %n months</source>
-        <translation>%1 für %n Monat|%1 für %n Monate</translation>
+        <translation>
+            <numerusform>%1 für %n Monat</numerusform>
+            <numerusform>%1 für %n Monate</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%1 for %n days</source>
-        <translation>%1 für %n Tag|%1 für %n Tage</translation>
+        <translation>
+            <numerusform>%1 für %n Tag</numerusform>
+            <numerusform>%1 für %n Tage</numerusform>
+        </translation>
     </message>
     <message>
         <source>One-off: does not renew</source>
@@ -612,29 +624,44 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <source>Renews every month until you cancel</source>
         <translation>Verlängert sich jeden Monat, bis Sie kündigen</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Renews every %n months until you cancel</source>
-        <translation>Verlängert sich jeden Monat, bis Sie kündigen|Verlängert sich alle %n Monate, bis Sie kündigen</translation>
+        <translation>
+            <numerusform>Verlängert sich jeden Monat, bis Sie kündigen</numerusform>
+            <numerusform>Verlängert sich alle %n Monate, bis Sie kündigen</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Renews every %n days until you cancel</source>
-        <translation>Verlängert sich jeden Tag, bis Sie kündigen|Verlängert sich alle %n Tage, bis Sie kündigen</translation>
+        <translation>
+            <numerusform>Verlängert sich jeden Tag, bis Sie kündigen</numerusform>
+            <numerusform>Verlängert sich alle %n Tage, bis Sie kündigen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Renews until you cancel</source>
         <translation>Verlängert sich, bis Sie kündigen</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>minimum %n months</source>
-        <translation>mindestens %n Monat|mindestens %n Monate</translation>
+        <translation>
+            <numerusform>mindestens %n Monat</numerusform>
+            <numerusform>mindestens %n Monate</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>minimum %n days</source>
-        <translation>mindestens %n Tag|mindestens %n Tage</translation>
+        <translation>
+            <numerusform>mindestens %n Tag</numerusform>
+            <numerusform>mindestens %n Tage</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>minimum %n periods</source>
-        <translation>mindestens %n Laufzeit|mindestens %n Laufzeiten</translation>
+        <translation>
+            <numerusform>mindestens %n Laufzeit</numerusform>
+            <numerusform>mindestens %n Laufzeiten</numerusform>
+        </translation>
     </message>
     <message>
         <source>starts when you first use it</source>
@@ -1734,12 +1761,36 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Aktivierungscode</translation>
     </message>
     <message>
+        <source>Scan this code with the phone your watch is paired with. It works once: keep it to yourself.</source>
+        <translation>Scannen Sie diesen Code mit dem Telefon, mit dem Ihre Uhr gekoppelt ist. Er funktioniert nur einmal: Zeigen Sie ihn niemandem.</translation>
+    </message>
+    <message>
+        <source>Apple Watch: on the paired iPhone, Watch app → Mobile Service → Add plan.
+Other watches: in the watch&apos;s app on the phone, add a mobile plan and scan the code.</source>
+        <translation>Apple Watch: auf dem gekoppelten iPhone, App „Watch“ → Mobilfunk → Tarif hinzufügen.
+Andere Uhren: in der App der Uhr auf dem Telefon einen Mobilfunktarif hinzufügen und den Code scannen.</translation>
+    </message>
+    <message>
+        <source>Scan this code with the new tablet&apos;s camera. It works once: keep it to yourself.</source>
+        <translation>Scannen Sie diesen Code mit der Kamera des neuen Tablets. Er funktioniert nur einmal: Zeigen Sie ihn niemandem.</translation>
+    </message>
+    <message>
+        <source>iPad: Settings → Mobile Data → Add eSIM → Use QR Code.
+Android tablet: Settings → Network → SIMs → Add eSIM → Scan QR code.</source>
+        <translation>iPad: Einstellungen → Mobile Daten → eSIM hinzufügen → QR-Code verwenden.
+Android-Tablet: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code scannen.</translation>
+    </message>
+    <message>
         <source>I&apos;m done</source>
         <translation>Fertig</translation>
     </message>
     <message>
         <source>Your eSIM is ready</source>
         <translation>Ihre eSIM ist bereit</translation>
+    </message>
+    <message>
+        <source>⚠ It will ask for a confirmation code, which this kiosk cannot show. Please ask staff before you scan.</source>
+        <translation>⚠ Es wird nach einem Bestätigungscode gefragt, den dieser Kiosk nicht anzeigen kann. Bitte fragen Sie vor dem Scannen das Personal.</translation>
     </message>
     <message>
         <source>Scan this code with the new phone&apos;s camera. It works once: keep it to yourself.</source>
@@ -1754,10 +1805,6 @@ Android: Einstellungen → Netzwerk → SIMs → eSIM hinzufügen → QR-Code sc
     <message>
         <source>Can&apos;t scan? Enter it by hand:</source>
         <translation>Scannen geht nicht? Von Hand eingeben:</translation>
-    </message>
-    <message>
-        <source>⚠ Your phone will ask for a confirmation code, which this kiosk cannot show. Please ask staff before you scan.</source>
-        <translation>⚠ Ihr Gerät wird nach einem Bestätigungscode fragen, den dieser Kiosk nicht anzeigen kann. Bitte fragen Sie vor dem Scannen das Personal.</translation>
     </message>
     <message>
         <source>Your plan starts when you first use it.</source>
