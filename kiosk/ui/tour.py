@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,13 @@ from kiosk.ui.probe import LagProbe
 
 SIZES = [(1920, 1080), (1280, 800), (1366, 768), (1080, 1920)]
 LANGUAGES = ("en", "de")
+# A narrower tour (a benchmark comparing with the old two-size English one): KIOSK_TOUR_SIZES=
+# "1920x1080,1280x800", KIOSK_TOUR_LANGUAGES="en".
+if os.environ.get("KIOSK_TOUR_SIZES"):
+    SIZES = [(int(w), int(h)) for w, h in (s.split("x") for s in
+                                           os.environ["KIOSK_TOUR_SIZES"].split(","))]
+if os.environ.get("KIOSK_TOUR_LANGUAGES"):
+    LANGUAGES = tuple(os.environ["KIOSK_TOUR_LANGUAGES"].split(","))
 PROBLEMS: list[str] = []
 
 
@@ -131,6 +139,10 @@ async def run_tour(window: Any, out: Path) -> int:
     window.review.confirmed.emit()
     await wait_for(window, "ready", 60)
     await snap("ready-psim")
+    await window.reset()
+    window.submit([DEMO_IMEIS["dual1"]])  # a SIM card and an eSIM: the customer chooses
+    await wait_for(window, "device")
+    await snap("device-dual-sim")
     await window.reset()
     # A plan that needs the home address: the longest form, with the keyboard up.
     window.submit([DEMO_IMEIS["profile"]])

@@ -107,6 +107,7 @@ class KioskWindow(QMainWindow):
         self.scan.back_requested.connect(self.restart)
         self.device.rescan_requested.connect(self.restart)
         self.device.next_requested.connect(lambda: f("next", lambda fl: fl.confirm_device()))
+        self.device.sim_chosen.connect(lambda ref: f("next", lambda fl: fl.choose_sim(ref)))
         self.device.show_existing_requested.connect(
             lambda: f("existing", lambda fl: fl.show_existing()))
         self.plans.plan_chosen.connect(lambda pid: f("plan", lambda fl: fl.choose_plan(pid)))
