@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kiosk.flow.catalog import DeviceKind, display_name, kind_of
 from kiosk.flow.states import (
@@ -12,6 +12,7 @@ from kiosk.flow.states import (
 )
 from kiosk.gigs.models import Device, DeviceModel, DeviceType, SimType, SubscriptionStatus
 from kiosk.redact import mask_digits
+from kiosk.ui.icons import icon
 from kiosk.ui.widgets import Page, button, label
 
 
@@ -41,7 +42,13 @@ class DevicePage(Page):
         super().__init__()
         self.panel = QFrame()
         self.panel.setObjectName("Panel")
-        box = QVBoxLayout(self.panel)
+        outer = QHBoxLayout(self.panel)
+        self.picture = QLabel()  # a phone, tablet or watch: what the customer holds, at a glance
+        self.picture.setFixedSize(84, 84)
+        self.picture.hide()
+        outer.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
+        box = QVBoxLayout()
+        outer.addLayout(box, 1)
         self.device = label("", "Big")
         self.detail = label("", "Subtitle")
         box.addWidget(self.device)
@@ -114,12 +121,16 @@ class DevicePage(Page):
 
     def render(self, state: object) -> None:
         self._clear_sims()
+        self.picture.hide()
         self.back.setText(self.tr("Scan another phone"))
         self.action.show()
         if isinstance(state, DeviceFound):
             self._mode = "device"
             d = state.device
             words = self._texts(_kind(d))
+            self.picture.setPixmap(icon({DeviceKind.TABLET: "tablet", DeviceKind.WATCH: "watch"}
+                                        .get(_kind(d), "phone"), 80))
+            self.picture.show()
             self.back.setText(words["rescan"])
             self.title.setText(words["found"])
             self.subtitle.setText(self._type_name(d.model))
@@ -222,6 +233,7 @@ class DevicePage(Page):
         self.sim_buttons = []
 
     def clear(self) -> None:
+        self.picture.clear()
         self.device.setText("")
         self.detail.setText("")
         self._clear_sims()
