@@ -42,8 +42,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def keep_frames_out_of_the_heap() -> None:
+    """Camera frames (megabytes each, 30 a second, made and freed on worker threads) go back
+    to the system when freed. glibc otherwise raises its mmap threshold after the first large
+    free, serves later frames from per-thread heaps and keeps that memory: ~100 MiB more
+    resident after a few minutes of scanning, on a kiosk that runs for weeks. Fixing the
+    threshold (M_MMAP_THRESHOLD) turns that adjustment off. Linux/glibc only; else nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD = 256 KiB
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    keep_frames_out_of_the_heap()
     from kiosk import logs
 
     logs.configure(max(args.verbose, 1))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import phonenumbers
 from PySide6.QtCore import QCoreApplication, QLocale, QObject
 
 from kiosk.flow.catalog import PlanSummary
@@ -159,6 +158,8 @@ def phone_number(e164: str | None, locale: QLocale) -> str:
     text = (e164 or "").strip()
     if not text:
         return ""
+    import phonenumbers  # here, not at start-up: ~20 ms, and only the last page needs it
+
     region = QLocale.territoryToCode(locale.territory()) or None
     try:
         number = phonenumbers.parse(text, region)

@@ -207,7 +207,7 @@ class OnScreenKeyboard(QFrame):
             button.setAccessibleName(names.get(token, button.text().replace("&&", "&")))
             if token == NEXT:
                 button.setText(self.tr("Next"))
-        self._set_shift(self._shift)
+        self._set_shift(self._shift, force=True)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -297,7 +297,11 @@ class OnScreenKeyboard(QFrame):
                 return
             widget = widget.nextInFocusChain()
 
-    def _set_shift(self, state: int) -> None:
+    def _set_shift(self, state: int, force: bool = False) -> None:
+        # Every focus change resets Shift: relabelling ~100 keys each time (and re-polishing)
+        # cost tens of ms on the GUI thread, so only a real change relabels.
+        if state == self._shift and not force:
+            return
         self._shift = state
         for button, token in self._tokens.items():
             if len(token) == 1 and token.isalpha() and len(token.upper()) == 1:
@@ -370,7 +374,12 @@ class KeyboardDock(QObject):
 
     def _show(self, field: QWidget, mode: str) -> None:
         self._keyboard.set_mode(mode)
-        self._keyboard.setFixedHeight(keyboard_height(self._window.width(), self._window.height()))
+        height = keyboard_height(self._window.width(), self._window.height())
+        if self._shown and self._keyboard.isVisible() and self._keyboard.height() == height:
+            if self._ensure_visible is not None:  # already in place: no new layout pass
+                self._ensure_visible(field)
+            return
+        self._keyboard.setFixedHeight(height)
         self._keyboard.show()
         if not self._shown:
             self._shown = True

@@ -98,6 +98,7 @@ class CustomerPage(Page):
         self._needs_name = True
         self._visible: tuple[str, ...] = self.ORDER
         self._short = False
+        self._full_heights: dict[tuple[object, ...], int] = {}
         self._placed: tuple[object, ...] | None = None
         self._laying_out = False
         self._area: QWidget | None = None
@@ -139,9 +140,16 @@ class CustomerPage(Page):
         self._placed = placed
         self._laying_out = True
         try:
-            self._place(columns, short=False)
-            if self.needed_height() > self.available_height():
-                self._place(columns, short=True)
+            # The full form's height is measured once per arrangement: a keyboard coming and
+            # going then re-styles the page once, not twice (a style sheet change re-polishes
+            # every field: tens of ms on the GUI thread).
+            key = (self._visible, columns, problems, self.width(), self.title.text(),
+                   top.styleSheet())  # the language and the window's compact sizes
+            full = self._full_heights.get(key)
+            if full is None:
+                self._place(columns, short=False)
+                full = self._full_heights[key] = self.needed_height()
+            self._place(columns, short=full > self.available_height())
         finally:
             self._laying_out = False
 

@@ -60,11 +60,8 @@ class KioskWindow(QMainWindow):
         layout.addWidget(self.header)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
-        # The on-screen keyboard docks below the page for whichever text field has focus.
-        self.keyboard = OnScreenKeyboard()
-        self.keyboard.hide()
-        layout.addWidget(self.keyboard)
         self.setCentralWidget(root)
+        self._root_layout = layout
 
         self.welcome, self.scan = WelcomePage(), ScanPage()
         self.device, self.plans = DevicePage(), PlanPage()
@@ -92,7 +89,10 @@ class KioskWindow(QMainWindow):
             self.scrolls[name] = scroll
             self.stack.addWidget(scroll)
         self.scan.sound = services.sound
-        self.osk = KeyboardDock(self, self.keyboard, ensure_visible=self._keep_in_view)
+        # The on-screen keyboard (130 keys) is built once the window is on screen (showEvent):
+        # the welcome page shows sooner, and nobody types before the details page.
+        self.keyboard: OnScreenKeyboard | None = None
+        self.osk: KeyboardDock | None = None
         self._wire()
         self.overlay = CountdownOverlay(self, self._still_here, self.restart)
         self.current = ""
@@ -318,6 +318,18 @@ class KioskWindow(QMainWindow):
         if self.services.default_language not in (None, self.language):
             self.toggle_language()
 
+    def build_keyboard(self) -> None:
+        """Dock the on-screen keyboard below the page, for whichever text field has focus."""
+        if self.keyboard is not None:
+            return
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.hide()
+        self._root_layout.addWidget(self.keyboard)
+        for key in self.keyboard.findChildren(QWidget):  # styled now, not when first shown
+            key.ensurePolished()
+        self.osk = KeyboardDock(self, self.keyboard, ensure_visible=self._keep_in_view)
+        self.osk.set_language(self.language)
+
     def _keep_in_view(self, field: QWidget) -> None:
         scroll = self.scrolls.get(self.current)
         if scroll is not None:
@@ -351,7 +363,8 @@ class KioskWindow(QMainWindow):
     def toggle_language(self) -> None:
         self.language = "de" if self.language == "en" else "en"
         self.services.set_language(self.language)
-        self.osk.set_language(self.language)
+        if self.osk is not None:
+            self.osk.set_language(self.language)
         self.show_page(self.current)
         if self.current not in ("welcome", "scan", "operator"):
             self.on_flow_state(self.flow.state)
@@ -378,6 +391,11 @@ class KioskWindow(QMainWindow):
 
     _compact: bool | None = None
     _device_kind: Any = None  # the DeviceType of this visit's device
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.keyboard is None:
+            QTimer.singleShot(50, self.build_keyboard)
 
     def resizeEvent(self, event: Any) -> None:
         compact = self.height() < 900
