@@ -44,11 +44,15 @@ class CustomerPage(Page):
         "city": Qt.InputMethodHint.ImhNone,
         "country": Qt.InputMethodHint.ImhPreferUppercase | Qt.InputMethodHint.ImhLatinOnly,
     }
+    # Set once; the short sizes apply while the page's `short` property is true. Switching a
+    # property and re-polishing the form is cheaper than a new style sheet (which re-parses it
+    # and re-polishes every child), and the keyboard switches it on every visit.
     SHORT_QSS = """
-        QLineEdit { min-height: 44px; max-height: 44px; font-size: 18pt; padding: 0 10px; }
-        QLabel#FieldLabel { font-size: 16pt; }
-        QLabel#Error { font-size: 16pt; }
-        QPushButton { min-height: 42px; padding: 4px 24px; }
+        #Page[short="true"] QLineEdit { min-height: 44px; max-height: 44px; font-size: 18pt;
+                                        padding: 0 10px; }
+        #Page[short="true"] QLabel#FieldLabel { font-size: 16pt; }
+        #Page[short="true"] QLabel#Error { font-size: 16pt; }
+        #Page[short="true"] QPushButton { min-height: 42px; padding: 4px 24px; }
     """
 
     def __init__(self) -> None:
@@ -99,6 +103,8 @@ class CustomerPage(Page):
         self._visible: tuple[str, ...] = self.ORDER
         self._short = False
         self._full_heights: dict[tuple[object, ...], int] = {}
+        self.setProperty("short", False)
+        self.setStyleSheet(self.SHORT_QSS)
         self._placed: tuple[object, ...] | None = None
         self._laying_out = False
         self._area: QWidget | None = None
@@ -164,7 +170,11 @@ class CustomerPage(Page):
     def _place(self, columns: int, *, short: bool) -> None:
         if short != self._short:
             self._short = short
-            self.setStyleSheet(self.SHORT_QSS if short else "")
+            self.setProperty("short", short)
+            style = self.style()
+            for widget in self.findChildren(QWidget):
+                style.unpolish(widget)
+                style.polish(widget)
             for widget in (self.back, self.next):
                 self.top.removeWidget(widget)
                 self.bottom.removeWidget(widget)
