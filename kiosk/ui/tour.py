@@ -66,7 +66,10 @@ async def shoot(window: Any, out: Path, name: str) -> None:
     if window.language != start:
         window.toggle_language()
     window.resize(*SIZES[0])
-    await settle(window, 0.05)
+    # Back to the first size re-styles the whole window (the compact sizes go): let that
+    # finish before the probe listens again, or the tour's own resizing counts as the
+    # kiosk's lag (a kiosk's screen does not change size).
+    await settle(window, 0.3)
     for probe in PROBE:
         probe.resume()
 
