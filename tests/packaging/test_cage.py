@@ -64,8 +64,8 @@ def test_the_bundle_runs_its_tour_under_cage_as_an_unprivileged_user(bundle: Bun
         log = "\n".join(line for line in (result.stdout + result.stderr).splitlines()
                         if "[DEBUG]" not in line and "Basic output test" not in line)
         assert "Could not load the Qt platform plugin" not in log, log[-3000:]
-        shots = sorted((place / "tour").glob("*/*.png"))
-        pages = re.search(r"tour: (\d+) pages at 2 sizes", log)
+        shots = sorted((place / "tour").glob("*/*/*.png"))  # size/language/page.png
+        pages = re.search(r"tour: (\d+) pages at \d+ sizes", log)
         assert pages and int(pages[1]) >= 18 and len(shots) >= 30, log[-3000:]
     finally:
         shutil.rmtree(place, ignore_errors=True)

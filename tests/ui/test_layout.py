@@ -20,6 +20,7 @@ from kiosk.ui.tour import LANGUAGES, SIZES
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_every_tour_page_fits_every_screen_in_both_languages(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIGS_", "KIOSK_"))}
     env["QT_QPA_PLATFORM"] = "offscreen"

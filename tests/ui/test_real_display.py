@@ -23,6 +23,7 @@ def ensure_xvfb() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_tour_on_xcb_under_xvfb(tmp_path: Path) -> None:
     ensure_xvfb()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIGS_", "KIOSK_"))}
@@ -31,7 +32,7 @@ def test_tour_on_xcb_under_xvfb(tmp_path: Path) -> None:
     result = subprocess.run(
         ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m", "kiosk",
          "--demo", "--tour", str(tmp_path)],
-        capture_output=True, text=True, env=env, timeout=300)
+        capture_output=True, text=True, env=env, timeout=800)
     assert result.returncode == 0, result.stderr[-3000:]
     shots = sorted((tmp_path / "1920x1080" / "en").glob("*.png"))
     assert len(shots) >= 15
@@ -39,6 +40,7 @@ def test_tour_on_xcb_under_xvfb(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)
 def test_a_whole_visit_by_clicks_alone_on_xcb_without_a_window_manager(tmp_path: Path) -> None:
     """1280x800, no window manager: Start, the keypad, a plan that needs the home address, every
     field typed on the on-screen keyboard, Confirm, the code, I'm done; all by real X clicks
