@@ -164,7 +164,7 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     </message>
     <message>
         <source>Email</source>
-        <extracomment>Below this height of the page&apos;s area (a keyboard docked under it, a small screen) the form goes short: no subtitle, the buttons beside the title, labels beside their fields, 48 px fields, and one error message at a time (the focused field&apos;s).</extracomment>
+        <extracomment>Where the full form does not fit the page&apos;s area (a keyboard docked under it, a low screen) it goes short: no subtitle, the buttons beside the title, labels beside their fields, 48 px fields, and one error message at a time (the focused field&apos;s).</extracomment>
         <translation>E-Mail</translation>
     </message>
     <message>
