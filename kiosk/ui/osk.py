@@ -62,7 +62,7 @@ STYLE = """
 #OnScreenKeyboard, #OnScreenKeyboard QWidget { background: #d9dee6; border: none; }
 #OnScreenKeyboard { border-top: 1px solid #9aa4b2; }
 #OnScreenKeyboard QPushButton { min-width: 0; min-height: 0; padding: 0 4px; border-radius: 8px;
-    border: 1px solid #9aa4b2; border-bottom: 2px solid #7d8796; background: #eef1f5;
+    border: 1px solid #6b7785; border-bottom: 2px solid #4f5968; background: #eef1f5;
     color: #111111; font-weight: 400; }
 #OnScreenKeyboard QPushButton:pressed { background: #dbe4f0; border-bottom-width: 1px; }
 #OnScreenKeyboard QPushButton[kind="special"] { background: #c5cdd8; font-weight: 600; }
