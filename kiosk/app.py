@@ -66,6 +66,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.tour:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         args.demo = True
+    from kiosk.config import ConfigError, ConfigStore
+
+    try:  # checked before Qt starts: a bad setting is one line and exit 2 (invalid input)
+        store = ConfigStore(args.config)
+        config = store.load(overrides={"mode": args.mode, "language": args.language,
+                                       "idle_seconds": args.idle_seconds})
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args.loaded_config = (store, config)
     # The Qt-free core first: once PySide6 is loaded, its import hook reads the source of every
     # module imported after it (looking for `from __feature__`), about 0.2 ms a module.
     import kiosk.cli.activate  # flow, gigs, journal, pydantic
@@ -121,11 +131,7 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     from kiosk.settings import ApiSettings
     from kiosk.ui.window import KioskWindow, Services
 
-    from kiosk.config import ConfigStore
-
-    store = ConfigStore(args.config)
-    config = store.load(overrides={"mode": args.mode, "language": args.language,
-                                   "idle_seconds": args.idle_seconds})
+    store, config = args.loaded_config  # loaded and checked by main()
     token = os.environ.get("GIGS_TOKEN") or store.api_key()
     if args.demo or (config.api_mode == "sandbox" and not config.api_url and not token):
         settings = ApiSettings()

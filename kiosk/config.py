@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import json
+import math
 import os
 import secrets
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -23,6 +26,51 @@ from urllib.parse import urlsplit
 import platformdirs
 
 DEFAULT_PIN = "2468"
+# The config file is a few hundred bytes; anything longer (or /dev/zero) is refused unread.
+MAX_CONFIG_BYTES = 64 * 1024
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used, said in one line: the file or variable, the key and
+    what is allowed. The commands print it and exit 2 (invalid input), without a traceback."""
+
+
+# The one table of allowed values: the operator page's Save (through `problems()`) and every
+# load (file and environment) check against it.
+RANGES: dict[str, tuple[float, float]] = {
+    "idle_seconds": (15, 3600),
+    "countdown_seconds": (5, 120),
+    "deadline": (30, 3600),
+    "qa_expect_sims": (1, 8),
+}
+CHOICES: dict[str, tuple[str, ...]] = {
+    "api_mode": ("sandbox", "live"),
+    "mode": ("kiosk", "qa"),
+    "language": ("en", "de"),
+}
+SIM_TYPES = ("eSIM", "pSIM")
+
+
+def value_problem(name: str, value: Any) -> str | None:
+    """What is wrong with one setting's value (None: nothing), phrased to follow its name."""
+    if name in RANGES:
+        low, high = RANGES[name]
+        kind = "a whole number" if name == "qa_expect_sims" else "a number"
+        if value is None and name == "qa_expect_sims":
+            return None
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or (isinstance(value, float) and not math.isfinite(value))
+                or not low <= value <= high
+                or (name == "qa_expect_sims" and not isinstance(value, int))):
+            return f"must be {kind} from {low:g} to {high:g}"
+    elif name in CHOICES:
+        if value not in CHOICES[name]:
+            return "must be " + " or ".join(CHOICES[name])
+    elif name == "api_url":
+        return api_url_problem(value)
+    elif name == "qa_expect_sim_types" and not set(value) <= set(SIM_TYPES):
+        return "must be eSIM and/or pSIM"
+    return None
 
 
 def default_dir() -> Path:
@@ -74,23 +122,10 @@ class KioskConfig:
     def problems(self) -> dict[str, str]:
         """Field -> what is wrong, checked before anything is saved."""
         out: dict[str, str] = {}
-        if self.api_mode not in ("sandbox", "live"):
-            out["api_mode"] = "must be sandbox or live"
-        url_problem = api_url_problem(self.api_url)
-        if url_problem:
-            out["api_url"] = url_problem
-        if self.mode not in ("kiosk", "qa"):
-            out["mode"] = "must be kiosk or qa"
-        if self.language not in ("en", "de"):
-            out["language"] = "must be en or de"
-        if not 15 <= self.idle_seconds <= 3600:
-            out["idle_seconds"] = "between 15 s and an hour"
-        if not 5 <= self.countdown_seconds <= 120:
-            out["countdown_seconds"] = "between 5 and 120 s"
-        if not 30 <= self.deadline <= 3600:
-            out["deadline"] = "between 30 s and an hour"
-        if not set(self.qa_expect_sim_types) <= {"eSIM", "pSIM"}:
-            out["qa_expect_sim_types"] = "eSIM and/or pSIM"
+        for f in fields(self):
+            problem = value_problem(f.name, getattr(self, f.name))
+            if problem:
+                out[f.name] = problem
         return out
 
 
@@ -143,22 +178,137 @@ ENVIRONMENT = {"KIOSK_API_MODE": "api_mode", "GIGS_API_URL": "api_url", "GIGS_PR
 _TYPES = {f.name: f.type for f in fields(KioskConfig)}
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
 def _coerce(name: str, value: Any) -> Any:
+    """A file's or variable's value as the field's type; ValueError says what was expected."""
     kind = str(_TYPES[name])
-    if isinstance(value, str):
-        text = value.strip()
-        if "bool" in kind:
-            return text.lower() not in ("0", "false", "no", "off", "")
-        if "float" in kind:
-            return float(text)
-        if "int" in kind:
-            return int(text) if text else None
-        if "tuple" in kind:
-            return tuple(v.strip() for v in text.split(",") if v.strip())
-        return text or None
-    if "tuple" in kind and isinstance(value, list):
-        return tuple(value)
+    if "bool" in kind:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueError("must be true or false")
+    if "float" in kind or "int" in kind:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text and "None" in kind:
+                return None
+            try:
+                number: Any = int(text) if "int" in kind else float(text)
+            except ValueError:
+                number = None
+        else:
+            number = None if isinstance(value, bool) else value
+        problem = value_problem(name, number)  # before float(): a 400-digit int overflows it
+        if problem:
+            raise ValueError(problem)
+        return float(number) if "float" in kind else number
+    if "tuple" in kind:
+        if isinstance(value, str):
+            items: Any = [v.strip() for v in value.split(",") if v.strip()]
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            items = value
+        else:
+            raise ValueError("must be a list of eSIM and/or pSIM")
+        return tuple(items)
+    if name == "camera" and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # `camera = 0` means the device "0"
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value.strip() or None
+
+
+def _shown(value: Any) -> str:
+    """A refused value for the message: one line, quoted, at most about 40 characters."""
+    text = json.dumps(value) if isinstance(value, str) else repr(value)
+    text = json.dumps(text)[1:-1] if not isinstance(value, str) else text  # no newlines
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _say(where: str, name: str, problem: str, value: Any) -> ConfigError:
+    said = f"{name} {problem}" if problem.startswith("must") else f"{name}: {problem}"
+    if name not in ("api_url", "pin_hash"):  # a URL may hold a password; a hash stays unsaid
+        said += f" (got {_shown(value)})"
+    return ConfigError(f"{where}: {said}")
+
+
+def _checked(where: str, name: str, raw: Any) -> Any:
+    try:
+        value = _coerce(name, raw)
+    except ValueError as exc:
+        raise _say(where, name, str(exc), raw) from None
+    problem = value_problem(name, value)
+    if problem:
+        raise _say(where, name, problem, raw)
     return value
+
+
+def read_bounded(path: Path, limit: int = MAX_CONFIG_BYTES) -> bytes | None:
+    """The file's bytes, at most `limit` of them (None: there is no such file).
+
+    Never blocks on a FIFO, never reads a directory, and stops at the limit on a device
+    such as /dev/zero. Every failure is a ConfigError naming the file.
+    """
+    where = f"config {path}"
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ConfigError(f"{where}: a link to a file that does not exist") from None
+        return None
+    except PermissionError:
+        raise ConfigError(f"{where}: cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ConfigError(f"{where}: is a directory, not a file")
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            raise ConfigError(f"{where}: is a pipe or socket, not a file")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(65536, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise ConfigError(f"{where}: larger than {limit // 1024} KiB, not a kiosk config")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def parse_config(data: bytes, where: str) -> dict[str, Any]:
+    """The file's settings by field name, each checked; ConfigError for anything unusable.
+    Unknown sections and keys are ignored, as they always were."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: not a text file (not UTF-8)") from None
+    try:
+        document = tomllib.loads(text)
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError; a 5000-digit int; [[[[...
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise ConfigError(f"{where}: not valid TOML: {reason}") from None
+    values: dict[str, Any] = {}
+    for section, names in SECTIONS.items():
+        if section not in document:
+            continue
+        table = document[section]
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table of settings "
+                              f"(got {_shown(table)})")
+        for name in names:
+            if name in table:
+                values[name] = _checked(where, name, table[name])
+    return values
 
 
 class ConfigStore:
@@ -171,19 +321,22 @@ class ConfigStore:
 
     def load(self, env: Mapping[str, str] | None = None,
              overrides: Mapping[str, Any] | None = None) -> KioskConfig:
+        """File < environment < flags, each value checked where it comes from (ConfigError,
+        one line, naming the file or the variable). A missing file means the defaults: the
+        operator page writes it at the first Save."""
         values: dict[str, Any] = {}
-        if self.path.exists():
-            data = tomllib.loads(self.path.read_text(encoding="utf-8"))
-            for section, names in SECTIONS.items():
-                for name in names:
-                    if name in data.get(section, {}):
-                        values[name] = _coerce(name, data[section][name])
+        data = read_bounded(self.path)
+        if data is not None:
+            values.update(parse_config(data, f"config {self.path}"))
         env = os.environ if env is None else env
         for var, name in ENVIRONMENT.items():
             if env.get(var):
-                values[name] = _coerce(name, env[var])
+                values[name] = _checked(f"environment {var}", name, env[var])
         for name, value in (overrides or {}).items():
             if value is not None:
+                problem = value_problem(name, value)
+                if problem:
+                    raise _say("command line", name, problem, value)
                 values[name] = value
         return replace(KioskConfig(), **values)
 

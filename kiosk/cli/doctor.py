@@ -58,9 +58,8 @@ def _configured_payment_method() -> str | None:
 
     try:  # the operator page's choice (KIOSK_PAYMENT_METHOD wins over the file)
         return ConfigStore().load().payment_method
-    except (OSError, ValueError) as exc:
-        print(f"[doctor] the config file cannot be read ({type(exc).__name__}); "
-              "using KIOSK_PAYMENT_METHOD only", file=sys.stderr)
+    except (OSError, ValueError) as exc:  # ConfigError is a ValueError, said in one line
+        print(f"[doctor] {exc}; using KIOSK_PAYMENT_METHOD only", file=sys.stderr)
         return os.environ.get("KIOSK_PAYMENT_METHOD") or None
 
 
