@@ -30,7 +30,8 @@ async def lookup(client: GigsClient, args: argparse.Namespace) -> int:
         try:
             imeis.append(parse_imei(raw))
         except InvalidIdentifier as exc:
-            raise CliError(f"invalid IMEI {raw!r}: {exc.reason}", EXIT_INVALID) from None
+            raise CliError(f"invalid IMEI {mask_digits(raw)!r}: {exc.reason}",
+                           EXIT_INVALID) from None
     results = await asyncio.gather(*(client.search_devices(i) for i in imeis))
     found: list[tuple[str, Device]] = [(i, d) for i, ds in zip(imeis, results, strict=True) for d in ds]
     if found:

@@ -1,37 +1,46 @@
 """IMEI scanning (Qt-free): parsing, single-frame decoding, agreement across frames.
 
-The stable entry points: `find_imeis(frame)` and `find_codes(frame)`.
+The stable entry points: `find_imeis(frame)` and `find_codes(frame)`. The IMEI rule itself
+lives in `kiosk.scan.imei` (one rule for the camera, keypad, wedge, flow and CLI).
+
+Importing this package stays light: the OpenCV/numpy decoder (`Code`, `find_codes`,
+`DEFAULT_BUDGET_MS`) is loaded on first use, so `import kiosk.flow` never pays for it.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
-from kiosk.scan.decode import DEFAULT_BUDGET_MS, Code, find_codes
 from kiosk.scan.imei import (
-    InvalidIdentifier, luhn_valid, parse_iccid, parse_imei, payload_digits,
+    InvalidIdentifier, code_is_imei, imei_from_code, parse_iccid, parse_imei,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
 
-def imei_from_code(text: str) -> str | None:
-    """The IMEI a barcode carries, or None. Only 15 Luhn-valid digits, with or without an
-    `IMEI` label: a 16-digit payload is refused here, because recomputing a check digit would
-    turn any 16-digit serial into a "valid" IMEI."""
-    digits = payload_digits(text)
-    if len(digits) != 15 or not digits.isdigit():
-        return None
-    return digits if luhn_valid(digits) else None
+    from kiosk.scan.decode import DEFAULT_BUDGET_MS, Code, find_codes
+
+_LAZY = {"Code", "find_codes", "DEFAULT_BUDGET_MS"}
 
 
-def find_imeis(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS) -> list[str]:
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from kiosk.scan import decode
+        return getattr(decode, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def find_imeis(frame: np.ndarray, *, budget_ms: float | None = None) -> list[str]:
     """The distinct valid IMEIs read in `frame` (BGR HxWx3 or grey HxW, uint8), in reading order."""
+    from kiosk.scan import decode
     found: list[str] = []
-    for code in find_codes(frame, budget_ms=budget_ms):
+    budget = decode.DEFAULT_BUDGET_MS if budget_ms is None else budget_ms
+    for code in decode.find_codes(frame, budget_ms=budget):
         imei = imei_from_code(code.text)
         if imei is not None and imei not in found:
             found.append(imei)
     return found
 
 
-__all__ = ["Code", "InvalidIdentifier", "find_codes", "find_imeis", "imei_from_code",
-           "parse_iccid", "parse_imei"]
+__all__ = ["DEFAULT_BUDGET_MS", "Code", "InvalidIdentifier", "code_is_imei", "find_codes",
+           "find_imeis", "imei_from_code", "parse_iccid", "parse_imei"]

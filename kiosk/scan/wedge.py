@@ -21,14 +21,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kiosk.scan.imei import ICCID_LENGTHS, IMEI_LENGTH, ascii_digits
+
 MAX_GAP = 0.015  # scanners send a key every few ms; people rarely type faster than 30-60 ms
 MIN_LENGTH = 8
-IMEI_LENGTHS = range(15, 21)  # what a scan into a text field must be: an IMEI (or IMEISV)
+# What a scan into a text field must be: an IMEI up to an ICCID (the QA station pairs SIMs),
+# 15 to 20 ASCII digits. Whether it *is* a valid IMEI is `kiosk.scan.imei`'s rule, applied by
+# whoever receives the scan; this only tells a scanner's burst from a person typing.
+IMEI_LENGTHS = range(IMEI_LENGTH, max(ICCID_LENGTHS) + 1)
 
 
 def is_imei_scan(text: str | None) -> bool:
-    """A burst that can only be a scanned IMEI: digits only, 15 to 20 of them."""
-    return text is not None and text.isascii() and text.isdigit() and len(text) in IMEI_LENGTHS
+    """A burst that can only be a scanned IMEI (or ICCID): ASCII digits only, 15 to 20 of them."""
+    return text is not None and ascii_digits(text) and len(text) in IMEI_LENGTHS
 
 
 @dataclass

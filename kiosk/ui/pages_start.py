@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.scan.camera import Detection
+from kiosk.scan.imei import code_is_imei
 from kiosk.ui.icons import icon
 from kiosk.ui.widgets import message as message_tr
 from kiosk.ui.widgets import Keypad, Page, button, label
@@ -209,7 +210,7 @@ class ScanPage(Page):
             sy = pixmap.height() / detection.frame_size[1]
             painter = QPainter(pixmap)
             for code in detection.codes:
-                ok = code.text in detection.imeis or any(code.text.endswith(i) for i in detection.imeis)
+                ok = any(code_is_imei(code.text, i) for i in detection.imeis)
                 pen = QPen(QColor("#00c853") if ok else QColor("#ffab00"), 5)
                 pen.setStyle(Qt.PenStyle.SolidLine if ok else Qt.PenStyle.DashLine)
                 painter.setPen(pen)

@@ -19,19 +19,26 @@ def test_accepted_forms(text: str) -> None:
     assert parse_imei(text) == VALID
 
 
-def test_imeisv_gives_the_imei_with_a_recomputed_check_digit() -> None:
-    assert parse_imei("3585073110421201") == VALID
+def test_imeisv_is_accepted_only_when_labelled() -> None:
     assert parse_imei("IMEISV 35850731104212 07") == VALID
+    assert parse_imei("IMEISV: 3585073110421201") == VALID
+    assert parse_imei("imei sv 3585073110421201") == VALID
+
+
+@pytest.mark.parametrize("text", ["3585073110421201", "IMEI 3585073110421201",
+                                  "3585073110421234", "IMEI1: 35-850731-104212-07"])
+def test_bare_16_digits_are_refused_as_a_length_error(text: str) -> None:
+    with pytest.raises(InvalidIdentifier) as info:
+        parse_imei(text)
+    assert info.value.kind == "length" and "16" in info.value.reason
 
 
 @pytest.mark.parametrize("text,kind", [
-    ("", "empty"), ("IMEI", "empty"), ("35850731104212", "length"), ("3585073110421234", None),
-    ("35850731104212a", "characters"), ("358507311042124", "check_digit"),
+    ("", "empty"), ("IMEI", "empty"), ("35850731104212", "length"), ("3585073110421234", "length"),
+    ("35850731104212a", "digits"), ("358507311042124", "check_digit"),
+    ("٣٥٨٥٠٧٣١١٠٤٢١٢٣", "digits"), ("３５８５０７３１１０４２１２３", "digits"),
 ])
-def test_rejected_with_a_reason(text: str, kind: str | None) -> None:
-    if kind is None:  # 16 digits is an IMEISV, so it parses
-        assert parse_imei(text)
-        return
+def test_rejected_with_a_reason(text: str, kind: str) -> None:
     with pytest.raises(InvalidIdentifier) as info:
         parse_imei(text)
     assert info.value.kind == kind and info.value.reason
