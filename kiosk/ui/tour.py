@@ -60,7 +60,11 @@ async def shoot(window: Any, out: Path, name: str) -> None:
         for width, height in SIZES:
             window.resize(width, height)
             await settle(window)
-            for problem in problems(window, window.allowed_scrolls()):
+            seen = problems(window, window.allowed_scrolls())
+            if seen:  # a loaded machine may not have finished the layout: look once more
+                await settle(window, 0.5)
+                seen = problems(window, window.allowed_scrolls())
+            for problem in seen:
                 PROBLEMS.append(f"{name} {width}x{height} {language}: {problem}")
             window.grab().save(str(folder(out, (width, height), language) / f"{name}.png"))
     if window.language != start:
