@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.gigs import GigsClient, GigsError
 from kiosk.gigs.models import PaymentMethod, PaymentMethodStatus, User
+from kiosk.redact import mask_email, mask_name
 
 #: Outcomes the journal records for an order its payment method could not pay: the documented
 #: `paymentCardDeclined`, and the `paymentMethod…` codes an API answers for the method itself.
@@ -39,19 +40,6 @@ class MethodChoice:
     @property
     def usable(self) -> bool:
         return self.problem is None
-
-
-def mask_email(email: str | None) -> str:
-    """`jerry@example.com` -> `j…@example.com` (as the customer page shows an owner)."""
-    if not email or "@" not in email:
-        return ""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}…@{domain}"
-
-
-def mask_name(name: str | None) -> str:
-    """`Jerry Seinfeld` -> `J… S…`: enough to tell the store's user from a customer."""
-    return " ".join(f"{word[:1]}…" for word in (name or "").split())
 
 
 def owner_text(owner: str | None, user: User | None) -> str:

@@ -84,3 +84,16 @@ def install_redaction() -> None:
 
     logging.setLogRecordFactory(factory)
     _redaction_installed = True
+
+
+def mask_email(email: str | None) -> str:
+    """`jerry@example.com` -> `j…@example.com` (as the customer page shows an owner)."""
+    if not email or "@" not in email:
+        return ""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
+def mask_name(name: str | None) -> str:
+    """`Jerry Seinfeld` -> `J… S…`: enough to tell the store's user from a customer."""
+    return " ".join(f"{word[:1]}…" for word in (name or "").split())

@@ -11,6 +11,7 @@ from kiosk.flow.catalog import DeviceKind, display_name, kind_of, summary
 from kiosk.flow.customer import Address
 from kiosk.flow.states import Review
 from kiosk.gigs.models import SimType
+from kiosk.redact import mask_email, mask_name
 from kiosk.ui import formatting as fmt
 from kiosk.ui.pages_device import _model_type, masked_iccid
 from kiosk.ui.widgets import Page, button, label
@@ -58,8 +59,8 @@ class ReviewPage(Page):
         if customer is not None and (owner is None or customer.full_name):
             name = customer.full_name
         else:
-            name = _name_hint(owner.full_name) if owner is not None else ""
-        email = _hint(owner.email) if owner is not None else customer.email if customer else ""
+            name = mask_name(owner.full_name) if owner is not None else ""
+        email = mask_email(owner.email) if owner is not None else customer.email if customer else ""
         rows += [(self.tr("Name"), name), (self.tr("Email"), email)]
         address = customer.address if customer is not None else None
         if address is not None:
@@ -90,19 +91,6 @@ class ReviewPage(Page):
     def clear(self) -> None:
         self.lines.setText("")
         self.set_busy(False)
-
-
-def _hint(email: str | None) -> str:
-    """`jerry@example.com` -> `j…@example.com`: enough to recognise, not to learn."""
-    if not email or "@" not in email:
-        return ""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}…@{domain}"
-
-
-def _name_hint(name: str | None) -> str:
-    """`Jerry Seinfeld` -> `J… S…`: the owner recognises it, a stranger learns nothing."""
-    return " ".join(f"{part[:1]}…" for part in (name or "").split())
 
 
 def _address(address: Address) -> str:

@@ -44,15 +44,6 @@ class ScannerKeys(QObject):
         self._on_input = on_input
         self._clock = clock
 
-    def resizeEvent(self, event: Any) -> None:
-        portrait = self.height() > self.width()
-        self.middle.setDirection(QBoxLayout.Direction.BottomToTop if portrait
-                                 else QBoxLayout.Direction.LeftToRight)
-        self.side.setDirection(QBoxLayout.Direction.LeftToRight if portrait
-                               else QBoxLayout.Direction.TopToBottom)
-        self.middle.setStretch(1, 0 if portrait else 1)
-        super().resizeEvent(event)
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:
             return False

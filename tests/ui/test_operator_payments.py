@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from kiosk.gigs.models import PaymentMethod, User
-from kiosk.payment_choice import describe, last_failures, mask_email, mask_name
+from kiosk.payment_choice import describe, last_failures
+from kiosk.redact import mask_email, mask_name
 from kiosk.sandbox.seed import (
     DECLINED_PAYMENT_METHOD_ID, JERRY_PAYMENT_METHOD_ID, REQUIRES_CONFIRMATION_PAYMENT_METHOD_ID,
     STORE_PAYMENT_METHOD_ID,
