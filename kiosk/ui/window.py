@@ -28,6 +28,7 @@ from kiosk.ui.pages_finish import ActivatingPage, ErrorPage, PendingPage, ReadyP
 from kiosk.ui.pages_staff import OperatorPage
 from kiosk.ui.pages_start import ScanPage, WelcomePage
 from kiosk.ui.header import Header, fit
+from kiosk.ui.window_camera import CameraControl
 from kiosk.ui.idle import CountdownOverlay, IdleWatch
 from kiosk.ui.osk import KeyboardDock, OnScreenKeyboard
 from kiosk.ui.services import Services
@@ -37,7 +38,7 @@ from kiosk.ui.widgets import Page
 log = logging.getLogger("kiosk.ui")
 
 
-class KioskWindow(QMainWindow):
+class KioskWindow(CameraControl, QMainWindow):
     page_shown = Signal(str)
     exit_requested = Signal()
 
@@ -249,53 +250,6 @@ class KioskWindow(QMainWindow):
         state = getattr(self, "_activating_state", None)
         if state is not None and self._activating_since is not None:
             self.activating.render(state, time.monotonic() - self._activating_since)
-
-    # -- scanning ----------------------------------------------------------------------------------
-
-    def start_camera(self) -> None:
-        if self.camera is None:
-            self.camera = self.services.make_camera()
-            if self.camera is None:
-                self.scan.show_camera_state("no_camera", "No camera found. Trying again... "
-                                                         "You can also type the IMEI.")
-                return
-            self.camera.preview_ready.connect(self.scan.show_preview)
-            self.camera.codes_detected.connect(self.scan.show_detection)
-            self.camera.state_changed.connect(self.scan.show_camera_state)
-            self.camera.imeis_accepted.connect(self._accepted)
-            self.camera.codes_detected.connect(self._camera_stats)
-            self._camera_started = time.monotonic()
-            self.camera.start()
-
-    def _camera_stats(self, detection: Any) -> None:
-        camera = self.camera
-        if camera is None:
-            return
-        seconds = max(0.001, time.monotonic() - self._camera_started)
-        self.camera_stats = {"fps": camera.worker.frames_grabbed / seconds,
-                             "decode_ms": detection.decode_ms}
-
-    def stop_camera(self) -> None:
-        camera, self.camera = self.camera, None
-        if camera is not None:
-            camera.stop()
-            camera.deleteLater()
-
-    def _accepted(self, imeis: list[str]) -> None:
-        if self.current != "scan" or self.scan.typing():
-            return
-        self.scan.accepted()
-        self.submit(imeis)
-
-    def submit(self, imeis: list[str]) -> None:
-        self.stop_camera()
-        self.run(self.flow.submit_imei(*imeis))
-
-    def on_wedge_scan(self, text: str) -> None:
-        if self.current in ("welcome", "scan"):
-            self.show_page("scan")
-            self.scan.accepted()
-            self.submit([text])
 
     # -- resets, idle, language, operator ------------------------------------------------------------
 
