@@ -97,3 +97,24 @@ def mask_email(email: str | None) -> str:
 def mask_name(name: str | None) -> str:
     """`Jerry Seinfeld` -> `J… S…`: enough to tell the store's user from a customer."""
     return " ".join(f"{word[:1]}…" for word in (name or "").split())
+
+
+# C0 and C1 controls, DEL, and the bidi overrides and isolates that reorder what a terminal
+# shows (a "Trojan Source" line can look like another one). Tabs and newlines included: one
+# value prints as one line.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(value: object, limit: int = 300) -> str:
+    """Text from outside (the API, a barcode, a file name) made safe to print on a terminal.
+
+    Control characters (escape sequences among them) and bidi overrides become `?`; file
+    names that were not UTF-8 (surrogate escapes) show their bytes as `\\xNN`; anything over
+    `limit` characters is cut with an ellipsis. Not redaction: pass the result to `redact`
+    too when it may hold an IMEI or a secret.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _UNPRINTABLE.sub("?", text)
