@@ -19,29 +19,6 @@ log = logging.getLogger("kiosk.app")
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="kiosk gui", description="The full-screen activation kiosk")
-    p.add_argument("--windowed", action="store_true", help="a normal window (development)")
-    p.add_argument("--demo", action="store_true",
-                   help="demo mode: the embedded sandbox and the virtual camera")
-    p.add_argument("--camera", help="device index, video file or image folder (default: 0; "
-                   "demo: the demo footage)")
-    p.add_argument("--tour", metavar="OUTDIR", help="run one activation offscreen and save a "
-                   "PNG of every page (implies --demo)")
-    p.add_argument("--mode", choices=["kiosk", "qa"], help="the customer kiosk, or the QA station")
-    p.add_argument("--config", help="config file (env KIOSK_CONFIG; default "
-                   "~/.config/sim-kiosk/kiosk.toml)")
-    p.add_argument("--language", choices=["en", "de"])
-    p.add_argument("--pin", default=os.environ.get("KIOSK_OPERATOR_PIN"),
-                   help="operator PIN (env KIOSK_OPERATOR_PIN; else the configured one)")
-    p.add_argument("--idle-seconds", type=float)
-    p.add_argument("--journal", help="journal file (env KIOSK_JOURNAL)")
-    p.add_argument("--no-sound", action="store_true")
-    p.add_argument("-v", "--verbose", action="count", default=0)
-    p.add_argument("--probe-startup", action="store_true", help=argparse.SUPPRESS)
-    return p.parse_args(argv)
-
-
 def keep_frames_out_of_the_heap() -> None:
     """Camera frames (megabytes each, 30 a second, made and freed on worker threads) go back
     to the system when freed. glibc otherwise raises its mmap threshold after the first large
@@ -57,8 +34,8 @@ def keep_frames_out_of_the_heap() -> None:
         ctypes.CDLL("libc.so.6").mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD = 256 KiB
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+def main(args: argparse.Namespace) -> int:
+    """Run the kiosk with the flags `kiosk gui` parsed (`kiosk.cli`, the one parser)."""
     keep_frames_out_of_the_heap()
     from kiosk import logs
 
@@ -78,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     args.loaded_config = (store, config)
     # The Qt-free core first: once PySide6 is loaded, its import hook reads the source of every
     # module imported after it (looking for `from __feature__`), about 0.2 ms a module.
-    import kiosk.cli.activate  # flow, gigs, journal, pydantic
+    import kiosk.flow  # flow, gigs, journal, pydantic
+    import kiosk.journal
     import kiosk.connect  # the embedded sandbox
     import kiosk.flow.background
     import kiosk.pinlock
@@ -121,7 +99,7 @@ class Translations:
 
 
 async def run(app: Any, args: argparse.Namespace) -> int:
-    from kiosk.cli.activate import open_journal
+    from kiosk.journal import open_journal
     from kiosk.connect import make_client
     from kiosk.flow import Context, Flow, FlowSettings
     from kiosk.flow.background import BackgroundActivations
@@ -144,7 +122,7 @@ async def run(app: Any, args: argparse.Namespace) -> int:
 
         sandbox = SandboxConfig(order_delay=2.5)
     client = make_client(settings, sandbox)
-    journal = open_journal(args, settings.in_process)
+    journal = open_journal(args.journal, settings.in_process)
     payment = config.payment_method or (
         STORE_PAYMENT_METHOD_ID if settings.in_process or not settings.token else None)
     ctx = Context(client, journal, FlowSettings(payment_method=payment, deadline=config.deadline))
@@ -290,4 +268,6 @@ def install_excepthook(window: Any) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from kiosk.cli import main as cli
+
+    raise SystemExit(cli(["gui", *sys.argv[1:]]))

@@ -39,7 +39,8 @@ def test_lookup_both_imeis_of_a_dual_sim_box() -> None:
 
 def test_lookup_not_registered_exits_3_with_model_hint() -> None:
     result = kiosk("lookup", DEMO_IMEIS["unregistered_psim"])
-    assert result.returncode == 3 and "Galaxy A15" in result.stdout and "pSIM" in result.stdout
+    assert result.returncode == 3 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Galaxy A15" in result.stderr and "pSIM" in result.stderr
 
 
 @pytest.mark.parametrize("imei,says", [

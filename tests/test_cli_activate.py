@@ -16,7 +16,7 @@ CUSTOMER = ["--email", "cli@example.com", "--name", "Cli User"]
 
 def test_activate_esim_prints_json_without_the_code_by_default() -> None:
     result = kiosk("activate", DEMO_IMEIS["esim"], "--plan", PLAN_IDS["travel"], *CUSTOMER,
-                   "--json")
+                   "--json", "-v")  # progress: on a terminal, or with -v
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["status"] == "active" and data["simType"] == "eSIM"

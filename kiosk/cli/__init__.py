@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from kiosk import __version__, logs
 from kiosk.cli import activate as activate_cmd
-from kiosk.cli import browse, serve
+from kiosk.cli import browse, gui, serve
 from kiosk.cli import doctor as doctor_cmd
 from kiosk.cli import qa as qa_cmd
 from kiosk.cli import scan as scan_cmd
-from kiosk.cli.common import CliError, api_error, connection_parent, run_api
+from kiosk.cli.common import CliError, api_error, connection_parent, run_api, say
 
 
 def build_parser() -> argparse.ArgumentParser:
     conn = connection_parent()
-    parser = argparse.ArgumentParser(prog="kiosk", description="SIM activation kiosk")
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="SIM activation kiosk. With no command: `kiosk demo`.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check the installed kiosk (libraries, decoder, Qt) and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    gui_parser = gui.add_parsers(sub)
     sub.add_parser("demo", parents=[conn], help="walk through the demo devices (default)")
     p = sub.add_parser("lookup", parents=[conn], help="look up a device by IMEI")
     p.add_argument("imei", nargs="+", metavar="IMEI", help="one IMEI, or both of a dual-SIM box")
@@ -30,29 +36,33 @@ def build_parser() -> argparse.ArgumentParser:
     scan_cmd.add_parsers(sub)
     qa_cmd.add_parsers(sub)
     serve.add_parsers(sub)
+    options = gui_parser.format_help().split("options:", 1)[-1]
+    options = re.sub(r"\n  -h, --help[^\n]*", "", options)
+    parser.epilog = "kiosk [OPTIONS] is short for kiosk gui [OPTIONS], the kiosk itself:" + options
     return parser
 
 
-GUI_FLAGS = {"--demo", "--tour", "--windowed", "--camera", "--language", "--mode", "--config"}
+TOP_LEVEL = {"-h", "--help", "--version", "--self-test"}
 API_COMMANDS = {"demo": browse.demo, "lookup": browse.lookup, "plans": browse.plans,
                 "activate": activate_cmd.activate, "journal": activate_cmd.journal_command,
                 "qa": qa_cmd.qa}
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--self-test"]:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:
+        argv = ["demo"]
+    elif argv[0].startswith("-") and argv[0].split("=", 1)[0] not in TOP_LEVEL:
+        argv = ["gui", *argv]  # `kiosk --demo` is `kiosk gui --demo`
+    args = build_parser().parse_args(argv)
+    if args.self_test:
         from kiosk.selftest import main as self_test
 
         return self_test()
-    if argv[:1] == ["gui"] or (argv and argv[0].startswith("--") and argv[0] in GUI_FLAGS):
-        from kiosk.app import main as gui
-
-        return gui(argv[1:] if argv[:1] == ["gui"] else argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["demo", *(argv or [])])
+    if args.command is None:  # only top-level flags that do not exit (none today)
+        args = build_parser().parse_args(["demo"])
+    if args.command == "gui":
+        return gui.run(args)
     logs.configure(getattr(args, "verbose", 0))
     try:
         if args.command in API_COMMANDS:
@@ -65,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
             return doctor_cmd.doctor(args)
         return serve.demo_sheet(args)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}")
         return exc.code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # one clear line, never a traceback for known failures
         err = api_error(exc)
-        print(f"error: {err}", file=sys.stderr)
+        say(f"error: {err}")
         return err.code

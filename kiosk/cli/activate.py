@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from kiosk.cli.common import (
     EXIT_ALREADY, EXIT_API, EXIT_AUTH, EXIT_ERROR, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK,
-    EXIT_PENDING, EXIT_REFUSED, CliError, connection_parent, emit,
+    EXIT_PENDING, EXIT_REFUSED, CliError, connection_parent, emit, fail, output_file, say,
+    write_whole,
 )
 from kiosk.flow import Address, Context, CustomerInput, Flow, FlowSettings
 from kiosk.flow.states import (
@@ -18,7 +18,7 @@ from kiosk.flow.states import (
     NoUsableSim, NotRegistered, PendingInBackground, Placing, Provisioning, Ready, Review,
 )
 from kiosk.gigs import GigsClient
-from kiosk.journal import Activation, Journal, default_path
+from kiosk.journal import Activation, open_journal
 
 EXIT_BY_ERROR = {"invalid_imei": EXIT_INVALID, "invalid_customer": EXIT_INVALID,
                  "auth_failed": EXIT_AUTH, "api_unavailable": EXIT_API, "rate_limited": EXIT_API,
@@ -31,16 +31,8 @@ EXIT_BY_ERROR = {"invalid_imei": EXIT_INVALID, "invalid_customer": EXIT_INVALID,
                  "order_needs_confirmation": EXIT_REFUSED}
 
 
-def open_journal(args: argparse.Namespace, in_process: bool) -> Journal:
-    """--journal, else $KIOSK_JOURNAL, else: in memory for the in-process sandbox (which
-    starts afresh every run, so a lasting journal would contradict it), the data dir otherwise."""
-    path = args.journal or os.environ.get("KIOSK_JOURNAL")
-    if path:
-        return Journal(path)
-    return Journal(":memory:" if in_process else default_path())
-
-
 _last_line: list[str] = [""]
+_show_progress: list[bool] = [False]  # on a terminal or with -v: quiet in scripts
 
 
 def _progress(state: FlowState) -> None:
@@ -54,9 +46,9 @@ def _progress(state: FlowState) -> None:
         line = f"placing the order (reference {state.reference})"
     elif isinstance(state, Provisioning):
         line = f"provisioning: {state.current.value.replace('_', ' ')}"
-    if line and line != _last_line[0]:
+    if line and line != _last_line[0] and _show_progress[0]:
         _last_line[0] = line
-        print(f"[activate] {line}", file=sys.stderr, flush=True)
+        say(f"[activate] {line}")
 
 
 def _result(flow: Flow, act: Activation | None, args: argparse.Namespace) -> tuple[dict[str, Any], int]:
@@ -98,6 +90,30 @@ def _result(flow: Flow, act: Activation | None, args: argparse.Namespace) -> tup
     return out | {"status": type(state).__name__}, EXIT_ERROR
 
 
+def _failure_line(out: dict[str, Any]) -> str:
+    """The one stderr line for an activation that did not end with a working SIM."""
+    status, ref = out.get("status"), out.get("reference")
+    if status == "pending":
+        return (f"the activation is still pending (reference {ref}); it goes on, and "
+                "`kiosk journal --resume` finishes it")
+    if status == "alreadySubscribed":
+        return (f"the SIM already has a subscription ({out.get('subscriptionId') or '?'}, "
+                f"{out.get('subscriptionStatus') or 'status unknown'}): nothing was ordered")
+    if status == "notRegistered":
+        esim = "supports eSIM" if out.get("supportsEsim") else "has no eSIM"
+        return f"the device is not registered (its model {esim}): nothing was ordered"
+    if status == "unsupportedDevice":
+        return "the device has no SIM this kiosk can activate: nothing was ordered"
+    if status == "noUsableSim":
+        return "the device's SIMs are retired or unusable: nothing was ordered"
+    if status == "noPlans":
+        return "no plan on sale fits this device's SIM: nothing was ordered"
+    error = out.get("error") or {}
+    detail = f" ({error['detail']})" if error.get("detail") else ""
+    where = f" [reference {ref}]" if ref else ""
+    return f"{status}: {error.get('message') or 'the activation failed'}{detail}{where}"
+
+
 async def activate(client: GigsClient, args: argparse.Namespace) -> int:
     from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
 
@@ -106,8 +122,9 @@ async def activate(client: GigsClient, args: argparse.Namespace) -> int:
     if payment is None and (in_process or not client.settings.token):
         payment = STORE_PAYMENT_METHOD_ID  # the sandbox's store counter
     settings = FlowSettings(mode=args.mode, payment_method=payment, deadline=args.deadline)
-    journal = open_journal(args, in_process)
+    journal = open_journal(args.journal, in_process)
     flow = Flow(Context(client, journal, settings))
+    _show_progress[0] = bool(args.verbose) or sys.stderr.isatty()
     flow.subscribe(_progress)
     try:
         if args.email:
@@ -116,7 +133,8 @@ async def activate(client: GigsClient, args: argparse.Namespace) -> int:
         state = flow.state
         if isinstance(state, AlreadySubscribed) and state.activation_id:
             # Staff at a terminal, and this kiosk's own order: follow it to the end.
-            print("[activate] resuming this SIM's activation from the journal", file=sys.stderr)
+            if _show_progress[0]:
+                say("[activate] resuming this SIM's activation from the journal")
             await flow.resume(state.activation_id)
         if isinstance(flow.state, DeviceFound):
             await flow.confirm_device()
@@ -149,6 +167,8 @@ async def activate(client: GigsClient, args: argparse.Namespace) -> int:
             import segno
 
             segno.make(state.code.text, error="m").terminal(out=sys.stderr, compact=True)
+        if code != EXIT_OK:
+            raise fail(args, out, _failure_line(out), code)
         text = "\n".join(f"{k}: {v}" for k, v in out.items() if v is not None)
         emit(args, out, text)
         return code
@@ -158,7 +178,7 @@ async def activate(client: GigsClient, args: argparse.Namespace) -> int:
 
 
 async def journal_command(client: GigsClient, args: argparse.Namespace) -> int:
-    journal = open_journal(args, client.settings.in_process)
+    journal = open_journal(args.journal, client.settings.in_process)
     try:
         if args.resume:
             from kiosk.flow.background import BackgroundActivations
@@ -171,8 +191,9 @@ async def journal_command(client: GigsClient, args: argparse.Namespace) -> int:
             await background.wait()
         rows = journal.activations(pending_only=args.pending)
         if args.export:
-            count = journal.export_csv(Path(args.export), rows)
-            print(f"exported {count} activation(s) to {args.export}", file=sys.stderr)
+            target = output_file(args.export)
+            count = write_whole(target, lambda tmp: journal.export_csv(tmp, rows))
+            say(f"exported {count} activation(s) to {args.export}")
             return EXIT_OK
         data = [{"reference": a.reference, "status": a.status, "outcome": a.outcome,
                  "imei": a.imei_masked, "simType": a.sim_type, "orderId": a.order_id,

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 
 from kiosk import __version__
-from kiosk.cli.common import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, CliError
+from kiosk.cli.common import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, CliError, fail
 from kiosk.cli.common import dump as _dump
 from kiosk.cli.common import emit as _emit
 from kiosk.gigs import GigsClient
@@ -50,12 +50,12 @@ async def lookup(client: GigsClient, args: argparse.Namespace) -> int:
     models = await client.search_device_models(imeis[0])
     masked = ", ".join(mask_digits(i) for i in imeis)
     if models:
-        text = (f"No device with IMEI {masked} is registered. It looks like a "
-                f"{_describe_model(models[0])}.")
+        text = (f"no device with IMEI {masked} is registered; it looks like a "
+                f"{_describe_model(models[0])}")
     else:
-        text = f"No device with IMEI {masked} is registered, and its model is unknown."
-    _emit(args, {"status": "notRegistered", "models": [_dump(m) for m in models]}, text)
-    return EXIT_NOT_FOUND
+        text = f"no device with IMEI {masked} is registered, and its model is unknown"
+    raise fail(args, {"status": "notRegistered", "models": [_dump(m) for m in models]}, text,
+               EXIT_NOT_FOUND)
 
 
 # -- plans ------------------------------------------------------------------------------------

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import errno
 import json
+import os
+import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from kiosk.journal import JournalError
 from kiosk.gigs import (
     APIConnectionError, APIResponseValidationError, APIStatusError, AuthenticationError,
     GigsClient, NotFoundError, PermissionDeniedError,
 )
+from kiosk.redact import printable, redact
 from kiosk.settings import ApiSettings
+
+T = TypeVar("T")
 
 # Documented in the README; stable for scripts.
 EXIT_OK = 0
@@ -54,7 +62,27 @@ def settings(args: argparse.Namespace) -> ApiSettings:
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    print(json.dumps(data, indent=2, default=str) if args.json else text)
+    """The result on stdout: JSON (controls escaped, ASCII) or text, each line `printable`
+    (names and ids from the API could carry terminal escape sequences)."""
+    if args.json:
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        print("\n".join(printable(line, limit=2000) for line in text.split("\n")))
+
+
+def say(message: object) -> None:
+    """One line on stderr, redacted like the logs (IMEIs, ICCIDs, codes, tokens) and
+    `printable`: messages can quote the API or a file, and reach a terminal or a log."""
+    text = " ".join(str(message).split())  # one line, whatever the message held
+    print(printable(redact(text), limit=1000), file=sys.stderr, flush=True)
+
+
+def fail(args: argparse.Namespace, data: Any, message: str, code: int) -> CliError:
+    """A result that is not success: its JSON still goes to stdout with --json; the message
+    is the one line on stderr (raise what this returns)."""
+    if args.json:
+        print(json.dumps(data, indent=2, default=str))
+    return CliError(message, code)
 
 
 def dump(model: Any) -> Any:
@@ -72,6 +100,50 @@ def run_api(command: Callable[[GigsClient, argparse.Namespace], Awaitable[int]],
     return asyncio.run(go())
 
 
+def output_file(text: str) -> Path:
+    """A file a command is about to write: its folder must exist and be writable (checked
+    first, so nothing is looked up or computed for a file that cannot be written)."""
+    path = Path(text)
+    shown = printable(text)
+    if path.is_dir():
+        raise CliError(f"{shown} is a folder: give a file name", EXIT_INVALID)
+    folder = path.parent
+    if not folder.is_dir():
+        raise CliError(f"cannot write {shown}: the folder {printable(folder)} does not exist",
+                       EXIT_INVALID)
+    if not os.access(folder, os.W_OK):
+        raise CliError(f"cannot write {shown}: no permission to write in {printable(folder)}",
+                       EXIT_INVALID)
+    return path
+
+
+def write_whole(path: Path, write: Callable[[Path], T]) -> T:
+    """`write(temporary)` beside `path`, then rename: `path` is whole or untouched. A full
+    disk is exit 1 (EXIT_ERROR), a folder that went away or turned read-only exit 2."""
+    if path.exists() and not path.is_file():  # /dev/stdout, a FIFO: written, never replaced
+        try:
+            return write(path)
+        except OSError as exc:
+            raise write_error(path, exc) from None
+    temporary = path.with_name(f".{path.name}.part")
+    try:
+        result = write(temporary)
+        os.replace(temporary, path)
+        return result
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise write_error(path, exc) from None
+
+
+def write_error(path: Path, exc: OSError) -> CliError:
+    """One line for a write that failed: a full disk is exit 1, anything else exit 2."""
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    reason = "disk full" if full else (exc.strerror or type(exc).__name__).lower()
+    return CliError(f"cannot write {printable(path)}: {reason}",
+                    EXIT_ERROR if full or exc.errno == errno.EIO else EXIT_INVALID)
+
+
 def api_error(exc: Exception) -> CliError:
     """One line for a failure that reached the top."""
     if isinstance(exc, AuthenticationError):
@@ -87,6 +159,11 @@ def api_error(exc: Exception) -> CliError:
         return CliError(f"cannot reach the API: {exc}", EXIT_API)
     if isinstance(exc, APIResponseValidationError):
         return CliError(f"the API answered with something unexpected: {exc}", EXIT_API)
+    if isinstance(exc, RecursionError):  # JSON nested past any sane depth
+        return CliError("the API answered with something unexpected: nested too deeply",
+                        EXIT_API)
+    if isinstance(exc, MemoryError):
+        return CliError("out of memory", EXIT_ERROR)
     if isinstance(exc, JournalError):  # "the kiosk cannot write its journal: disk full"
         return CliError(str(exc), EXIT_ERROR)
     return CliError(f"unexpected error: {type(exc).__name__}: {exc}", EXIT_ERROR)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from kiosk.cli.common import EXIT_INVALID, EXIT_OK, CliError
+from kiosk.cli.common import EXIT_INVALID, EXIT_OK, CliError, output_file, write_error
+from kiosk.redact import printable
 
 
 def sandbox(args: argparse.Namespace) -> int:
@@ -36,7 +36,13 @@ def sandbox(args: argparse.Namespace) -> int:
 def demo_sheet(args: argparse.Namespace) -> int:
     from kiosk.sandbox.demo_sheet import write
 
-    paths = write(Path(args.out))
+    target = output_file(args.out)
+    if target.suffix.lower() not in (".png", ".pdf"):
+        raise CliError(f"--out {printable(args.out)}: a .png or .pdf file", EXIT_INVALID)
+    try:
+        paths = write(target)
+    except OSError as exc:
+        raise write_error(target, exc) from None
     print(f"wrote {', '.join(map(str, paths))} (every barcode decoded back and checked)")
     return EXIT_OK
 

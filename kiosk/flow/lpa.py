@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+#: SGP.22 keeps activation codes short (an FQDN, a matching id of a few dozen characters, an
+#: OID): 255 characters is its ceiling; this leaves room and still fits a QR code easily.
+MAX_LENGTH = 512
+
+
 class InvalidActivationCode(ValueError):
     """The activation code does not follow SGP.22; the message never repeats the code."""
 
@@ -38,7 +43,11 @@ def parse_activation_code(code: str) -> ActivationCode:
     """
     if not isinstance(code, str):
         raise InvalidActivationCode("the activation code is not text")
+    if len(code) > MAX_LENGTH:
+        raise InvalidActivationCode(f"the activation code is longer than {MAX_LENGTH} characters")
     text = code.strip()
+    if not text.isascii() or not text.isprintable():
+        raise InvalidActivationCode("the activation code holds characters outside printable ASCII")
     if text[:4].upper() == "LPA:":
         text = text[4:]
     parts = text.split("$")

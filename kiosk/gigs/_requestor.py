@@ -293,9 +293,10 @@ class Requestor:
     def _decode(self, response: httpx.Response, body: bytes, method: str, path: str) -> Any:
         try:
             return jsonlib.loads(body)
-        except (jsonlib.JSONDecodeError, UnicodeDecodeError):
+        except (jsonlib.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            what = "nested too deeply" if isinstance(exc, RecursionError) else "malformed"
             raise APIResponseValidationError(
-                "the API answered with malformed JSON", method=method, path=path,
+                f"the API answered with {what} JSON", method=method, path=path,
                 status=response.status_code, request_id=_request_id(response),
             ) from None
 
@@ -308,7 +309,7 @@ class Requestor:
             decoded = jsonlib.loads(body_bytes)
             if isinstance(decoded, dict):
                 body = decoded
-        except (jsonlib.JSONDecodeError, UnicodeDecodeError):
+        except (jsonlib.JSONDecodeError, UnicodeDecodeError, RecursionError):
             pass
         try:
             err = ErrorObject.model_validate(body)

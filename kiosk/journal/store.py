@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import secrets
 import sqlite3
 import threading
@@ -30,6 +31,16 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read al
 
 def default_path() -> Path:
     return Path(platformdirs.user_data_dir("sim-kiosk", appauthor=False)) / "journal.sqlite3"
+
+
+def open_journal(path: str | None, in_process: bool) -> Journal:
+    """`path` (a --journal flag), else $KIOSK_JOURNAL, else: in memory for the in-process
+    sandbox (which starts afresh every run, so a lasting journal would contradict it), the data
+    dir otherwise."""
+    path = path or os.environ.get("KIOSK_JOURNAL")
+    if path:
+        return Journal(path)
+    return Journal(":memory:" if in_process else default_path())
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def activate(url: str, journal: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "kiosk", "activate", DEMO_IMEIS["delayed"],
          "--plan", PLAN_IDS["classic"], "--email", "kill@example.com", "--name", "Kill Nine",
-         "--journal", str(journal), "--json"],
+         "--journal", str(journal), "--json", "-v"],  # -v: the progress lines
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 

@@ -16,8 +16,9 @@ from kiosk.gigs import APIResponseValidationError, GigsClient
 from kiosk.gigs import models as m
 from kiosk.settings import ApiSettings
 
-field_text = st.text(alphabet=st.characters(blacklist_characters="$", blacklist_categories=("Zs", "Cc")),
-                     min_size=1, max_size=40)
+# SGP.22 fields are printable ASCII (an FQDN, [0-9A-Z-] matching ids, a dotted OID).
+field_text = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E,
+                                            blacklist_characters="$"), min_size=1, max_size=40)
 
 
 @given(address=field_text, matching=field_text, oid=st.none() | field_text,
@@ -54,6 +55,18 @@ def test_any_text_parses_or_fails_clearly(text: str) -> None:
 def test_malformed_codes(code: str) -> None:
     with pytest.raises(InvalidActivationCode):
         parse_activation_code(code)
+
+
+@pytest.mark.parametrize("code", [
+    "LPA:1$smdp.example$" + "A" * 10_000,  # 10 KB: no QR holds it, refused before drawing one
+    "LPA:1$smdp.example$ABC\x1b[2J",  # a terminal escape sequence
+    "LPA:1$smdp.example$ABC\u202e",  # a bidi override
+    "LPA:1$smdp.exämple$ABC",  # outside ASCII
+])
+def test_huge_or_unprintable_codes_are_refused(code: str) -> None:
+    with pytest.raises(InvalidActivationCode) as info:
+        parse_activation_code(code)
+    assert "ABC" not in str(info.value) and "AAAA" not in str(info.value)
 
 
 def test_confirmation_flag_and_oid() -> None:

@@ -322,3 +322,38 @@ async def test_a_corrupt_gzip_body_is_a_clear_error() -> None:
     async with client(transport=mock(answer)) as c:
         with pytest.raises(APIResponseValidationError, match="decompressed"):
             await c.retrieve_plan("pln_1")
+
+
+@pytest.mark.parametrize("status", [200, 500])
+async def test_json_nested_past_any_sane_depth_is_an_unexpected_answer(status: int) -> None:
+    """`[[[[...` 200,000 deep fits the size limit but would blow Python's recursion limit:
+    a clear API error (exit 5 on the command line), never a RecursionError."""
+    body = b"[" * 200_000 + b"]" * 200_000
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=body, headers={"content-type": "application/json"})
+
+    async with client(transport=mock(handler), retries=0) as c:
+        with pytest.raises((APIResponseValidationError, ServerError)) as info:
+            await c.retrieve_plan("pln_1")
+    if status == 200:
+        assert "nested too deeply" in str(info.value)
+
+
+@pytest.mark.parametrize("keys", [True, False])
+async def test_a_search_is_a_read_and_is_retried_like_a_get(keys: bool) -> None:
+    """POST /devices/search changes nothing: one 502 (keys on or off) is retried, not fatal."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) == 1:
+            return httpx.Response(502, json={"object": "error", "type": "serverError"})
+        return httpx.Response(200, json={"object": "list", "items": [], "moreItemsAfter": None,
+                                         "moreItemsBefore": None})
+
+    sleeps = RecordedSleep()
+    async with client(transport=mock(handler), sleep=sleeps, idempotency_keys=keys) as c:
+        assert await c.search_devices("358507311042123") == []
+    assert len(seen) == 2
+    assert all("idempotency-key" not in r.headers for r in seen)

@@ -168,9 +168,9 @@ def main() -> int:
         window._xdrive = task  # a reference, so the task is not collected
 
     screen.cover_screen = cover_and_drive
-    from kiosk.app import main as kiosk_main
+    from kiosk.cli import main as kiosk_main
 
-    code = kiosk_main(["--demo", "--no-sound", "--idle-seconds", "600"])
+    code = kiosk_main(["gui", "--demo", "--no-sound", "--idle-seconds", "600"])
     for failure in failures:
         say(f"FAILED: {failure}")
     return 1 if failures else code
