@@ -12,12 +12,12 @@ from kiosk.cli import browse, gui, serve
 from kiosk.cli import doctor as doctor_cmd
 from kiosk.cli import qa as qa_cmd
 from kiosk.cli import scan as scan_cmd
-from kiosk.cli.common import CliError, api_error, connection_parent, run_api, say
+from kiosk.cli.common import EXIT_INVALID, CliError, Parser, text, api_error, connection_parent, run_api, say
 
 
 def build_parser() -> argparse.ArgumentParser:
     conn = connection_parent()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="kiosk", description="SIM activation kiosk. With no command: `kiosk demo`.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui_parser = gui.add_parsers(sub)
     sub.add_parser("demo", parents=[conn], help="walk through the demo devices (default)")
     p = sub.add_parser("lookup", parents=[conn], help="look up a device by IMEI")
-    p.add_argument("imei", nargs="+", metavar="IMEI", help="one IMEI, or both of a dual-SIM box")
+    p.add_argument("imei", nargs="+", type=text(40), metavar="IMEI",
+                   help="one IMEI, or both of a dual-SIM box")
     p = sub.add_parser("plans", parents=[conn], help="list the plans on sale")
     p.add_argument("--sim-type", choices=["eSIM", "pSIM"])
     p.add_argument("--all", action="store_true", help="include plans not available for sale")
@@ -55,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     elif argv[0].startswith("-") and argv[0].split("=", 1)[0] not in TOP_LEVEL:
         argv = ["gui", *argv]  # `kiosk --demo` is `kiosk gui --demo`
     args = build_parser().parse_args(argv)
+    if len(getattr(args, "imei", None) or ()) > 2:
+        say(f"error: {len(args.imei)} IMEIs given: one, or the two of a dual-SIM box")
+        return EXIT_INVALID
     if args.self_test:
         from kiosk.selftest import main as self_test
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from kiosk.cli.common import (
     EXIT_ALREADY, EXIT_API, EXIT_AUTH, EXIT_ERROR, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK,
-    EXIT_PENDING, EXIT_REFUSED, CliError, connection_parent, emit, fail, output_file, say,
+    EXIT_PENDING, EXIT_REFUSED, CliError, bounded, connection_parent, emit, fail, output_file, say, text,
     write_whole,
 )
 from kiosk.flow import Address, Context, CustomerInput, Flow, FlowSettings
@@ -210,25 +210,27 @@ async def journal_command(client: GigsClient, args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     conn = connection_parent()
     p = sub.add_parser("activate", parents=[conn], help="activate a SIM, start to finish")
-    p.add_argument("imei", nargs="+", metavar="IMEI", help="one IMEI, or both of a dual-SIM box")
-    p.add_argument("--plan", required=True, help="plan id (see `kiosk plans`)")
-    p.add_argument("--email")
-    p.add_argument("--name", help="the customer's full name")
-    p.add_argument("--line1", help="street and number, for plans that need an address")
-    p.add_argument("--city")
-    p.add_argument("--postal-code")
-    p.add_argument("--country", help="ISO 3166 alpha-2, e.g. DE")
-    p.add_argument("--deadline", type=float, default=600.0,
+    p.add_argument("imei", nargs="+", type=text(40), metavar="IMEI",
+                   help="one IMEI, or both of a dual-SIM box")
+    p.add_argument("--plan", required=True, type=text(100), help="plan id (see `kiosk plans`)")
+    p.add_argument("--email", type=text(254))
+    p.add_argument("--name", type=text(200), help="the customer's full name")
+    p.add_argument("--line1", type=text(200), help="street and number, for plans that need an address")
+    p.add_argument("--city", type=text(100))
+    p.add_argument("--postal-code", type=text(20))
+    p.add_argument("--country", type=text(2), help="ISO 3166 alpha-2, e.g. DE")
+    p.add_argument("--deadline", type=bounded(1, 86400, unit="seconds"), default=600.0,
                    help="seconds to wait for provisioning before leaving it pending")
     p.add_argument("--mode", choices=["orders", "subscriptions"], default="orders",
                    help="orders (Gigs Payments) or direct subscriptions")
-    p.add_argument("--payment-method", help="payment method id (env KIOSK_PAYMENT_METHOD)")
+    p.add_argument("--payment-method", type=text(100),
+                   help="payment method id (env KIOSK_PAYMENT_METHOD)")
     p.add_argument("--show-code", action="store_true",
                    help="print the eSIM activation code and its QR (a secret: mind the screen)")
     p.add_argument("--journal", help="journal file (env KIOSK_JOURNAL)")
     p = sub.add_parser("journal", parents=[conn], help="list, resume and export activations")
     p.add_argument("--pending", action="store_true", help="only activations still open")
     p.add_argument("--resume", action="store_true", help="resume unfinished activations first")
-    p.add_argument("--deadline", type=float, default=600.0)
+    p.add_argument("--deadline", type=bounded(1, 86400, unit="seconds"), default=600.0)
     p.add_argument("--export", metavar="FILE.csv")
     p.add_argument("--journal", help="journal file (env KIOSK_JOURNAL)")

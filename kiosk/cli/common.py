@@ -7,11 +7,13 @@ import asyncio
 import contextlib
 import errno
 import json
+import math
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from kiosk.journal import JournalError
 from kiosk.gigs import (
@@ -36,17 +38,59 @@ EXIT_REFUSED = 8        # cannot activate: no usable SIM, payment failed, order 
 EXIT_CHECK_FAILED = 9   # `qa`: at least one device failed its check (or a line was no IMEI)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (`error: ... (see kiosk qa --help)`) and exit 2,
+    like every other invalid input, instead of a usage block and the message."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INVALID, f"error: {printable(message)} (see `{self.prog} --help`)\n")
+
+
+def bounded(low: float, high: float, *, unit: str = "",
+            integer: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number in [low, high] (nan, inf and words refused)."""
+    what = "a whole number" if integer else "a number"
+    allowed = f"{low:g} to {high:g}{' ' + unit if unit else ''}"
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{printable(text, 40)!r} is not {what} ({allowed})") from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be {allowed}")
+        return value
+
+    return parse
+
+
+def text(limit: int) -> Callable[[str], str]:
+    """An argparse type: text of at most `limit` characters, no control characters."""
+
+    def parse(value: str) -> str:
+        if len(value) > limit:
+            raise argparse.ArgumentTypeError(f"longer than {limit} characters")
+        if printable(value, limit) != value:
+            raise argparse.ArgumentTypeError("control characters or bytes that are not UTF-8")
+        return value
+
+    return parse
+
+
 class CliError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
 
 
-def connection_parent() -> argparse.ArgumentParser:
-    conn = argparse.ArgumentParser(add_help=False)
-    conn.add_argument("--api-url", help="Gigs API base URL (env GIGS_API_URL); with neither it "
-                      "nor GIGS_TOKEN set, the embedded sandbox runs in process")
-    conn.add_argument("--project", help="Gigs project id (env GIGS_PROJECT; sandbox: demo)")
+def connection_parent() -> Parser:
+    conn = Parser(add_help=False)
+    conn.add_argument("--api-url", type=text(2000),
+                      help="Gigs API base URL (env GIGS_API_URL); with neither it nor "
+                      "GIGS_TOKEN set, the embedded sandbox runs in process")
+    conn.add_argument("--project", type=text(100),
+                      help="Gigs project id (env GIGS_PROJECT; sandbox: demo)")
     conn.add_argument("--no-idempotency-keys", action="store_true",
                       help="do not send Idempotency-Key (for projects outside the beta)")
     conn.add_argument("--json", action="store_true", help="machine-readable output")
@@ -54,11 +98,34 @@ def connection_parent() -> argparse.ArgumentParser:
     return conn
 
 
+_FLAGS = {"", "0", "1", "true", "false", "yes", "no", "on", "off"}
+_PROJECT = re.compile(r"[A-Za-z0-9_-]{1,100}")
+_TOKEN = re.compile(r"[\x21-\x7e]{1,2000}")
+
+
 def settings(args: argparse.Namespace) -> ApiSettings:
-    return ApiSettings.from_env(
+    """Connection settings from the flags and the environment, checked: a bad value is one
+    line and exit 2 before anything is sent (the key itself is never shown)."""
+    from kiosk.config import api_url_problem
+
+    keys = os.environ.get("GIGS_IDEMPOTENCY_KEYS", "")
+    if keys.strip().lower() not in _FLAGS:
+        raise CliError(f"GIGS_IDEMPOTENCY_KEYS must be 0 or 1 (got {printable(keys, 20)!r})",
+                       EXIT_INVALID)
+    result = ApiSettings.from_env(
         api_url=args.api_url, project=args.project,
         idempotency_keys=False if args.no_idempotency_keys else None,
     )
+    url_from = "--api-url" if args.api_url else "GIGS_API_URL"
+    if result.api_url and (problem := api_url_problem(result.api_url)):
+        raise CliError(f"{url_from}: {problem}", EXIT_INVALID)
+    if result.project and not _PROJECT.fullmatch(result.project):
+        raise CliError(f"{'--project' if args.project else 'GIGS_PROJECT'}: a project id is "
+                       "letters, digits, - and _ (at most 100)", EXIT_INVALID)
+    if result.token and not _TOKEN.fullmatch(result.token):
+        raise CliError("the API key in GIGS_TOKEN has spaces or control characters (not shown)",
+                       EXIT_INVALID)
+    return result
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:

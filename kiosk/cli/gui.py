@@ -6,24 +6,9 @@ Qt-free: parsing (and `--help`) never loads Qt; `run` hands the parsed flags to 
 from __future__ import annotations
 
 import argparse
-import math
 import os
-from collections.abc import Callable
 
-
-def seconds(low: float, high: float) -> Callable[[str], float]:
-    """An argparse type: a number of seconds in [low, high] (nan, inf and words refused)."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-        if not math.isfinite(value) or not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be {low:g} to {high:g} seconds")
-        return value
-
-    return parse
+from kiosk.cli.common import bounded, text
 
 
 def add_gui_arguments(p: argparse.ArgumentParser) -> None:
@@ -42,9 +27,9 @@ def add_gui_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="config file (env KIOSK_CONFIG; default "
                    "~/.config/sim-kiosk/kiosk.toml)")
     p.add_argument("--language", choices=["en", "de"])
-    p.add_argument("--pin", default=os.environ.get("KIOSK_OPERATOR_PIN"),
+    p.add_argument("--pin", type=text(32), default=os.environ.get("KIOSK_OPERATOR_PIN"),
                    help="operator PIN (env KIOSK_OPERATOR_PIN; else the configured one)")
-    p.add_argument("--idle-seconds", type=seconds(idle_low, idle_high), metavar="S",
+    p.add_argument("--idle-seconds", type=bounded(idle_low, idle_high, unit="seconds"), metavar="S",
                    help=f"wipe an idle visit after S seconds ({idle_low:g}-{idle_high:g})")
     p.add_argument("--journal", metavar="FILE", help="journal file (env KIOSK_JOURNAL)")
     p.add_argument("--no-sound", action="store_true", help="no beeps")
@@ -53,9 +38,10 @@ def add_gui_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
-    p: argparse.ArgumentParser = sub.add_parser("gui", help="the full-screen kiosk or QA station (the default with "
-                       "options: `kiosk --demo` = `kiosk gui --demo`)",
-                       description="The full-screen activation kiosk, or the QA station.")
+    p: argparse.ArgumentParser = sub.add_parser(
+        "gui", help="the full-screen kiosk or QA station (the default with options: "
+        "`kiosk --demo` = `kiosk gui --demo`)",
+        description="The full-screen activation kiosk, or the QA station.")
     add_gui_arguments(p)
     return p
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.cli.common import EXIT_INVALID, EXIT_OK, CliError, output_file, write_error
+from kiosk.cli.common import (
+    EXIT_INVALID, EXIT_OK, CliError, bounded, output_file, text,
+    write_error,
+)
 from kiosk.redact import printable
 
 
@@ -49,19 +52,21 @@ def demo_sheet(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("sandbox", help="serve the Gigs sandbox on a loopback port")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8089)
+    p.add_argument("--host", default="127.0.0.1", type=text(253))
+    p.add_argument("--port", type=bounded(0, 65535, integer=True), default=8089)
     p.add_argument("--project", dest="sandbox_project", default="demo")
-    p.add_argument("--token", help="accept only this bearer token (default: any)")
-    p.add_argument("--latency-ms", type=float, default=0.0, help="added latency per request")
+    p.add_argument("--token", type=text(200), help="accept only this bearer token (default: any)")
+    p.add_argument("--latency-ms", type=bounded(0, 60_000, unit="ms"), default=0.0,
+                   help="added latency per request")
     p.add_argument("--fault", action="append", default=[], metavar="SPEC",
                    help="e.g. kind=429,path=*/plans,rate=0.3,retry_after=2 or "
                         "kind=drop_after,method=POST,path=*/orders,count=1 (repeatable)")
     p.add_argument("--idempotency", choices=["enabled", "ignored", "reject"], default="enabled")
-    p.add_argument("--delayed-sim-seconds", type=float, default=45.0)
+    p.add_argument("--delayed-sim-seconds", type=bounded(0, 3600, unit="seconds"),
+                   default=45.0)
     p.add_argument("--undocumented-filters", choices=["honour", "ignore", "refuse"],
                    help="query filters the Gigs docs do not document, such as "
                         "GET /subscriptions?sim=: honour them, ignore them (answer as if "
                         "absent) or refuse them (422); default: the sandbox's")
     p = sub.add_parser("demo-sheet", help="render the demo IMEIs as printable barcodes")
-    p.add_argument("--out", default="demo-sheet.png", help="a .png or .pdf path")
+    p.add_argument("--out", default="demo-sheet.png", type=text(4096), help="a .png or .pdf path")

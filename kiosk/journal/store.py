@@ -19,6 +19,7 @@ from typing import Any
 import platformdirs
 
 from kiosk.journal.schema import migrate
+from kiosk.redact import printable
 
 #: Statuses of an activation that may still need work (resume these).
 OPEN = ("ordering", "unknown", "provisioning", "pending")
@@ -96,6 +97,10 @@ def _reason(exc: sqlite3.Error) -> str:
         return "read-only"
     if "locked" in text or "busy" in text:
         return "busy (another process holds it)"
+    if code == sqlite3.SQLITE_NOTADB or "not a database" in text:
+        return "the file is not a journal (not SQLite)"
+    if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
+        return "the file cannot be opened"
     return type(exc).__name__
 
 
@@ -112,7 +117,13 @@ class Journal:
                  retention_days: float = 90) -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            where = Path(self.path)
+            if where.exists() and not where.is_file():  # /dev/null, a folder, a FIFO
+                raise JournalError(f"{printable(self.path)} is not a file")
+            try:
+                where.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise JournalError(f"cannot make its folder ({exc.strerror})") from exc
         self._clock = clock
         self._lock = threading.Lock()
         # Autocommit mode: every write below opens its own `BEGIN IMMEDIATE` (see `_write`),
