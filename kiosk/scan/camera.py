@@ -21,12 +21,35 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from kiosk.redact import printable
 from kiosk.scan import imei_from_code
 from kiosk.scan.agreement import ScanSession
 from kiosk.scan.decode import Code, find_codes
 
 log = logging.getLogger("kiosk.scan.camera")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
+MAX_FRAME_BYTES = 50 * 1024 * 1024  # a folder frame larger than this is skipped, not read
+
+
+def opencv_can_open(path: str) -> bool:
+    """False for a file name OpenCV must never see: one that is not UTF-8 (a byte name that
+    Python keeps as surrogate escapes) crashes cv2.VideoCapture/cv2.imread with SIGSEGV."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def read_image_file(path: Path) -> np.ndarray | None:
+    """A regular image file decoded in Python bytes (any file name, bounded size), or None."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_FRAME_BYTES:
+            return None
+        data = np.fromfile(path, np.uint8)
+        return cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    except (OSError, ValueError, cv2.error):
+        return None
 
 
 class CameraState(StrEnum):
@@ -79,6 +102,8 @@ class CaptureSource:
 
     def open(self) -> bool:
         self.close()
+        if isinstance(self.target, str) and not opencv_can_open(self.target):
+            return False
         cap = cv2.VideoCapture(self.target)
         if not cap.isOpened():
             cap.release()
@@ -134,7 +159,11 @@ class FolderSource:
     def open(self) -> bool:
         if not self.folder.is_dir():
             return False
-        self._files = sorted(p for p in self.folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        try:
+            self._files = sorted(p for p in self.folder.iterdir()
+                                 if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+        except OSError:  # unreadable folder: no camera, not a crash
+            self._files = []
         self._index, self.ended, self._next = 0, False, time.monotonic()
         return bool(self._files)
 
@@ -146,17 +175,20 @@ class FolderSource:
         if delay > 0:
             time.sleep(delay)
         self._next = max(self._next + 1.0 / self.fps, time.monotonic() - 0.5)
-        path = self._files[self._index]
-        self._index += 1
-        frame = self._cache.get(path)
-        if frame is None:
-            frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        while self._index < len(self._files):  # an unreadable file is skipped, not "lost"
+            path = self._files[self._index]
+            self._index += 1
+            frame = self._cache.get(path)
             if frame is None:
-                return None
-            if self._cached_bytes + frame.nbytes <= self.CACHE_BYTES:
-                self._cache[path] = frame  # a short demo loop stays decoded
-                self._cached_bytes += frame.nbytes
-        return frame.copy()
+                frame = read_image_file(path)  # never cv2.imread: a non-UTF-8 name crashes it
+                if frame is None:
+                    continue
+                if self._cached_bytes + frame.nbytes <= self.CACHE_BYTES:
+                    self._cache[path] = frame  # a short demo loop stays decoded
+                    self._cached_bytes += frame.nbytes
+            return frame.copy()
+        self.ended = True
+        return None
 
     def close(self) -> None:
         self._files = []
@@ -212,6 +244,8 @@ class CameraWorker:
         self._fresh = threading.Event()
         self._threads: list[threading.Thread] = []
         self.state = CameraState.STOPPED
+        self._logged: CameraState | None = None  # the last state logged at INFO
+        self._failing = False  # in a streak of failed opens/reads, logged once at its start
         self.frames_grabbed = 0
         self.frames_decoded = 0
 
@@ -247,9 +281,32 @@ class CameraWorker:
 
     def _set_state(self, state: CameraState) -> None:
         if state != self.state:
-            self.state = state
-            log.info("camera %s: %s", self.source.name, state.value)
+            previous, self.state = self.state, state
+            self._log_state(previous, state)
             self._on_state(state, MESSAGES[state])
+
+    def _log_state(self, previous: CameraState, state: CameraState) -> None:
+        """INFO for news only: a looping demo/folder/video (ended, running again) and every
+        retry of a failing camera are DEBUG, so a kiosk left a day logs a handful of lines."""
+        trouble = state in (CameraState.NO_CAMERA, CameraState.LOST)
+        routine = (state is CameraState.ENDED
+                   or (previous is CameraState.ENDED and state is CameraState.RUNNING)
+                   or (self._failing and state is not CameraState.STOPPED)
+                   or state == self._logged)
+        name = printable(self.source.name)  # a folder or file name: from outside
+        if routine:
+            log.debug("camera %s: %s", name, state.value)
+            return
+        self._failing = trouble
+        self._logged = state
+        log.info("camera %s: %s%s", name, state.value,
+                 " (retrying quietly until it works)" if trouble else "")
+
+    def _frame_arrived(self) -> None:
+        if self._failing:  # the end of a failure streak is news
+            self._failing = False
+            self._logged = CameraState.RUNNING
+            log.info("camera %s: running again", printable(self.source.name))
 
     def _grab_loop(self) -> None:
         self._set_state(CameraState.STARTING)
@@ -266,6 +323,8 @@ class CameraWorker:
                     self._set_state(CameraState.ENDED if self.source.ended else CameraState.LOST)
                     break
                 self.frames_grabbed += 1
+                if self._failing:
+                    self._frame_arrived()
                 with self._slot_lock:  # newest wins: an undecoded older frame is dropped
                     self._slot = frame
                 self._fresh.set()
