@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,17 +49,75 @@ class QaRow:
 
 Listener = Callable[[QaRow], None]
 
+CSV_COLUMNS = ["scanned_at", "imei", "verdict", "reasons", "model", "registered", "sims",
+               "sim_iccids", "sim_statuses", "paired_iccid", "duplicate"]
+
+
+def csv_row(r: QaRow, mask_imeis: bool = False) -> list[str]:
+    """A row of the export (`CSV_COLUMNS`), as the station and `kiosk qa` write it."""
+    return [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r.scanned_at)),
+            mask_digits(r.imei) if mask_imeis else r.imei, r.verdict.value,
+            "; ".join(r.reasons), r.model,
+            "" if r.registered is None else ("yes" if r.registered else "no"),
+            " ".join(t for t, _, _ in r.sims),
+            " ".join(mask_digits(i) if mask_imeis else i for _, i, _ in r.sims),
+            " ".join(s for _, _, s in r.sims), r.paired_iccid or "",
+            "yes" if r.duplicate else "no"]
+
+
+class ImeiSet:
+    """The IMEIs seen so far, 8 bytes each (an open-addressing table of their numbers).
+
+    A `set` of strings costs over 100 bytes an IMEI: 100 MB for a million-line batch.
+    """
+
+    def __init__(self) -> None:
+        self._table = array("q", bytes(8 * 64))
+        self._used = 0
+
+    def _slot(self, key: int) -> int:
+        mask = len(self._table) - 1
+        slot = (key * 0x9E3779B97F4A7C15 >> 20) & mask
+        while self._table[slot] not in (0, key):
+            slot = (slot + 1) & mask
+        return slot
+
+    def __contains__(self, imei: object) -> bool:
+        return (isinstance(imei, str) and imei.isascii() and imei.isdigit()
+                and self._table[self._slot(int(imei) + 1)] != 0)
+
+    def add(self, imei: str) -> None:
+        key = int(imei) + 1  # 0 marks an empty slot; an IMEI is below 10**15
+        slot = self._slot(key)
+        if self._table[slot]:
+            return
+        self._table[slot] = key
+        self._used += 1
+        if self._used * 2 > len(self._table):
+            old, self._table = self._table, array("q", bytes(16 * len(self._table)))
+            for k in old:
+                if k:
+                    self._table[self._slot(k)] = k
+
+    def __len__(self) -> int:
+        return self._used
+
 
 class QaBatch:
-    """Rows in scan order. `add` never waits for the network; `wait` waits for all lookups."""
+    """Rows in scan order. `add` never waits for the network; `wait` waits for all lookups.
+
+    With `keep_rows=False` (`kiosk qa` on a file of any length) rows are not kept: `on_change`
+    hands each one over, and `rows`, `summary`, `pair` and `export_csv` see none of them.
+    """
 
     def __init__(self, client: GigsClient, rules: QaRules | None = None, *,
                  concurrency: int = 16, on_change: Listener = lambda row: None,
-                 in_view: InView | None = None) -> None:
+                 in_view: InView | None = None, keep_rows: bool = True) -> None:
         self.client = client
         self.rules = rules or QaRules()
         self.rows: list[QaRow] = []
-        self._seen: set[str] = set()
+        self._keep_rows = keep_rows
+        self._seen = ImeiSet()
         self._limit = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._on_change = on_change
@@ -68,7 +127,8 @@ class QaBatch:
     def add(self, imei: str) -> QaRow:
         row = QaRow(imei, time.time(), duplicate=imei in self._seen)
         self._seen.add(imei)
-        self.rows.append(row)
+        if self._keep_rows:
+            self.rows.append(row)
         self._on_change(row)
         task = asyncio.ensure_future(self._look_up(row))
         self._tasks.add(task)
@@ -140,8 +200,9 @@ class QaBatch:
             try:
                 devices = await self.client.search_devices(row.imei)
                 models = [] if devices else await self.client.search_device_models(row.imei)
-            except GigsError as exc:
-                row.error = type(exc).__name__
+            except Exception as exc:  # never a row left "checking" for ever
+                row.error = type(exc).__name__ if isinstance(exc, GigsError) \
+                    else f"unexpected {type(exc).__name__}"
                 row.verdict = Verdict.FAIL
                 row.reasons = [f"lookup failed ({row.error}): scan again"]
                 self._on_change(row)
@@ -170,19 +231,9 @@ class QaBatch:
                 "duplicates": sum(r.duplicate for r in self.rows)}
 
     def export_csv(self, path: str | Path, *, mask_imeis: bool = False) -> int:
-        columns = ["scanned_at", "imei", "verdict", "reasons", "model", "registered", "sims",
-                   "sim_iccids", "sim_statuses", "paired_iccid", "duplicate"]
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(columns)
+            writer.writerow(CSV_COLUMNS)
             for r in self.rows:
-                writer.writerow([
-                    time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r.scanned_at)),
-                    mask_digits(r.imei) if mask_imeis else r.imei, r.verdict.value,
-                    "; ".join(r.reasons), r.model,
-                    "" if r.registered is None else ("yes" if r.registered else "no"),
-                    " ".join(t for t, _, _ in r.sims),
-                    " ".join(mask_digits(i) if mask_imeis else i for _, i, _ in r.sims),
-                    " ".join(s for _, _, s in r.sims), r.paired_iccid or "",
-                    "yes" if r.duplicate else "no"])
+                writer.writerow(csv_row(r, mask_imeis))
         return len(self.rows)
