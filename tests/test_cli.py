@@ -122,4 +122,4 @@ def test_scan_an_image_lists_codes_and_marks_imeis(tmp_path: Path) -> None:
 def test_scan_the_demo_camera_until_the_first_imei() -> None:
     result = kiosk("scan", "--once", "--seconds", "40")
     assert result.returncode == 0 and result.stdout.split() == [DEMO_IMEIS["esim"]]
-    assert "Hold the barcode" in result.stderr
+    assert result.stderr == ""  # quiet on success

@@ -141,7 +141,8 @@ def say(message: object) -> None:
     """One line on stderr, redacted like the logs (IMEIs, ICCIDs, codes, tokens) and
     `printable`: messages can quote the API or a file, and reach a terminal or a log."""
     text = " ".join(str(message).split())  # one line, whatever the message held
-    print(printable(redact(text), limit=1000), file=sys.stderr, flush=True)
+    if sys.stderr is not None:  # None when started with stderr closed (2>&-): stdout stays clean
+        print(printable(redact(text), limit=1000), file=sys.stderr, flush=True)
 
 
 def fail(args: argparse.Namespace, data: Any, message: str, code: int) -> CliError:

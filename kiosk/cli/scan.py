@@ -174,12 +174,10 @@ def scan_image(args: argparse.Namespace) -> int:
             print(f"{mark} {printable(code.symbology):<8} {printable(code.text, limit=1000)}")
     sys.stdout.flush()
     if not codes:
-        print(f"no barcode found in {printable(args.image)}", file=sys.stderr)
-        return EXIT_NOT_FOUND
+        raise CliError(f"no barcode found in {printable(args.image)}", EXIT_NOT_FOUND)
     if not imeis:
         count = "the code" if len(codes) == 1 else f"the {len(codes)} codes"
-        print(f"no IMEI among {count} in {printable(args.image)}", file=sys.stderr)
-        return EXIT_NOT_FOUND
+        raise CliError(f"no IMEI among {count} in {printable(args.image)}", EXIT_NOT_FOUND)
     return EXIT_OK
 
 

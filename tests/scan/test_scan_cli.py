@@ -188,7 +188,7 @@ def test_control_characters_in_a_code_are_not_printed(monkeypatch: pytest.Monkey
         assert scan.scan(args) == 3
         out, err = capsys.readouterr()
         assert "\x1b" not in out and "AB" in out and out.isascii()
-        assert err.strip() == f"no IMEI among the code in {files / 'white.png'}"
+        assert err.strip() == f"error: no IMEI among the code in {files / 'white.png'}"
 
 
 def test_opencv_pixel_limit_is_in_force() -> None:
