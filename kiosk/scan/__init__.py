@@ -9,6 +9,7 @@ Importing this package stays light: the OpenCV/numpy decoder (`Code`, `find_code
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from kiosk.scan.imei import (
@@ -21,6 +22,16 @@ if TYPE_CHECKING:
     from kiosk.scan.decode import DEFAULT_BUDGET_MS, Code, find_codes
 
 _LAZY = {"Code", "find_codes", "DEFAULT_BUDGET_MS"}
+
+#: OpenCV reads these once, when it is first loaded (checked with the bundled build), and every
+#: OpenCV user in the kiosk imports this package first: an image or frame file claiming
+#: 60000x60000 pixels is refused instead of allocated (100 megapixels is 300 MB as BGR), and
+#: OpenCV's and FFmpeg's own warnings stay out of the terminal and the GUI's log (the camera
+#: worker reports its states itself).
+MAX_IMAGE_PIXELS = 100_000_000
+os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_IMAGE_PIXELS))
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "8")
 
 
 def __getattr__(name: str) -> Any:

@@ -22,6 +22,8 @@ import cv2
 import numpy as np
 import pytest
 
+from kiosk.cli.common import CliError
+
 from kiosk.scan import code128
 from kiosk.scan.camera import CameraState, CameraWorker, FolderSource
 from kiosk.scan.decode import Code
@@ -185,10 +187,12 @@ def test_control_characters_in_a_code_are_not_printed(monkeypatch: pytest.Monkey
     monkeypatch.setattr(kiosk.scan, "find_codes", lambda frame, budget_ms: fake)
     for as_json in (False, True):
         args = argparse.Namespace(image=str(files / "white.png"), budget=25.0, json=as_json)
-        assert scan.scan(args) == 3
-        out, err = capsys.readouterr()
+        with pytest.raises(CliError) as info:
+            scan.scan(args)
+        out, _ = capsys.readouterr()
         assert "\x1b" not in out and "AB" in out and out.isascii()
-        assert err.strip() == f"error: no IMEI among the code in {files / 'white.png'}"
+        assert info.value.code == 3
+        assert str(info.value) == f"no IMEI among the code in {files / 'white.png'}"
 
 
 def test_opencv_pixel_limit_is_in_force() -> None:
