@@ -91,7 +91,7 @@ def test_qa_batch_command(tmp_path: Path) -> None:
                                  DEMO_IMEIS["psim"], ""]) + "\n")
     out = tmp_path / "out.csv"
     result = kiosk("qa", "--input", str(source), "--export", str(out), "--json")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 9, result.stderr  # a device failed: scripts must notice
     summary = json.loads(result.stdout)
     assert summary["scanned"] == 3 and summary["skipped"] == 1 and summary["duplicates"] == 1
     assert "line 2" in result.stderr

@@ -219,7 +219,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--city", type=text(100))
     p.add_argument("--postal-code", type=text(20))
     p.add_argument("--country", type=text(2), help="ISO 3166 alpha-2, e.g. DE")
-    p.add_argument("--deadline", type=bounded(1, 86400, unit="seconds"), default=600.0,
+    p.add_argument("--deadline", type=bounded(0.1, 86400, unit="seconds"), default=600.0,
                    help="seconds to wait for provisioning before leaving it pending")
     p.add_argument("--mode", choices=["orders", "subscriptions"], default="orders",
                    help="orders (Gigs Payments) or direct subscriptions")
@@ -231,6 +231,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p = sub.add_parser("journal", parents=[conn], help="list, resume and export activations")
     p.add_argument("--pending", action="store_true", help="only activations still open")
     p.add_argument("--resume", action="store_true", help="resume unfinished activations first")
-    p.add_argument("--deadline", type=bounded(1, 86400, unit="seconds"), default=600.0)
+    p.add_argument("--deadline", type=bounded(0.1, 86400, unit="seconds"), default=600.0)
     p.add_argument("--export", metavar="FILE.csv")
     p.add_argument("--journal", help="journal file (env KIOSK_JOURNAL)")
