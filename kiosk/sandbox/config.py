@@ -14,6 +14,7 @@ UNDOCUMENTED_FILTERS = ("honour", "ignore", "refuse")
 IDEMPOTENCY_MODES = ("enabled", "ignored", "reject")
 ORDER_STARTS = ("pending", "quoted")
 DEVICE_SEARCHES = ("project", "unowned")
+MAX_SIM_STOCK = 100_000
 
 
 @dataclass
@@ -48,6 +49,9 @@ class SandboxConfig:
     profile_step_seconds: float = 5.0
     #: Seed of the random generator behind ids, ICCIDs, codes and fault rates.
     seed: int | None = 1234
+    #: Extra unattached pSIMs seeded for benchmarks (`seed.stock_iccids(sim_stock)`), beside the
+    #: pairing station's fixed stock (`seed.PAIRING_STOCK`). Applied at start and on reset.
+    sim_stock: int = 0
     #: Fault injection at start-up: {"latency_ms": ..., "rules": [...]} (see faults.py).
     faults: dict[str, Any] = field(default_factory=dict)
 
@@ -58,5 +62,8 @@ class SandboxConfig:
                               ("device_search", DEVICE_SEARCHES)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
+        if (not isinstance(self.sim_stock, int) or isinstance(self.sim_stock, bool)
+                or not 0 <= self.sim_stock <= MAX_SIM_STOCK):
+            raise ValueError(f"sim_stock must be an integer from 0 to {MAX_SIM_STOCK}")
         if self.user_exists_status not in (409, 422):
             raise ValueError("user_exists_status must be 409 or 422")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import secrets
@@ -26,6 +27,7 @@ def new_id(prefix: str, rng: random.Random | None = None) -> str:
     return f"{prefix}_{_base62(millis, 8)}{_base62(tail, 20)}"
 
 
+@functools.lru_cache(maxsize=4096)
 def stable_id(prefix: str, name: str) -> str:
     """A fixed id for seed data, so documentation and demo sheets can name it."""
     digest = int.from_bytes(hashlib.sha256(name.encode()).digest()[:20], "big")

@@ -6,12 +6,14 @@ Luhn-valid and built from the TACs of the device models below.
 
 from __future__ import annotations
 
+import functools
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.sandbox import ids
-from kiosk.sandbox.store import Store
+from kiosk.sandbox.store import SMDP_ADDRESS, Store
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC).timestamp()
 GB = 1_000_000_000
@@ -77,6 +79,126 @@ DEMO_DEVICES: list[DemoDevice] = [
                "IMEI of a model the API does not know", registered=False),
 ]
 DEMO_IMEIS = {d.key: d.imei for d in DEMO_DEVICES}
+
+# -- the pairing station's stock (issue 15) -------------------------------------------------------
+#
+# ICCIDs: "8988307" (the prefix of the p4 pSIM in the SIMs guide, 89883070000007537119), a 4-digit
+# batch, an 8-digit serial and the Luhn digit: 20 digits. Not the test prefix 8942424242: that one
+# belongs to provider `test` and the placeholders, and this stock stands for real SIMs shipped to
+# the project (a pSIM is "associated with the project before use", REFERENCE 2.9), on p4 (pSIM)
+# and p9 (eSIM) like the seeded plans, so a paired phone can then be activated at the kiosk.
+STOCK_PREFIX = "8988307"
+PAIRING_BATCH = 1500
+BULK_BATCH = 1501
+
+
+def stock_iccid(batch: int, serial: int) -> str:
+    body = f"{STOCK_PREFIX}{batch:04d}{serial:08d}"
+    return body + ids.luhn_check_digit(body)
+
+
+@dataclass(frozen=True)
+class StockSim:
+    """A SIM of the pairing stock: its key, ICCID, type, provider, status and what it is for."""
+
+    key: str
+    iccid: str
+    type: str
+    provider: str
+    status: str
+    state: str
+    sim_id: str
+
+
+def _stock(key: str, serial: int, type_: str, status: str = "inactive",
+           state: str = "unattached") -> StockSim:
+    return StockSim(key, stock_iccid(PAIRING_BATCH, serial), type_, "p4" if type_ == "pSIM" else "p9",
+                    status, state, ids.stable_id("sim", f"stock_{key}"))
+
+
+PAIRING_SIMS: list[StockSim] = [
+    *(_stock(f"psim{n}", n, "pSIM") for n in range(1, 9)),
+    *(_stock(f"esim{n}", 100 + n, "eSIM") for n in range(1, 5)),
+    _stock("retired", 901, "pSIM", status="retired", state="retired, unattached"),
+    _stock("attached", 902, "pSIM", state="inside the packed Motorola (PACKED_IMEI)"),
+]
+PAIRING_STOCK: dict[str, str] = {s.key: s.iccid for s in PAIRING_SIMS}
+PAIRING_SIM_IDS: dict[str, str] = {s.key: s.sim_id for s in PAIRING_SIMS}
+
+
+@dataclass(frozen=True)
+class PairingImei:
+    """An IMEI that is not registered as a device: pair it with a stock SIM."""
+
+    key: str
+    imei: str
+    label: str
+    demonstrates: str
+
+
+PAIRING_DEVICES: list[PairingImei] = [
+    PairingImei("pair1", ids.imei("35460219", "150011"), "Samsung Galaxy A15",
+                "pSIM only: pair a stock pSIM; an eSIM is refused"),
+    PairingImei("pair2", ids.imei("35209017", "150029"), "Nokia G42 5G", "pSIM only"),
+    PairingImei("pair3", ids.imei("35188620", "150037"), "Fairphone 5", "eSIM and pSIM"),
+    PairingImei("pair4", ids.imei("35067221", "150045"), "Samsung Galaxy S24 (IMEI 1)",
+                "dual-SIM box, first IMEI (eSIM and pSIM)"),
+    PairingImei("pair5", ids.imei("35067221", "150053"), "Samsung Galaxy S24 (IMEI 2)",
+                "the same box, second IMEI"),
+    PairingImei("pair6", ids.imei("35671512", "150061"), "Apple iPhone 15",
+                "eSIM only: a pSIM is refused"),
+]
+PAIRING_IMEIS: dict[str, str] = {d.key: d.imei for d in PAIRING_DEVICES}
+#: A registered device (Motorola edge 50) that already holds the "attached" stock pSIM.
+PACKED_IMEI = ids.imei("35099120", "150079")
+PACKED_DEVICE_ID = ids.stable_id("dev", "packed")
+#: Bulk stock (`SandboxConfig.sim_stock`): Galaxy A15 IMEIs (pSIM only) from this serial on.
+STOCK_TAC, STOCK_FIRST_SERIAL, MAX_STOCK_IMEIS = "35460219", 200_000, 800_000
+_STOCK_CREATED = T0 + 50  # older than the demo SIMs: newest-first lists show those first
+_STOCK_RNG_SEED = "pairing-stock"
+
+
+def stock_iccids(n: int) -> list[str]:
+    """The ICCIDs of the first `n` bulk stock pSIMs (`SandboxConfig(sim_stock=n)` seeds them)."""
+    return [stock_iccid(BULK_BATCH, i) for i in range(1, n + 1)]
+
+
+def stock_imeis(n: int) -> list[str]:
+    """`n` distinct valid IMEIs of a pSIM-only model (Galaxy A15), none registered."""
+    if not 0 <= n <= MAX_STOCK_IMEIS:
+        raise ValueError(f"n must be from 0 to {MAX_STOCK_IMEIS}")
+    return [ids.imei(STOCK_TAC, f"{STOCK_FIRST_SERIAL + i:06d}") for i in range(n)]
+
+
+@functools.cache
+def _stock_records() -> list[tuple[dict[str, Any], str | None]]:
+    """The pairing stock as sim records with their eSIM activation codes, built once."""
+    rng = random.Random(_STOCK_RNG_SEED)  # not the store's: its sequence stays as before
+    out: list[tuple[dict[str, Any], str | None]] = []
+    for s in PAIRING_SIMS:
+        code = f"LPA:1${SMDP_ADDRESS}${ids.matching_id(rng)}" if s.type == "eSIM" else None
+        out.append(({"object": "sim", "id": s.sim_id, "metadata": {},
+                     "createdAt": _stamp(_STOCK_CREATED), "iccid": s.iccid,
+                     "provider": s.provider, "status": s.status, "type": s.type}, code))
+    return out
+
+
+def populate_stock(store: Store) -> None:
+    """The pairing stock, the packed device holding one of it, and `sim_stock` bulk pSIMs."""
+    for record, code in _stock_records():
+        store.put(store.sims, dict(record), delay=0.0, activation_code=code, activated_at=None)
+    store.put(store.devices, {
+        "object": "device", "id": PACKED_DEVICE_ID, "metadata": {},
+        "createdAt": _stamp(T0 + 900), "imei": PACKED_IMEI,
+        "model": ids.stable_id("dmd", "edge50"), "name": None,
+        "sims": [PAIRING_SIM_IDS["attached"]], "user": None})
+    stamp = _stamp(_STOCK_CREATED)
+    for n, iccid in enumerate(stock_iccids(store.config.sim_stock), 1):
+        store.put(store.sims, {"object": "sim", "id": ids.stable_id("sim", f"bulk{n}"),
+                               "metadata": {}, "createdAt": stamp, "iccid": iccid,
+                               "provider": "p4", "status": "inactive", "type": "pSIM"},
+                  delay=0.0, activation_code=None, activated_at=None)
+
 
 PLAN_IDS = {k: ids.stable_id("pln", k) for k in
             ("travel", "classic", "unlimited", "resident", "payg", "watch", "legacy")}
@@ -222,4 +344,5 @@ def populate(store: Store) -> None:
     device("tablet", "ipadair", [sim("tablet", "eSIM", "p9", confirmation_code=True)], None, at + 7)
     device("profile", "pixel8a", [sim("profile", "eSIM", "p3")], None, at + 8)
     device("nosim", "fairphone5", [], None, at + 9)
+    populate_stock(store)
     store.tick()
