@@ -10,6 +10,7 @@ from kiosk import __version__, logs
 from kiosk.cli import activate as activate_cmd
 from kiosk.cli import browse, gui, serve
 from kiosk.cli import doctor as doctor_cmd
+from kiosk.cli import pair as pair_cmd
 from kiosk.cli import qa as qa_cmd
 from kiosk.cli import scan as scan_cmd
 from kiosk.cli.common import EXIT_INVALID, CliError, Parser, text, api_error, connection_parent, run_api, say
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor_cmd.add_parsers(sub)
     scan_cmd.add_parsers(sub)
     qa_cmd.add_parsers(sub)
+    pair_cmd.add_parsers(sub)
     serve.add_parsers(sub)
     options = gui_parser.format_help().split("options:", 1)[-1]
     options = re.sub(r"\n  -h, --help[^\n]*", "", options)
@@ -46,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 TOP_LEVEL = {"-h", "--help", "--version", "--self-test"}
 API_COMMANDS = {"demo": browse.demo, "lookup": browse.lookup, "plans": browse.plans,
                 "activate": activate_cmd.activate, "journal": activate_cmd.journal_command,
-                "qa": qa_cmd.qa}
+                "qa": qa_cmd.qa, "pair": pair_cmd.pair}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -149,6 +149,33 @@ class GigsClient:
         body = self._body(name=name, sims=sims, user=user, metadata=metadata)
         return await self._send(Device, "PATCH", self._p(f"/devices/{device_id}"), body)
 
+    async def create_device(
+        self, *, imei: str, sims: Sequence[str] | None = None, name: str | None = None,
+        metadata: Mapping[str, Any] | None = None, user: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Device:
+        """Register a device (the pairing station): its IMEI, and the SIMs inside it.
+
+        Sent at most once (`resend=False`): a lost answer goes to the caller, who looks for
+        the device (by SIM and IMEI) before sending again with the same key, because a
+        server may ignore the key and a second device must never be made.
+        """
+        body: dict[str, Any] = {"imei": imei}
+        if sims is not None:
+            body["sims"] = list(sims)
+        if name is not None:
+            body["name"] = name
+        if metadata is not None:
+            body["metadata"] = dict(metadata)
+        if user is not None:
+            body["user"] = user
+        return await self._send(Device, "POST", self._p("/devices"), body, idempotency_key,
+                                resend=False)
+
+    async def delete_device(self, device_id: str) -> Device:
+        """Delete a device (an undone pairing); the API returns the deleted device."""
+        return await self._send(Device, "DELETE", self._p(f"/devices/{device_id}"), None)
+
     async def search_device_models(self, imei: str) -> list[DeviceModel]:
         """Device models matching an IMEI's TAC (global, not project-scoped)."""
         return await self._search(DeviceModel, "/deviceModels/search", {"imei": imei})

@@ -4,10 +4,11 @@ It holds ids, masked IMEIs, idempotency keys, statuses and error types: never a 
 an activation code or any other secret.
 """
 
+from kiosk.journal.pairings import Pairing
 from kiosk.journal.store import (
     FINAL, OPEN, Activation, Journal, JournalError, default_path,
     open_journal,
 )
 
-__all__ = ["FINAL", "OPEN", "Activation", "Journal", "JournalError", "default_path",
+__all__ = ["FINAL", "OPEN", "Activation", "Journal", "JournalError", "Pairing", "default_path",
            "open_journal"]

@@ -67,6 +67,30 @@ MIGRATIONS: list[str] = [
     ALTER TABLE activations ADD COLUMN api_offset REAL;
     CREATE INDEX activations_plan ON activations (target, device_id, plan_id, status);
     """,
+    # 4: the pairing station (issue 15): one row per pairing of a box's IMEI(s) with the SIM
+    # inside it, written before `POST /devices` leaves (status `sending`), so a lost answer or
+    # a crash is reconciled before anything is sent again. IMEIs and ICCIDs masked.
+    """
+    CREATE TABLE pairings (
+        id TEXT PRIMARY KEY,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        imei_masked TEXT NOT NULL,
+        imei2_masked TEXT,
+        iccid_masked TEXT NOT NULL,
+        sim_id TEXT NOT NULL,
+        sim_type TEXT,
+        device_id TEXT,
+        action TEXT NOT NULL,
+        previous_sims TEXT,
+        idempotency_key TEXT,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        detail TEXT
+    );
+    CREATE INDEX pairings_status ON pairings (status, created_at);
+    CREATE INDEX pairings_sim ON pairings (sim_id, status);
+    """,
 ]
 VERSION = len(MIGRATIONS)
 

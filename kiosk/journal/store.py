@@ -18,6 +18,7 @@ from typing import Any
 
 import platformdirs
 
+from kiosk.journal.pairings import PairingsMixin
 from kiosk.journal.schema import migrate
 from kiosk.redact import printable
 
@@ -110,7 +111,7 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
-class Journal:
+class Journal(PairingsMixin):
     """Thread-safe (one connection behind a lock), so callers may use `asyncio.to_thread`."""
 
     def __init__(self, path: str | Path = ":memory:", *, clock: Callable[[], float] = time.time,

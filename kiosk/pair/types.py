@@ -44,7 +44,7 @@ class IntakeEvent:
     message: str = ""
 
 
-class Verdict(str, Enum):
+class Verdict(str, Enum):  # noqa: UP042 (str() stays the member's name)
     PAIRED = "paired"  # the device now holds the SIM (created, or the SIM attached)
     ALREADY = "already"  # it already did: nothing changed
     REFUSED = "refused"  # a check failed (SIM unknown, retired, in another phone, wrong type...)

@@ -1,0 +1,113 @@
+"""The pairing station's rows in the journal (issue 15): intent first, then the outcome.
+
+A pairing is written (status `sending`) before `POST /devices` or `PATCH /devices/{id}`
+leaves; `done` once the API answered and the device holds the SIM; `failed` when it
+certainly does not; `undone` after an undo. A row left in `sending` (a crash, a lost answer)
+is reconciled by `Pairer.resume()` by its SIM id. IMEIs and ICCIDs are masked here, as in the
+rest of the journal.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, fields
+from typing import Any
+
+from kiosk.redact import mask_digits
+
+PAIRING_STATUSES = ("sending", "done", "failed", "undone")
+
+
+@dataclass(frozen=True)
+class Pairing:
+    id: str
+    created_at: float
+    updated_at: float
+    imei_masked: str
+    iccid_masked: str
+    sim_id: str
+    action: str  # "create" (POST /devices) or "attach" (PATCH: the SIM added to a device)
+    status: str
+    imei2_masked: str | None = None
+    sim_type: str | None = None
+    device_id: str | None = None
+    previous_sims: str | None = None  # comma-separated SIM ids before an attach
+    idempotency_key: str | None = None
+    attempts: int = 0
+    detail: str | None = None
+
+    @property
+    def previous(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.previous_sims or "").split(",") if s)
+
+
+_COLUMNS = {f.name for f in fields(Pairing)}
+_UPDATABLE = {"device_id", "status", "attempts", "detail", "idempotency_key", "previous_sims"}
+
+
+class PairingsMixin:
+    """Mixed into `Journal`, whose lock, connection, clock and `_write` it uses."""
+
+    _lock: threading.Lock
+    _conn: sqlite3.Connection
+    _clock: Callable[[], float]
+
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:  # pragma: no cover
+        raise NotImplementedError
+
+    def pairing_intent(self, *, imeis: tuple[str, ...], iccid: str, sim_id: str,
+                       action: str, sim_type: str | None = None, device_id: str | None = None,
+                       previous_sims: tuple[str, ...] | None = None,
+                       idempotency_key: str | None = None) -> Pairing:
+        """Record, durably, that this pairing is about to be sent (status `sending`)."""
+        now = self._clock()
+        row: dict[str, Any] = {
+            "id": str(uuid.uuid4()), "created_at": now, "updated_at": now,
+            "imei_masked": mask_digits(imeis[0]),
+            "imei2_masked": mask_digits(imeis[1]) if len(imeis) > 1 else None,
+            "iccid_masked": mask_digits(iccid), "sim_id": sim_id, "sim_type": sim_type,
+            "device_id": device_id, "action": action,
+            "previous_sims": ",".join(previous_sims) if previous_sims is not None else None,
+            "idempotency_key": idempotency_key, "status": "sending", "attempts": 1,
+            "detail": None}
+        with self._write() as conn:
+            conn.execute(f"INSERT INTO pairings ({', '.join(row)}) "
+                         f"VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+            return self._pairing(conn, row["id"])
+
+    def pairing_update(self, pairing_id: str, **values: Any) -> Pairing:
+        unknown = set(values) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not pairing fields: {sorted(unknown)}")
+        if values.get("status", "sending") not in PAIRING_STATUSES:
+            raise ValueError(f"not a pairing status: {values['status']!r}")
+        values["updated_at"] = self._clock()
+        with self._write() as conn:
+            conn.execute(f"UPDATE pairings SET {', '.join(f'{k} = ?' for k in values)} "
+                         "WHERE id = ?", [*values.values(), pairing_id])
+            return self._pairing(conn, pairing_id)
+
+    def pairing(self, pairing_id: str) -> Pairing:
+        with self._lock:
+            return self._pairing(self._conn, pairing_id)
+
+    def pairings(self, *, status: str | None = None, limit: int = 100_000) -> list[Pairing]:
+        """Oldest first; only those in `status` if given."""
+        query, params = "SELECT * FROM pairings", []
+        if status is not None:
+            query, params = query + " WHERE status = ?", [status]
+        with self._lock:
+            rows = self._conn.execute(query + " ORDER BY created_at, rowid LIMIT ?",
+                                      [*params, limit]).fetchall()
+        return [Pairing(**{k: v for k, v in dict(r).items() if k in _COLUMNS}) for r in rows]
+
+    @staticmethod
+    def _pairing(conn: sqlite3.Connection, pairing_id: str) -> Pairing:
+        row = conn.execute("SELECT * FROM pairings WHERE id = ?", (pairing_id,)).fetchone()
+        if row is None:
+            raise KeyError(pairing_id)
+        return Pairing(**{k: v for k, v in dict(row).items() if k in _COLUMNS})
