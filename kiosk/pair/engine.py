@@ -184,8 +184,8 @@ class Pairer:
         if sim.type is SimType.UNKNOWN or any(sim.type not in x.sim_types for x in models):
             takes = "/".join(t.value for t in models[0].sim_types) or "no SIM"
             return PairResult(Verdict.REFUSED, "sim_type_unsupported",
-                              f"SIM {m(iccid)} is a {sim.type.value}; the "
-                              f"{printable(models[0].name or 'model', 60)} takes {takes}", **base)
+                              f"SIM {m(iccid)} is {sim.type.value}; the "
+                              f"{printable(models[0].name or 'model', 60)} takes {takes} only", **base)
         devices = await self._devices_with(imeis)
         if len(devices) > 1:
             return PairResult(Verdict.REFUSED, "imeis_in_two_devices",
