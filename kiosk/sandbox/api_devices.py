@@ -1,14 +1,14 @@
-"""Sandbox endpoints: devices, device models, plans and SIMs (reference 2.1-2.3, 2.9)."""
+"""Sandbox endpoints: devices, device models and plans (reference 2.1-2.3); SIMs: api_sims."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kiosk.sandbox import render
-from kiosk.sandbox.errors import ApiError, invalid, not_found
+from kiosk.sandbox.errors import invalid, not_found
 from kiosk.sandbox.store import PLACEHOLDERS, Store, iso
 from kiosk.sandbox.validate import (
-    Req, body_object, csv_filter, iccid_of, imei_of, metadata_of, opt_str, paginate,
+    Req, body_object, csv_filter, imei_of, metadata_of, opt_str, paginate,
 )
 
 Result = tuple[int, dict[str, Any]]
@@ -26,16 +26,36 @@ def _device_id(store: Store, req: Req) -> str:
     return device_id
 
 
-def _sim_refs(store: Store, body: dict[str, Any]) -> list[str] | None:
-    if "sims" not in body or body["sims"] is None:
+def _sim_refs(store: Store, body: dict[str, Any], *, nullable: bool) -> list[str] | None:
+    """The `sims` ids of a create (`nullable array`) or update (`array`, reference 2.1), checked
+    but not yet materialized: a refused request creates no test SIM."""
+    if "sims" not in body or (nullable and body["sims"] is None):
         return None
     refs = body["sims"]
     if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
-        raise invalid("Property 'sims' must be a list of SIM ids.", code="invalidType", prop="sims")
+        kind = "a list of SIM ids or null" if nullable else "a list of SIM ids"
+        raise invalid(f"Property 'sims' must be {kind}.", code="invalidType", prop="sims")
+    if len(set(refs)) != len(refs):
+        raise invalid("Property 'sims' lists a SIM twice.", code="invalidParameter",
+                      hint="List every SIM id once.", prop="sims")
     for ref in refs:
         if ref not in store.sims and ref not in PLACEHOLDERS:
             raise invalid(f"SIM '{ref}' does not exist.", code="simNotFound", prop="sims")
-    return [store.materialize_sim(r) for r in refs]
+    return list(refs)
+
+
+def _check_sims_free(store: Store, refs: list[str], device_id: str | None) -> None:
+    """A SIM sits in one device: one attached to another device is 422 `simAlreadyUsed`."""
+    wanted = set(refs) - set(PLACEHOLDERS)  # a placeholder becomes a fresh SIM
+    if not wanted:
+        return
+    for other in store.devices.values():
+        if other["id"] != device_id and wanted.intersection(other["sims"]):
+            taken = next(r for r in refs if r in other["sims"])
+            raise invalid(f"SIM '{taken}' is already attached to another device.",
+                          code="simAlreadyUsed",
+                          hint="Detach it from the other device first (PATCH its sims).",
+                          prop="sims")
 
 
 def _user_ref(store: Store, body: dict[str, Any]) -> str | None:
@@ -64,8 +84,9 @@ def search_devices(store: Store, req: Req) -> Result:
 
 def list_devices(store: Store, req: Req) -> Result:
     sim, user = req.query.get("sim"), req.query.get("user")
-    records = [render.device(store, d["id"]) for d in store.newest_first(store.devices)
-               if (sim is None or sim in d["sims"]) and (user is None or d["user"] == user)]
+    matched = {i: d for i, d in store.devices.items()
+               if (sim is None or sim in d["sims"]) and (user is None or d["user"] == user)}
+    records = [render.device(store, d["id"]) for d in store.newest_first(matched)]
     return 200, paginate(req, records)
 
 
@@ -75,7 +96,14 @@ def create_device(store: Store, req: Req) -> Result:
     user = _user_ref(store, body)
     name = opt_str(body, "name")
     metadata = metadata_of(body) or {}
-    sims = _sim_refs(store, body) or []
+    refs = _sim_refs(store, body, nullable=True) or []
+    # Undocumented: one device per IMEI in a project, refused with a sandbox-only code.
+    if store.config.duplicate_imei == "refuse" and any(d["imei"] == imei for d in store.devices.values()):
+        raise invalid("A device with this IMEI already exists.", code="deviceAlreadyExists",
+                      hint="Search for it (POST /devices/search) and update it instead.",
+                      prop="imei")
+    _check_sims_free(store, refs, None)
+    sims = [store.materialize_sim(r) for r in refs]
     device_id = store.put(store.devices, {
         "object": "device", "id": store.new_id("dev"), "metadata": metadata,
         "createdAt": iso(store.now()), "imei": imei, "model": _model_for(store, imei),
@@ -91,16 +119,21 @@ def update_device(store: Store, req: Req) -> Result:
     device_id = _device_id(store, req)
     body = body_object(req)
     record = store.devices[device_id]
-    if "name" in body:
-        record["name"] = opt_str(body, "name")
-    if "user" in body:
-        record["user"] = _user_ref(store, body)
+    # Everything is checked before anything changes: a refused update changes nothing.
+    name = opt_str(body, "name")
+    user = _user_ref(store, body)
     metadata = metadata_of(body)
+    refs = _sim_refs(store, body, nullable=False)
+    if refs is not None:
+        _check_sims_free(store, refs, device_id)  # the device's own SIMs are fine
+    if "name" in body:
+        record["name"] = name
+    if "user" in body:
+        record["user"] = user
     if metadata is not None:
         record["metadata"] = metadata
-    sims = _sim_refs(store, body)
-    if sims is not None:
-        record["sims"] = sims
+    if refs is not None:  # the ids of all SIMs attached from now on: [] detaches them all
+        record["sims"] = [store.materialize_sim(r) for r in refs]
     return 200, render.device(store, device_id)
 
 
@@ -161,71 +194,3 @@ def retrieve_plan(store: Store, req: Req) -> Result:
     if plan_id not in store.plans:
         raise not_found("plan")
     return 200, render.plan(store, plan_id)
-
-
-# -- SIMs -------------------------------------------------------------------------------------
-
-def _sim_id(store: Store, req: Req) -> str:
-    sim_id = req.params["sim"]
-    if sim_id not in store.sims:
-        raise not_found("SIM")
-    return sim_id
-
-
-def list_sims(store: Store, req: Req) -> Result:
-    providers = csv_filter(req, "provider")
-    statuses = csv_filter(req, "status", {"inactive", "active", "retired"})
-    types = csv_filter(req, "type", SIM_TYPES)
-    user = req.query.get("user")
-    user_sims = None
-    if user is not None:
-        user_sims = {s["sim"] for s in store.subscriptions.values() if s["user"] == user}
-        user_sims |= {sid for d in store.devices.values() if d["user"] == user for sid in d["sims"]}
-    records = [render.sim(store, s["id"]) for s in store.newest_first(store.sims)
-               if (providers is None or s["provider"] in providers)
-               and (statuses is None or s["status"] in statuses)
-               and (types is None or s["type"] in types)
-               and (user_sims is None or s["id"] in user_sims)]
-    return 200, paginate(req, records)
-
-
-def retrieve_sim(store: Store, req: Req) -> Result:
-    return 200, render.sim(store, _sim_id(store, req))
-
-
-def update_sim(store: Store, req: Req) -> Result:
-    sim_id = req.params["sim"]
-    if sim_id in PLACEHOLDERS:
-        raise ApiError(403, "permissionDenied", "Test SIM placeholders cannot be modified.",
-                       code="permissionDenied")
-    sim_id = _sim_id(store, req)
-    metadata = metadata_of(body_object(req))
-    if metadata is not None:
-        store.sims[sim_id]["metadata"] = metadata
-    return 200, render.sim(store, sim_id)
-
-
-def search_sims(store: Store, req: Req) -> Result:
-    body = body_object(req)
-    iccid = iccid_of(body).upper()
-    types = body.get("type")
-    if types is not None and (not isinstance(types, list) or not set(types) <= SIM_TYPES):
-        raise invalid("Property 'type' must be a list of eSIM and/or pSIM.", code="invalidType",
-                      prop="type")
-    found = [render.sim(store, s["id"]) for s in store.newest_first(store.sims)
-             if s["iccid"].upper() == iccid and (not types or s["type"] in types)]
-    found += [store.placeholder(ref) for ref, (type_, ph_iccid, _) in PLACEHOLDERS.items()
-              if ph_iccid == iccid and (not types or type_ in types)]
-    return 200, _list(found)
-
-
-def sim_credentials(store: Store, req: Req) -> Result:
-    return 200, render.credentials(store, _sim_id(store, req))
-
-
-def esim_profile(store: Store, req: Req) -> Result:
-    sim_id = req.params["sim"]
-    if sim_id not in store.sims or store.sims[sim_id]["type"] != "eSIM":
-        raise not_found("eSIM profile")
-    return 200, render.esim_profile(store, sim_id)
-

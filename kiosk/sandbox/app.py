@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 from kiosk.sandbox import api_accounts as acc
 from kiosk.sandbox import api_devices as dev
 from kiosk.sandbox import api_orders as ordr
+from kiosk.sandbox import api_sims as sims
 from kiosk.sandbox import seed
 from kiosk.sandbox.config import SandboxConfig
 from kiosk.sandbox.errors import ApiError, invalid
@@ -60,12 +61,12 @@ ROUTES: list[tuple[str, str, Callable[[Store, Req], tuple[int, dict[str, Any]]]]
     ("POST", P + "/subscriptions", ordr.create_subscription),
     ("GET", P + "/subscriptions", ordr.list_subscriptions),
     ("GET", P + "/subscriptions/{subscription}", ordr.retrieve_subscription),
-    ("POST", P + "/sims/search", dev.search_sims),
-    ("GET", P + "/sims", dev.list_sims),
-    ("GET", P + "/sims/{sim}", dev.retrieve_sim),
-    ("PATCH", P + "/sims/{sim}", dev.update_sim),
-    ("GET", P + "/sims/{sim}/credentials", dev.sim_credentials),
-    ("GET", P + "/sims/{sim}/eSimProfile", dev.esim_profile),
+    ("POST", P + "/sims/search", sims.search_sims),
+    ("GET", P + "/sims", sims.list_sims),
+    ("GET", P + "/sims/{sim}", sims.retrieve_sim),
+    ("PATCH", P + "/sims/{sim}", sims.update_sim),
+    ("GET", P + "/sims/{sim}/credentials", sims.sim_credentials),
+    ("GET", P + "/sims/{sim}/eSimProfile", sims.esim_profile),
 ]
 _COMPILED = [
     (method, template, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$"),
@@ -276,6 +277,10 @@ def create_app(config: SandboxConfig | None = None, clock: Callable[[], float] =
                                "declined": seed.DECLINED_PAYMENT_METHOD_ID,
                                "requiresConfirmation": seed.REQUIRES_CONFIRMATION_PAYMENT_METHOD_ID,
                                "jerry": seed.JERRY_PAYMENT_METHOD_ID},
+            "pairingStock": seed.PAIRING_STOCK,
+            "pairingImeis": seed.PAIRING_IMEIS,
+            "packedImei": seed.PACKED_IMEI,
+            "simStock": sandbox.config.sim_stock,
         })
 
     async def faults(request: Request) -> Response:

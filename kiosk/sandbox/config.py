@@ -14,6 +14,7 @@ UNDOCUMENTED_FILTERS = ("honour", "ignore", "refuse")
 IDEMPOTENCY_MODES = ("enabled", "ignored", "reject")
 ORDER_STARTS = ("pending", "quoted")
 DEVICE_SEARCHES = ("project", "unowned")
+DUPLICATE_IMEIS = ("refuse", "allow")
 MAX_SIM_STOCK = 100_000
 
 
@@ -39,6 +40,10 @@ class SandboxConfig:
     #: not assigned to a user: the seed's "factory devices not yet assigned to a user, or
     #: devices already owned by the current user", read for a key that is no user).
     device_search: str = "project"
+    #: `POST /devices` with an IMEI a device of the project already has: "refuse" (422
+    #: `deviceAlreadyExists`, a sandbox-only code) or "allow" (a second device). The docs say
+    #: neither, so a client can be run against both.
+    duplicate_imei: str = "refuse"
     #: Order pending -> paid -> completed (with its subscription), in seconds.
     order_delay: float = 0.05
     #: `sim: "auto"`: seconds until the new eSIM exists and is attached.
@@ -59,7 +64,8 @@ class SandboxConfig:
         for name, allowed in (("idempotency", IDEMPOTENCY_MODES),
                               ("undocumented_filters", UNDOCUMENTED_FILTERS),
                               ("orders_start_as", ORDER_STARTS),
-                              ("device_search", DEVICE_SEARCHES)):
+                              ("device_search", DEVICE_SEARCHES),
+                              ("duplicate_imei", DUPLICATE_IMEIS)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
         if (not isinstance(self.sim_stock, int) or isinstance(self.sim_stock, bool)

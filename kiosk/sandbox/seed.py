@@ -6,7 +6,6 @@ Luhn-valid and built from the TACs of the device models below.
 
 from __future__ import annotations
 
-import functools
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +16,10 @@ from kiosk.sandbox.store import SMDP_ADDRESS, Store
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC).timestamp()
 GB = 1_000_000_000
+
+
+def _stamp(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -170,9 +173,8 @@ def stock_imeis(n: int) -> list[str]:
     return [ids.imei(STOCK_TAC, f"{STOCK_FIRST_SERIAL + i:06d}") for i in range(n)]
 
 
-@functools.cache
 def _stock_records() -> list[tuple[dict[str, Any], str | None]]:
-    """The pairing stock as sim records with their eSIM activation codes, built once."""
+    """The pairing stock as sim records with their eSIM activation codes (built at import)."""
     rng = random.Random(_STOCK_RNG_SEED)  # not the store's: its sequence stays as before
     out: list[tuple[dict[str, Any], str | None]] = []
     for s in PAIRING_SIMS:
@@ -183,9 +185,12 @@ def _stock_records() -> list[tuple[dict[str, Any], str | None]]:
     return out
 
 
+_STOCK_RECORDS = _stock_records()
+
+
 def populate_stock(store: Store) -> None:
     """The pairing stock, the packed device holding one of it, and `sim_stock` bulk pSIMs."""
-    for record, code in _stock_records():
+    for record, code in _STOCK_RECORDS:
         store.put(store.sims, dict(record), delay=0.0, activation_code=code, activated_at=None)
     store.put(store.devices, {
         "object": "device", "id": PACKED_DEVICE_ID, "metadata": {},
@@ -269,10 +274,6 @@ def plans() -> list[dict[str, Any]]:
               data=2 * GB, voice=6_000, sms=50, price=799, provider="p4", validity=MONTHLY,
               status="archived", created=T0),
     ]
-
-
-def _stamp(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def populate(store: Store) -> None:
