@@ -147,6 +147,9 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     if config.mode == "qa" and not args.tour:
         return await run_qa_station(app, client, journal, background, config, make_camera,
                                     args)
+    if config.mode == "pair" and not args.tour:
+        return await run_pair_station(app, client, journal, background, config, make_camera,
+                                      args)
     from kiosk.ui.services import OperatorServices
 
     from kiosk.scan.camera import detect_cameras
@@ -213,6 +216,40 @@ async def run_qa_station(app: Any, client: Any, journal: Any, background: Any, c
     station = QaStation(client, rules, export_dir=Path.home() / "qa-exports",
                         camera=make_camera(), mask_exports=config.qa_mask_imeis,
                         sound=config.sound and not args.no_sound, journal=journal)
+    quit_event = asyncio.Event()
+    app.aboutToQuit.connect(quit_event.set)
+    if args.windowed:
+        station.resize(1600, 900)
+        station.show()
+    else:
+        from kiosk.ui.screen import cover_screen
+
+        cover_screen(station)
+    try:
+        await quit_event.wait()
+        return 0
+    finally:
+        await station.shutdown()
+        await close_services(background, client, journal)
+
+
+async def run_pair_station(app: Any, client: Any, journal: Any, background: Any, config: Any,
+                           make_camera: Any, args: argparse.Namespace) -> int:
+    """The warehouse pairing station instead of the customer wizard (`--mode pair`): pairings
+    a crash left half-done are settled from the journal before the first scan."""
+    from kiosk.pair.engine import Pairer
+    from kiosk.ui.pair_station import PairStation
+
+    pairer = Pairer(client, journal)
+    try:
+        settled = await pairer.resume()
+    except Exception:  # the API is down at start: the station still opens, scans say why
+        log.exception("could not settle the pairings left by the last run")
+        settled = []
+    station = PairStation(pairer, export_dir=Path.home() / "pair-exports", camera=make_camera(),
+                          sound=config.sound and not args.no_sound)
+    if settled:
+        station.resumed(settled)
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
     if args.windowed:

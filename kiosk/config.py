@@ -45,7 +45,7 @@ RANGES: dict[str, tuple[float, float]] = {
 }
 CHOICES: dict[str, tuple[str, ...]] = {
     "api_mode": ("sandbox", "live"),
-    "mode": ("kiosk", "qa"),
+    "mode": ("kiosk", "qa", "pair"),
     "language": ("en", "de"),
 }
 SIM_TYPES = ("eSIM", "pSIM")

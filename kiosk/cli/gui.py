@@ -18,8 +18,8 @@ def add_gui_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--demo", action="store_true",
                    help="demo mode: the embedded sandbox and the virtual camera")
     p.add_argument("--windowed", action="store_true", help="a normal window (development)")
-    p.add_argument("--mode", choices=["kiosk", "qa"],
-                   help="the customer kiosk (default), or the warehouse QA station")
+    p.add_argument("--mode", choices=["kiosk", "qa", "pair"],
+                   help="the customer kiosk (default), the warehouse QA or pairing station")
     p.add_argument("--tour", metavar="OUTDIR", help="run one activation offscreen and save a "
                    "PNG of every page at four sizes in both languages (implies --demo)")
     p.add_argument("--camera", metavar="SPEC", help="device index, video file or image folder "

@@ -1222,6 +1222,262 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     </message>
 </context>
 <context>
+    <name>PairStation</name>
+    <message>
+        <source>Pairing station</source>
+        <extracomment>The line that says what to scan next: large, and on its colour when something went wrong.</extracomment>
+        <translation>Kopplungsstation</translation>
+    </message>
+    <message>
+        <source>Undo last pairing</source>
+        <translation>Kopplung zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>now scan the SIM card&apos;s ICCID</source>
+        <translation>jetzt die ICCID der SIM-Karte scannen</translation>
+    </message>
+    <message>
+        <source>scan the box&apos;s IMEI</source>
+        <translation>die IMEI auf dem Karton scannen</translation>
+    </message>
+    <message>
+        <source>Scan the box&apos;s IMEI (both IMEIs of a dual-SIM box), then the SIM card&apos;s ICCID.</source>
+        <translation>Die IMEI auf dem Karton scannen (bei Dual-SIM beide IMEIs), dann die ICCID der SIM-Karte.</translation>
+    </message>
+    <message>
+        <source>Box scanned: now scan the SIM card&apos;s ICCID.</source>
+        <translation>Karton gescannt: jetzt die ICCID der SIM-Karte scannen.</translation>
+    </message>
+    <message>
+        <source>Pairing… scan the next box&apos;s IMEI.</source>
+        <translation>Wird gekoppelt … die IMEI des nächsten Kartons scannen.</translation>
+    </message>
+    <message>
+        <source>✘ That is a SIM card, but no box is scanned yet: scan the box&apos;s IMEI first, then the SIM card. Nothing was paired.</source>
+        <translation>✘ Das ist eine SIM-Karte, aber noch kein Karton ist gescannt: erst die IMEI auf dem Karton scannen, dann die SIM-Karte. Nichts wurde gekoppelt.</translation>
+    </message>
+    <message>
+        <source>✘ That ICCID&apos;s check digit is wrong: scan the SIM card again. Nothing was paired.</source>
+        <translation>✘ Die Prüfziffer dieser ICCID stimmt nicht: die SIM-Karte noch einmal scannen. Nichts wurde gekoppelt.</translation>
+    </message>
+    <message>
+        <source>✘ That IMEI&apos;s check digit is wrong: scan it again.</source>
+        <translation>✘ Die Prüfziffer dieser IMEI stimmt nicht: noch einmal scannen.</translation>
+    </message>
+    <message>
+        <source>✘ That IMEI is from another box, and the box before got no SIM card: nothing was paired. The new box counts: now scan its SIM card.</source>
+        <translation>✘ Diese IMEI gehört zu einem anderen Karton, und der Karton davor bekam keine SIM-Karte: nichts wurde gekoppelt. Es gilt der neue Karton: jetzt seine SIM-Karte scannen.</translation>
+    </message>
+    <message>
+        <source>✘ That is an EID (the eSIM chip&apos;s id), not an ICCID or an IMEI: %1.</source>
+        <translation>✘ Das ist eine EID (die Kennung des eSIM-Chips), keine ICCID und keine IMEI: %1.</translation>
+    </message>
+    <message>
+        <source>✘ That is a serial number, not an IMEI or an ICCID: %1.</source>
+        <translation>✘ Das ist eine Seriennummer, keine IMEI und keine ICCID: %1.</translation>
+    </message>
+    <message>
+        <source>✘ Not an IMEI or an ICCID: %1.</source>
+        <translation>✘ Weder IMEI noch ICCID: %1.</translation>
+    </message>
+    <message>
+        <source>⚠ This SIM card or box is being paired right now: wait for its verdict. Nothing was started twice.</source>
+        <translation>⚠ Diese SIM-Karte oder dieser Karton wird gerade gekoppelt: auf das Ergebnis warten. Nichts wurde doppelt gestartet.</translation>
+    </message>
+    <message>
+        <source>✔ Paired. Scan the next box&apos;s IMEI.</source>
+        <translation>✔ Gekoppelt. Die IMEI des nächsten Kartons scannen.</translation>
+    </message>
+    <message>
+        <source>✔ Already paired: nothing changed. Scan the next box&apos;s IMEI.</source>
+        <translation>✔ Schon gekoppelt: nichts geändert. Die IMEI des nächsten Kartons scannen.</translation>
+    </message>
+    <message>
+        <source>✘ Not paired. %1. Next: scan a box&apos;s IMEI.</source>
+        <translation>✘ Nicht gekoppelt. %1. Weiter: die IMEI eines Kartons scannen.</translation>
+    </message>
+    <message>
+        <source>⚠ Not paired. %1.</source>
+        <translation>⚠ Nicht gekoppelt. %1.</translation>
+    </message>
+    <message>
+        <source>Unfinished pairings of the last run completed: %1.</source>
+        <translation>Unfertige Kopplungen des letzten Laufs abgeschlossen: %1.</translation>
+    </message>
+    <message>
+        <source>Interrupted, scan the box and SIM card again: %1</source>
+        <translation>Unterbrochen, Karton und SIM-Karte noch einmal scannen: %1</translation>
+    </message>
+    <message>
+        <source>↩ The last pairing is undone.</source>
+        <translation>↩ Die letzte Kopplung ist zurückgenommen.</translation>
+    </message>
+    <message>
+        <source>⚠ The undo did not go through: try again.</source>
+        <translation>⚠ Das Zurücknehmen hat nicht geklappt: noch einmal versuchen.</translation>
+    </message>
+    <message>
+        <source>%1 paired · %2 already paired · %3 refused · %4 to try again</source>
+        <translation>%1 gekoppelt · %2 schon gekoppelt · %3 abgelehnt · %4 zu wiederholen</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exportiert nach %1</translation>
+    </message>
+</context>
+<context>
+    <name>PairTable</name>
+    <message>
+        <source>#</source>
+        <extracomment>A row&apos;s state: waiting for the SIM card, pairing, then a verdict (Verdict.value), or &quot;abandoned&quot; when another box came before this one&apos;s SIM card.</extracomment>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Why / next</source>
+        <translation>Grund / weiter</translation>
+    </message>
+    <message>
+        <source>IMEI</source>
+        <translation>IMEI</translation>
+    </message>
+    <message>
+        <source>ICCID</source>
+        <translation>ICCID</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Paired phones</source>
+        <translation>Gekoppelte Telefone</translation>
+    </message>
+    <message>
+        <source>%1 +1 IMEI</source>
+        <translation>%1 +1 IMEI</translation>
+    </message>
+    <message>
+        <source>▶ Scan the SIM card</source>
+        <translation>▶ SIM-Karte scannen</translation>
+    </message>
+    <message>
+        <source>Box scanned: now the SIM card&apos;s ICCID</source>
+        <translation>Karton gescannt: jetzt die ICCID der SIM-Karte</translation>
+    </message>
+    <message>
+        <source>… Pairing</source>
+        <translation>… Wird gekoppelt</translation>
+    </message>
+    <message>
+        <source>Wait for the verdict</source>
+        <translation>Auf das Ergebnis warten</translation>
+    </message>
+    <message>
+        <source>✘ Not paired</source>
+        <translation>✘ Nicht gekoppelt</translation>
+    </message>
+    <message>
+        <source>Another box was scanned before its SIM card</source>
+        <translation>Vor seiner SIM-Karte wurde ein anderer Karton gescannt</translation>
+    </message>
+    <message>
+        <source>✔ Paired</source>
+        <translation>✔ Gekoppelt</translation>
+    </message>
+    <message>
+        <source>Device created with this SIM</source>
+        <translation>Gerät mit dieser SIM angelegt</translation>
+    </message>
+    <message>
+        <source>SIM card attached to the device</source>
+        <translation>SIM-Karte dem Gerät zugeordnet</translation>
+    </message>
+    <message>
+        <source>= Already paired</source>
+        <translation>= Schon gekoppelt</translation>
+    </message>
+    <message>
+        <source>Nothing changed</source>
+        <translation>Nichts geändert</translation>
+    </message>
+    <message>
+        <source>↩ Undone</source>
+        <translation>↩ Zurückgenommen</translation>
+    </message>
+    <message>
+        <source>The pairing was taken back</source>
+        <translation>Die Kopplung wurde zurückgenommen</translation>
+    </message>
+    <message>
+        <source>✘ Refused</source>
+        <translation>✘ Abgelehnt</translation>
+    </message>
+    <message>
+        <source>⚠ Try again</source>
+        <translation>⚠ Noch einmal</translation>
+    </message>
+    <message>
+        <source>This SIM card is not in the project</source>
+        <translation>Diese SIM-Karte gehört nicht zum Projekt</translation>
+    </message>
+    <message>
+        <source>This SIM card is retired: put another one in</source>
+        <translation>Diese SIM-Karte ist stillgelegt: eine andere einlegen</translation>
+    </message>
+    <message>
+        <source>This SIM card is already in another phone</source>
+        <translation>Diese SIM-Karte steckt schon in einem anderen Telefon</translation>
+    </message>
+    <message>
+        <source>This phone model does not take this kind of SIM</source>
+        <translation>Dieses Telefonmodell nimmt diese Art SIM nicht</translation>
+    </message>
+    <message>
+        <source>The phone model of this IMEI is not known</source>
+        <translation>Das Telefonmodell dieser IMEI ist nicht bekannt</translation>
+    </message>
+    <message>
+        <source>This phone already holds another SIM card</source>
+        <translation>Dieses Telefon hat schon eine andere SIM-Karte</translation>
+    </message>
+    <message>
+        <source>The Gigs API could not be reached: scan the box and the SIM card again</source>
+        <translation>Die Gigs-API war nicht erreichbar: Karton und SIM-Karte noch einmal scannen</translation>
+    </message>
+    <message>
+        <source>Something went wrong: scan the box and the SIM card again</source>
+        <translation>Etwas ist schiefgegangen: Karton und SIM-Karte noch einmal scannen</translation>
+    </message>
+    <message>
+        <source>The API key was refused: ask for the station&apos;s key to be checked</source>
+        <translation>Der API-Schlüssel wurde abgelehnt: den Schlüssel der Station prüfen lassen</translation>
+    </message>
+    <message>
+        <source>Several SIMs have this ICCID: ask support</source>
+        <translation>Mehrere SIMs haben diese ICCID: den Support fragen</translation>
+    </message>
+    <message>
+        <source>These IMEIs are two registered devices, not one box: ask support</source>
+        <translation>Diese IMEIs sind zwei registrierte Geräte, nicht ein Karton: den Support fragen</translation>
+    </message>
+    <message>
+        <source>This IMEI was registered meanwhile: scan the box again</source>
+        <translation>Diese IMEI wurde inzwischen registriert: den Karton noch einmal scannen</translation>
+    </message>
+</context>
+<context>
     <name>PaymentTab</name>
     <message>
         <source>Payment method</source>
