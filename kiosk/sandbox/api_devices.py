@@ -50,12 +50,14 @@ def _check_sims_free(store: Store, refs: list[str], device_id: str | None) -> No
     if not wanted:
         return
     for other in store.devices.values():
-        if other["id"] != device_id and wanted.intersection(other["sims"]):
-            taken = next(r for r in refs if r in other["sims"])
-            raise invalid(f"SIM '{taken}' is already attached to another device.",
-                          code="simAlreadyUsed",
-                          hint="Detach it from the other device first (PATCH its sims).",
-                          prop="sims")
+        if other["id"] == device_id:
+            continue
+        for taken in other["sims"]:
+            if taken in wanted:
+                raise invalid(f"SIM '{taken}' is already attached to another device.",
+                              code="simAlreadyUsed",
+                              hint="Detach it from the other device first (PATCH its sims).",
+                              prop="sims")
 
 
 def _user_ref(store: Store, body: dict[str, Any]) -> str | None:

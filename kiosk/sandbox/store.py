@@ -70,6 +70,8 @@ class Store:
         self._seq = 0
         self._pending_orders: set[str] = set()
         self._pending_subs: set[str] = set()
+        self._iccid_index: dict[str, list[str]] = {}
+        self._iccid_indexed = 0
 
     # -- time --------------------------------------------------------------------------------
 
@@ -279,6 +281,16 @@ class Store:
             if self.meta[order_id]["sim"] == sim_id:
                 return order_id
         return None
+
+    def sims_with_iccid(self, iccid: str) -> list[str]:
+        """Ids of the SIMs with this ICCID (case-insensitive). SIMs are only ever added, and an
+        ICCID never changes, so the index catches up with the table by its length."""
+        if self._iccid_indexed != len(self.sims):
+            self._iccid_index = {}
+            for sim_id, sim in self.sims.items():
+                self._iccid_index.setdefault(sim["iccid"].upper(), []).append(sim_id)
+            self._iccid_indexed = len(self.sims)
+        return list(self._iccid_index.get(iccid.upper(), []))
 
     def newest_first(self, table: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         return sorted(table.values(), key=lambda r: (r.get("createdAt", ""), self.meta[r["id"]]["seq"]),

@@ -147,6 +147,7 @@ def test_test_sim_placeholders_create_a_new_test_sim(api) -> None:
     assert sim["id"].startswith("sim_") and sim["id"] != "sim_test_psim"
     assert sim["provider"] == "test" and sim["status"] == "inactive" and sim["type"] == "pSIM"
     assert sim["iccid"].startswith("8942424242") and len(sim["iccid"]) == 20
+    assert [s["id"] for s in find_sim(api, sim["iccid"])] == [sim["id"]]  # searchable at once
     other = ok(create(api, PAIRING_IMEIS["pair4"], ["sim_test_psim"]))  # a placeholder is no SIM
     assert other["sims"][0]["id"] != sim["id"]
 
