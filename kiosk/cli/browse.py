@@ -11,7 +11,7 @@ from kiosk.cli.common import dump as _dump
 from kiosk.cli.common import emit as _emit
 from kiosk.gigs import GigsClient
 from kiosk.gigs.models import Device, DeviceModel, Plan
-from kiosk.redact import mask_digits
+from kiosk.redact import mask_digits, printable
 from kiosk.scan.imei import InvalidIdentifier, parse_imei
 
 
@@ -102,11 +102,11 @@ async def demo(client: GigsClient, args: argparse.Namespace) -> int:
         else:
             models = await client.search_device_models(device.imei)
             result = "not registered; " + (_describe_model(models[0]) if models else "model unknown")
-        print(f"{device.imei}  {device.label:<28} {result}")
+        print(f"{device.imei}  {device.label:<28} {printable(result)}")
         print(f"{'':17}{device.demonstrates}")
     print("\nPlans on sale:")
     for plan in await client.list_plans(status="available"):
-        print("  " + plan_line(plan))
+        print("  " + printable(plan_line(plan)))
     print("\nTry: scripts/kiosk.sh lookup 358507311042123, or scripts/kiosk.sh plans --sim-type eSIM")
     return EXIT_OK
 

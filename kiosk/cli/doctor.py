@@ -6,14 +6,13 @@ import argparse
 import asyncio
 import json
 import os
-import sys
 from dataclasses import replace
 from typing import Any
 
 import httpx
 
 from kiosk.cli.common import (
-    EXIT_API, EXIT_AUTH, EXIT_ERROR, EXIT_INVALID, EXIT_OK, CliError, connection_parent, emit,
+    EXIT_API, EXIT_AUTH, EXIT_ERROR, EXIT_INVALID, EXIT_OK, CliError, connection_parent, emit, say,
     settings,
 )
 from kiosk.config import api_url_problem
@@ -59,7 +58,7 @@ def _configured_payment_method() -> str | None:
     try:  # the operator page's choice (KIOSK_PAYMENT_METHOD wins over the file)
         return ConfigStore().load().payment_method
     except (OSError, ValueError) as exc:  # ConfigError is a ValueError, said in one line
-        print(f"[doctor] {exc}; using KIOSK_PAYMENT_METHOD only", file=sys.stderr)
+        say(f"[doctor] {exc}; using KIOSK_PAYMENT_METHOD only")
         return os.environ.get("KIOSK_PAYMENT_METHOD") or None
 
 
