@@ -25,6 +25,7 @@ def sandbox(args: argparse.Namespace) -> int:
     config = SandboxConfig(
         project=args.sandbox_project, token=args.token or None, idempotency=args.idempotency,
         delayed_sim_seconds=args.delayed_sim_seconds,
+        sim_stock=args.sim_stock,
         faults={"latency_ms": args.latency_ms, "rules": [vars(r) for r in rules]},
         **strictness,
     )
@@ -62,6 +63,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    help="e.g. kind=429,path=*/plans,rate=0.3,retry_after=2 or "
                         "kind=drop_after,method=POST,path=*/orders,count=1 (repeatable)")
     p.add_argument("--idempotency", choices=["enabled", "ignored", "reject"], default="enabled")
+    p.add_argument("--sim-stock", type=bounded(0, 100_000, integer=True), default=0,
+                   metavar="N", help="N more unattached pSIMs for pairing benchmarks "
+                   "(ICCIDs: kiosk.sandbox.seed.stock_iccids)")
     p.add_argument("--delayed-sim-seconds", type=bounded(0, 3600, unit="seconds"),
                    default=45.0)
     p.add_argument("--undocumented-filters", choices=["honour", "ignore", "refuse"],
