@@ -74,10 +74,14 @@ class Pairer:
 
     async def prefetch(self) -> None:
         """Every SIM and device of the project, once; a list cut at the client's safety limit
-        is not trusted (those pairings ask afresh)."""
+        is not trusted (those pairings ask afresh), nor one the API refuses (422). Any other
+        failure is raised: the run cannot start."""
         limit = self.client.max_list_items
-        sims = await self.client.list_sims()
-        devices = await self.client.list_devices()
+        try:
+            sims = await self.client.list_sims()
+            devices = await self.client.list_devices()
+        except InvalidRequestError:  # a project that refuses the lists: every row asks afresh
+            return
         self._sims = {}
         for sim in sims:
             self._sims.setdefault(_iccid(sim.iccid), []).append(sim)

@@ -106,6 +106,16 @@ def test_an_input_that_cannot_be_read_is_exit_2(sandbox: Any, tmp_path: Path,
     assert len(err) == 2 and all(line.startswith("error: ") for line in err)
 
 
+def test_an_api_that_cannot_be_reached_is_exit_5(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "pairs.csv"
+    source.write_text(f"{P1},{PAIRING_STOCK['psim1']}\n", encoding="utf-8")
+    code = main(["pair", "--input", str(source), "--api-url", "http://127.0.0.1:9",
+                 "--journal", str(tmp_path / "j.sqlite3")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 5 and len(err) == 1 and err[0].startswith("error: cannot reach the API")
+
+
 def test_export_to_a_device_file_is_written_not_replaced(sandbox: Any, tmp_path: Path) -> None:
     source = tmp_path / "pairs.csv"
     source.write_text(f"{P1},{PAIRING_STOCK['psim1']}\n", encoding="utf-8")

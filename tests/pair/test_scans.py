@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kiosk.cli.pair import parse_row
 from kiosk.pair.scans import PairIntake, classify, same_box
 from kiosk.pair.types import Scan
 from kiosk.sandbox.seed import DEMO_IMEIS
@@ -60,6 +61,13 @@ def test_random_text_never_raises(text: str) -> None:
     assert isinstance(scan, Scan)
     event = PairIntake().feed(scan, 0.0)
     assert event.kind in ("need_iccid", "mistake")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=30), st.just(DUAL1), st.just(ICCID)), max_size=5))
+def test_random_csv_rows_never_raise(cells: list[str]) -> None:
+    row = parse_row(7, ",".join(cells))
+    assert row is None or (row.line == 7 and (row.problem is not None or row.iccid))
 
 
 def feed(intake: PairIntake, *texts: str, at: float = 0.0):
