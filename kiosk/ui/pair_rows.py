@@ -23,9 +23,9 @@ COLOURS = {
     Verdict.UNDONE.value: "#e4e4e4",
 }
 COLUMNS = 6
-WHY, MODEL = 2, 5
-WIDTHS = (50, 210, 0, 260, 240, 190)  # the titles may ask for more
-WHY_WIDTH = 240
+VERDICT, WHY, IMEI, ICCID, MODEL = 1, 2, 3, 4, 5
+WIDTHS = (50, 0, 0, 0, 0, 170)  # the titles may ask for more; 0: measured
+WHY_WIDTH = 230
 
 
 @dataclass
@@ -87,6 +87,12 @@ class PairTable(QTableWidget):
     def fit(self) -> None:
         """No column narrower than its title; "why" takes what is left, at least WHY_WIDTH."""
         header = self.horizontalHeader()
+        self.ensurePolished()
+        metrics = self.fontMetrics()
+        for column, texts in ((VERDICT, self.verdicts()),
+                              (IMEI, [self.tr("%1 +1 IMEI").replace("%1", "35067221******1")]),
+                              (ICCID, ["89883071***********4"])):
+            header.resizeSection(column, max(metrics.horizontalAdvance(t) + 14 for t in texts))
         for column in range(COLUMNS):
             title = header.sectionSizeFromContents(column).width()
             if column != WHY and header.sectionSize(column) < title:
@@ -135,6 +141,12 @@ class PairTable(QTableWidget):
     def text(self, n: int, column: int) -> str:
         item = self.item(n, column)
         return item.text() if item else ""
+
+    def verdicts(self) -> list[str]:
+        """Every verdict's words in this language: the column is as wide as the widest."""
+        return [self.tr("▶ Scan the SIM card"), self.tr("… Pairing"), self.tr("✘ Not paired"),
+                self.tr("✔ Paired"), self.tr("= Already paired"), self.tr("↩ Undone"),
+                self.tr("✘ Refused"), self.tr("⚠ Try again")]
 
     def words(self, row: PairRow) -> tuple[str, str]:
         """(verdict, why) in this language: the mark and the word carry the meaning, the

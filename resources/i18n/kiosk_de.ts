@@ -1230,7 +1230,7 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     </message>
     <message>
         <source>Undo last pairing</source>
-        <translation>Kopplung zurücknehmen</translation>
+        <translation>Rückgängig</translation>
     </message>
     <message>
         <source>Export CSV</source>
