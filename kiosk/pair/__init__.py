@@ -7,7 +7,8 @@ device holding its SIM before a shop can activate it. This package is that step:
   station (`PairIntake`): box IMEI(s), then the SIM card's ICCID; mistakes are explained.
 - `kiosk.pair.engine`: `Pairer.pair(imeis, iccid)` makes the pairing exactly once (checks,
   create or attach, reconcile a lost answer, journal), `Pairer.undo(result)` takes it back.
-- `kiosk.pair.batch`: a whole pallet from a CSV, streaming and concurrent (`kiosk pair`).
+- `kiosk.cli.pair`: a whole pallet from a CSV, streaming and concurrent (`kiosk pair`), on
+  `Pairer.prefetch()` so each new device costs one request.
 
 The contract between them is in `kiosk.pair.types`.
 """
