@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from typing import Any
 
@@ -13,8 +15,8 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 from kiosk.pair.types import PairResult, Verdict
 from kiosk.redact import mask_digits
 
-#: A row's state: waiting for the SIM card, pairing, then a verdict (Verdict.value), or
-#: "abandoned" when another box came before this one's SIM card.
+# A row's state: waiting for the SIM card, pairing, then a verdict (Verdict.value), or
+# "abandoned" when another box came before this one's SIM card.
 WAITING, PAIRING, ABANDONED = "waiting", "pairing", "abandoned"
 COLOURS = {
     WAITING: "#fff8d6", PAIRING: "#eef1f5", ABANDONED: "#eeeeee",
@@ -26,6 +28,11 @@ COLUMNS = 6
 VERDICT, WHY, IMEI, ICCID, MODEL = 1, 2, 3, 4, 5
 WIDTHS = (50, 0, 0, 0, 0, 170)  # the titles may ask for more; 0: measured
 WHY_WIDTH = 230
+# The line that says what to scan next: large, and on its colour when something went wrong.
+BANNER = ("QLabel { font-size: 22pt; padding: 6px 12px; border-radius: 8px; } "
+          "QLabel#Error { background: #fadbd8; } QLabel#Warning { background: #fbe3b4; } "
+          "QLabel#Success { background: #d7f5dd; } QLabel#Hint { background: #eef1f5; }")
+EXPORT_COLUMNS = ["imei", "iccid", "imei2", "brand", "model", "verdict", "device_id"]
 
 
 @dataclass
@@ -195,3 +202,29 @@ class PairTable(QTableWidget):
             return self.tr("Something went wrong: scan the box and the SIM card "
                            "again")
         return result.message or result.reason
+
+
+def session_pairings(rows: list[PairRow]) -> list[PairResult]:
+    """The phones that hold their SIM card now (paired or already), once each; an undone
+    pairing is not one."""
+    out: dict[tuple[tuple[str, ...], str], PairResult] = {}
+    for row in rows:
+        if row.result is None or row.iccid is None:
+            continue
+        key = (row.imeis, row.iccid)
+        if row.state in (Verdict.PAIRED.value, Verdict.ALREADY.value):
+            out.setdefault(key, row.result)
+        elif row.state == Verdict.UNDONE.value:
+            out.pop(key, None)
+    return list(out.values())
+
+
+def write_pairings(path: Path, pairings: list[PairResult]) -> None:
+    """The CSV for Gigs' device import (IMEI, ICCID), with the second IMEI, brand and model:
+    full numbers, as the import needs them (the screen and the journal mask them)."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(EXPORT_COLUMNS)
+        for r in pairings:
+            writer.writerow([r.imeis[0], r.iccid, r.imeis[1] if len(r.imeis) > 1 else "",
+                             r.brand or "", r.model or "", r.verdict.value, r.device_id or ""])

@@ -8,7 +8,6 @@ a pairing in flight for a SIM card or a box cannot be started again, and undo ru
 from __future__ import annotations
 
 import asyncio
-import csv
 import dataclasses
 import logging
 import time
@@ -26,7 +25,9 @@ from kiosk.pair.types import IntakeEvent, PairResult, Scan, Verdict
 from kiosk.qa.intake import IN_VIEW_WINDOW, InView
 from kiosk.scan.agreement import ScanSession
 from kiosk.scan.qt_camera import QtCamera
-from kiosk.ui.pair_rows import ABANDONED, PAIRING, WAITING, PairRow, PairTable
+from kiosk.ui.pair_rows import (
+    ABANDONED, BANNER, PAIRING, WAITING, PairRow, PairTable, session_pairings, write_pairings,
+)
 from kiosk.ui.qa_station import ScannerKeys
 from kiosk.ui.staff_widgets import ExportChooser, file_writer, show_status
 from kiosk.ui.widgets import button, label, message
@@ -34,11 +35,6 @@ from kiosk.ui.widgets import button, label, message
 log = logging.getLogger("kiosk.ui.pair_station")
 UNDO_SECONDS = 30.0
 WIDE = 1600  # px: from this width the camera preview sits beside the table
-#: The line that says what to scan next: large, and on its colour when something went wrong.
-BANNER = ("QLabel { font-size: 22pt; padding: 6px 12px; border-radius: 8px; } "
-          "QLabel#Error { background: #fadbd8; } QLabel#Warning { background: #fbe3b4; } "
-          "QLabel#Success { background: #d7f5dd; } QLabel#Hint { background: #eef1f5; }")
-EXPORT_COLUMNS = ["imei", "iccid", "imei2", "brand", "model", "verdict", "device_id"]
 
 
 class PairStation(QMainWindow):
@@ -405,16 +401,7 @@ class PairStation(QMainWindow):
 
     def pairings(self) -> list[PairResult]:
         """This session's phones that hold their SIM card now (paired or already), once each."""
-        out: dict[tuple[tuple[str, ...], str], PairResult] = {}
-        for row in self.table.rows:
-            if row.result is None or row.iccid is None:
-                continue
-            key = (row.imeis, row.iccid)
-            if row.state in (Verdict.PAIRED.value, Verdict.ALREADY.value):
-                out.setdefault(key, row.result)
-            elif row.state == Verdict.UNDONE.value:
-                out.pop(key, None)
-        return list(out.values())
+        return session_pairings(self.table.rows)
 
     def choose_export_place(self) -> None:
         self.chooser.open()
@@ -423,13 +410,7 @@ class PairStation(QMainWindow):
         return find_destinations(also=[self.export_dir])
 
     def _write_csv(self, path: Path) -> None:
-        with path.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(EXPORT_COLUMNS)
-            for r in self.pairings():
-                writer.writerow([r.imeis[0], r.iccid, r.imeis[1] if len(r.imeis) > 1 else "",
-                                 r.brand or "", r.model or "", r.verdict.value,
-                                 r.device_id or ""])
+        write_pairings(path, self.pairings())
 
     def _exported(self, path: Path) -> None:
         self.say("ok", self.tr("Exported to %1").replace("%1", str(path)))

@@ -1225,7 +1225,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <name>PairStation</name>
     <message>
         <source>Pairing station</source>
-        <extracomment>The line that says what to scan next: large, and on its colour when something went wrong.</extracomment>
         <translation>Kopplungsstation</translation>
     </message>
     <message>
@@ -1337,7 +1336,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <name>PairTable</name>
     <message>
         <source>#</source>
-        <extracomment>A row&apos;s state: waiting for the SIM card, pairing, then a verdict (Verdict.value), or &quot;abandoned&quot; when another box came before this one&apos;s SIM card.</extracomment>
         <translation>#</translation>
     </message>
     <message>
