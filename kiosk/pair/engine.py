@@ -36,8 +36,10 @@ from kiosk.scan.imei import InvalidIdentifier, parse_iccid, parse_imei
 
 #: Resends of `POST /devices` after a lost answer that the reconcile showed made nothing.
 RESENDS = 2
-#: Failures after which the outcome of a POST is unknown: reconcile before anything else.
-LOST = (APIConnectionError, ServerError, APIResponseValidationError, RateLimitError)
+#: Failures after which the outcome of a POST is unknown: reconcile before anything else
+#: (409: a request with the same key is still running at the API).
+LOST = (APIConnectionError, ServerError, APIResponseValidationError, RateLimitError,
+        ConflictError)
 UNKNOWN_SIM_CODES = {"simNotFound", "simUnknown", "notFound"}
 m = mask_digits
 
@@ -272,7 +274,7 @@ class Pairer:
                     await self._settle(row, "failed", detail="no answer; nothing made")
                     raise
                 await self._settle(row, "sending", attempts=resends + 1)
-            except (InvalidRequestError, ConflictError) as exc:
+            except InvalidRequestError as exc:
                 return await self._refused_by_api(exc, row, sim, base)
         await self._settle(row, "done", device_id=device.id)
         self._remember(device)

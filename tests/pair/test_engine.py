@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -200,3 +201,27 @@ async def test_the_api_guards_a_race_with_another_station(client: GigsClient,
     assert (taken.verdict, taken.reason) == (Verdict.REFUSED, "sim_in_other_device")
     assert same.verdict is Verdict.ALREADY
     assert devices_with(sandbox, P3) == [] and len(devices_with(sandbox, P2)) == 1
+
+
+@pytest.mark.parametrize("keys", [True, False])
+async def test_an_answer_lost_every_time_is_an_error_and_no_duplicate(sandbox: Any, sleep: Any,
+                                                                     keys: bool) -> None:
+    fault(sandbox, kind="drop_before", method="POST", path="*/devices", count=5)
+    journal = Journal()
+    async with client_for(sandbox, sleep, idempotency_keys=keys) as c:
+        result = await Pairer(c, journal).pair((P3,), PAIRING_STOCK["psim6"])
+    assert result.verdict is Verdict.ERROR and devices_with(sandbox, P3) == []
+    assert sandbox.sandbox.store.requests["POST /devices"] == 3  # the first and two resends
+    assert [r.status for r in journal.pairings()] == ["failed"]
+
+
+async def test_a_slow_first_request_and_its_resend_still_make_one_device(
+        sandbox: Any, sleep: Any) -> None:
+    # Keys off, the first POST acts late (after the reconcile saw nothing, and after the
+    # resend made the device): the API refuses it (simAlreadyUsed), so one device.
+    fault(sandbox, kind="slow_before", method="POST", path="*/devices", count=1, seconds=1.0)
+    async with client_for(sandbox, sleep, idempotency_keys=False, attempt_timeout=0.3) as c:
+        result = await Pairer(c).pair((P3,), PAIRING_STOCK["psim6"])
+        await asyncio.sleep(1.2)  # the first request acts now (and is refused)
+    assert result.ok, result.message
+    assert len(devices_with(sandbox, P3)) == 1
