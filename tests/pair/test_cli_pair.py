@@ -158,3 +158,13 @@ def test_a_crash_mid_batch_then_a_rerun_pairs_every_row_once(sandbox: Any,
     rows = list(csv.DictReader((tmp_path / "out.csv").open()))
     assert len(rows) == count and [r["imei"] for r in rows] == imeis
     assert Journal(tmp_path / "journal.sqlite3").pairings(status="sending") == []
+
+
+def test_the_same_sim_twice_in_a_pallet_is_paired_once(sandbox: Any, tmp_path: Path) -> None:
+    sim = PAIRING_STOCK["psim5"]
+    code, rows = run(sandbox, tmp_path, f"{P1},{sim}\n{P1},{sim}\n{P2},{sim}\n",
+                     "--concurrency", "3")
+    assert code == 9
+    assert sorted(r["verdict"] for r in rows) == ["already", "paired", "refused"]
+    assert rows[2]["reason"] == "sim_in_other_device" and devices_with(sandbox, P2) == []
+    assert len(devices_with(sandbox, P1)) == 1

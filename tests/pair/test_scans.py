@@ -124,3 +124,38 @@ def test_a_pending_imei_expires() -> None:
     assert late.kind == "mistake" and "forgotten" in late.message and "IMEI first" in late.message
     intake.feed(classify(DUAL1), 200.0)
     assert intake.feed(classify(ICCID), 310.0).kind == "pair"  # each scan restarts the clock
+
+
+OTHER_BOX = DEMO_IMEIS["psim"]
+
+
+@pytest.mark.parametrize("text,imeis,iccid,problem", [
+    (f"{DUAL1},{ICCID}", (DUAL1,), ICCID, None),
+    (f"{ICCID};{DUAL1}".replace(";", ","), (DUAL1,), ICCID, None),  # any column order
+    (f"{DUAL1},{DUAL2},{ICCID},Galaxy S24 box 12", (DUAL1, DUAL2), ICCID, None),
+    (f"{DUAL1},{DUAL1},{ICCID}", (DUAL1,), ICCID, None),
+    (f"{DUAL1},{ICCID},{EID}", (DUAL1,), ICCID, None),  # an EID column is ignored
+    (f"{DUAL1},{OTHER_BOX},{ICCID}", None, None, "not of one box"),
+    (f"{DUAL1},{ICCID},{ICCID}", None, None, "two ICCIDs"),
+    (f"{DUAL1},", None, None, "no ICCID"),
+    (f",{ICCID}", None, None, "no IMEI"),
+    (f"{DUAL1[:-1]},{ICCID}", None, None, "15 digits"),
+])
+def test_csv_rows(text: str, imeis: tuple[str, ...] | None, iccid: str | None,
+                  problem: str | None) -> None:
+    row = parse_row(3, text)
+    assert row is not None
+    if problem:
+        assert row.problem is not None and problem in row.problem, row.problem
+        assert DUAL1 not in row.problem and ICCID not in row.problem
+    else:
+        assert (row.imeis, row.iccid, row.problem) == (imeis, iccid, None)
+
+
+@pytest.mark.parametrize("header", ["imei,iccid", "IMEI;ICCID", "imei1,imei2,iccid,note",
+                                    "Device IMEI,SIM ICCID"])
+def test_a_header_is_no_row(header: str) -> None:
+    assert parse_row(1, header) is None
+    # one cell, quoted to the end of the line: no identifier, so no row (a header on line 1;
+    # later, the CLI reports "no IMEI or ICCID in the row")
+    assert parse_row(1, '"unclosed,' + DUAL1) is None
