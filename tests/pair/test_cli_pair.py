@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -168,3 +169,26 @@ def test_the_same_sim_twice_in_a_pallet_is_paired_once(sandbox: Any, tmp_path: P
     assert sorted(r["verdict"] for r in rows) == ["already", "paired", "refused"]
     assert rows[2]["reason"] == "sim_in_other_device" and devices_with(sandbox, P2) == []
     assert len(devices_with(sandbox, P1)) == 1
+
+
+def test_a_progress_bar_on_a_terminal_only(sandbox: Any, tmp_path: Path) -> None:
+    import pty
+
+    source = tmp_path / "pairs.csv"
+    source.write_text(f"{P1},{PAIRING_STOCK['psim1']}\n", encoding="utf-8")
+    master, slave = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "kiosk", "pair", "--input", str(source), "--api-url",
+             sandbox.url, "--journal", str(tmp_path / "j.sqlite3")],
+            env=ENV, stdout=subprocess.PIPE, stderr=slave, text=True, timeout=60)
+        os.close(slave)
+        shown = b""
+        with contextlib.suppress(OSError):
+            while chunk := os.read(master, 4096):
+                shown += chunk
+    finally:
+        os.close(master)
+    assert result.returncode == 0
+    assert b"\r[pair] 1 rows  paired 1" in shown and P1.encode() not in shown
+    assert "\r" not in result.stdout
