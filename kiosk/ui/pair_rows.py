@@ -43,7 +43,7 @@ class PairRow:
     iccid: str | None = field(default=None, repr=False)
     state: str = WAITING
     result: PairResult | None = field(default=None, repr=False)
-    note: str = ""  # a line of the station's own (an undo that failed, ...)
+    forgotten: bool = False  # abandoned because it waited too long for its SIM card
 
     @property
     def busy(self) -> bool:
@@ -163,21 +163,21 @@ class PairTable(QTableWidget):
         if row.state == PAIRING:
             return self.tr("… Pairing"), self.tr("Wait for the verdict")
         if row.state == ABANDONED:
-            return self.tr("✘ Not paired"), self.tr("Another box was scanned before its SIM card")
+            return self.tr("✘ Not paired"), (
+                self.tr("Forgotten: too long without its SIM card") if row.forgotten
+                else self.tr("Another box was scanned before its SIM card"))
         result = row.result
         assert result is not None
-        why = row.note
         if row.state == Verdict.PAIRED.value:
-            return self.tr("✔ Paired"), why or (self.tr("Device created with this SIM")
-                                               if result.created else
-                                               self.tr("SIM card attached to the device"))
+            return self.tr("✔ Paired"), (self.tr("Device created with this SIM") if result.created
+                                         else self.tr("SIM card attached to the device"))
         if row.state == Verdict.ALREADY.value:
-            return self.tr("= Already paired"), why or self.tr("Nothing changed")
+            return self.tr("= Already paired"), self.tr("Nothing changed")
         if row.state == Verdict.UNDONE.value:
-            return self.tr("↩ Undone"), why or self.tr("The pairing was taken back")
+            return self.tr("↩ Undone"), self.tr("The pairing was taken back")
         if row.state == Verdict.REFUSED.value:
-            return self.tr("✘ Refused"), why or self.reason(result)
-        return self.tr("⚠ Try again"), why or self.reason(result)
+            return self.tr("✘ Refused"), self.reason(result)
+        return self.tr("⚠ Try again"), self.reason(result)
 
     def reason(self, result: PairResult) -> str:
         known = {

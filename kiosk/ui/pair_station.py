@@ -25,6 +25,7 @@ from kiosk.pair.types import IntakeEvent, PairResult, Scan, Verdict
 from kiosk.qa.intake import IN_VIEW_WINDOW, InView
 from kiosk.scan.agreement import ScanSession
 from kiosk.scan.qt_camera import QtCamera
+from kiosk.ui.pair_banner import banner_text
 from kiosk.ui.pair_rows import (
     ABANDONED, BANNER, PAIRING, WAITING, PairRow, PairTable, session_pairings, write_pairings,
 )
@@ -153,41 +154,9 @@ class PairStation(QMainWindow):
         self._arrange_top()
         super().resizeEvent(event)
 
-    def _next(self) -> str:
-        return (self.tr("now scan the SIM card's ICCID") if self.intake.imeis
-                else self.tr("scan the box's IMEI"))
-
     def _banner_text(self, key: str) -> str:
-        texts = {
-            "start": self.tr("Scan the box's IMEI (both IMEIs of a dual-SIM box), then the SIM "
-                             "card's ICCID."),
-            "need_iccid": self.tr("Box scanned: now scan the SIM card's ICCID."),
-            "pairing": self.tr("Pairing… scan the next box's IMEI."),
-            "iccid_first": self.tr("✘ That is a SIM card, but no box is scanned yet: scan the "
-                                   "box's IMEI first, then the SIM card. Nothing was paired."),
-            "iccid_bad": self.tr("✘ That ICCID's check digit is wrong: scan the SIM card again. "
-                                 "Nothing was paired."),
-            "imei_bad": self.tr("✘ That IMEI's check digit is wrong: scan it again."),
-            "other_box": self.tr("✘ That IMEI is from another box, and the box before got no SIM "
-                                 "card: nothing was paired. The new box counts: now scan its "
-                                 "SIM card."),
-            "eid": self.tr("✘ That is an EID (the eSIM chip's id), not an ICCID or an IMEI: "
-                           "%1.").replace("%1", self._next()),
-            "serial": self.tr("✘ That is a serial number, not an IMEI or an ICCID: %1.")
-            .replace("%1", self._next()),
-            "unknown": self.tr("✘ Not an IMEI or an ICCID: %1.").replace("%1", self._next()),
-            "in_flight": self.tr("⚠ This SIM card or box is being paired right now: wait for "
-                                 "its verdict. Nothing was started twice."),
-            "paired": self.tr("✔ Paired. Scan the next box's IMEI."),
-            "already": self.tr("✔ Already paired: nothing changed. Scan the next box's IMEI."),
-            "refused": self.tr("✘ Not paired. %1. Next: scan a box's IMEI.")
-            .replace("%1", self._last_reason),
-            "error": self.tr("⚠ Not paired. %1.")
-            .replace("%1", self._last_reason),
-            "undone": self.tr("↩ The last pairing is undone."),
-            "undo_failed": self.tr("⚠ The undo did not go through: try again."),
-        }
-        return texts[key]
+        pending = bool(self.intake.imeis)
+        return banner_text(key, pending, self._last_reason)
 
     @property
     def _last_reason(self) -> str:
@@ -220,6 +189,9 @@ class PairStation(QMainWindow):
         if event.kind == "pair":
             assert event.iccid is not None
             return self.start_pair(event.imeis, event.iccid)
+        waiting = self._waiting()
+        if waiting is not None and not event.imeis:  # the intake forgot the box
+            waiting.forgotten = True
         self._sync_waiting(event.imeis)
         if event.kind == "need_iccid":
             self._show_banner("", "need_iccid")
@@ -231,8 +203,8 @@ class PairStation(QMainWindow):
 
     @staticmethod
     def _mistake(scan: Scan, had: tuple[str, ...]) -> str:
-        if scan.kind == "iccid":
-            return "iccid_bad" if scan.problem else "iccid_first"
+        if scan.kind == "iccid":  # a box before it, forgotten: it waited too long
+            return "iccid_bad" if scan.problem else "expired" if had else "iccid_first"
         if scan.kind == "imei":
             return "imei_bad" if scan.problem else "other_box" if had else "unknown"
         return scan.kind if scan.kind in ("eid", "serial") else "unknown"

@@ -1264,6 +1264,10 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>✘ Das ist eine SIM-Karte, aber noch kein Karton ist gescannt: erst die IMEI auf dem Karton scannen, dann die SIM-Karte. Nichts wurde gekoppelt.</translation>
     </message>
     <message>
+        <source>✘ The box scanned before was forgotten (too long without a scan): scan the box&apos;s IMEI again, then the SIM card. Nothing was paired.</source>
+        <translation>✘ Der zuvor gescannte Karton wurde vergessen (zu lange kein Scan): die IMEI auf dem Karton noch einmal scannen, dann die SIM-Karte. Nichts wurde gekoppelt.</translation>
+    </message>
+    <message>
         <source>✘ That ICCID&apos;s check digit is wrong: scan the SIM card again. Nothing was paired.</source>
         <translation>✘ Die Prüfziffer dieser ICCID stimmt nicht: die SIM-Karte noch einmal scannen. Nichts wurde gekoppelt.</translation>
     </message>
@@ -1425,6 +1429,10 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>⚠ Try again</source>
         <translation>⚠ Noch einmal</translation>
+    </message>
+    <message>
+        <source>Forgotten: too long without its SIM card</source>
+        <translation>Vergessen: zu lange ohne seine SIM-Karte</translation>
     </message>
     <message>
         <source>This SIM card is not in the project</source>

@@ -297,3 +297,63 @@ def test_pairings_left_by_a_crash_are_said_at_start(station: Any) -> None:
     assert station.status.isVisible() and station.status.objectName() == "Warning"
     assert "completed: 1." in station.status.text()
     assert "35209017******6 / 89883071***********5" in station.status.text()
+
+
+def test_a_box_left_too_long_is_forgotten_and_said(qtbot: Any, station: Any) -> None:
+    now = [0.0]
+    station.clock = lambda: now[0]
+    scan(qtbot, station, IMEI)
+    now[0] += 1000.0  # far longer than the intake keeps a box waiting
+    scan(qtbot, station, PAIRING_STOCK["psim1"])
+    assert "forgotten" in station.banner.text() and station.banner.objectName() == "Error"
+    assert cell(station, 0, 1) == "✘ Not paired" and "Forgotten" in cell(station, 0, 2)
+    assert not station.tasks and station.table.rowCount() == 1
+
+
+def test_good_and_bad_sound_different_and_sound_off_is_silent(qtbot: Any, station: Any,
+                                                              monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    beeps: list[int] = []
+    monkeypatch.setattr(QApplication, "beep", staticmethod(lambda: beeps.append(1)))
+    station.sound = True
+    scan(qtbot, station, IMEI)
+    scan(qtbot, station, PAIRING_STOCK["psim1"])
+    settled(qtbot, station, 1)
+    qtbot.wait(300)
+    assert len(beeps) == 1  # paired: one beep
+    scan(qtbot, station, IMEI2)
+    scan(qtbot, station, PAIRING_STOCK["retired"])
+    settled(qtbot, station, 2)
+    qtbot.wait(300)
+    assert len(beeps) == 3  # refused: two
+    station.sound = False
+    scan(qtbot, station, PAIRING_STOCK["psim2"])  # a mistake, silently
+    qtbot.wait(300)
+    assert len(beeps) == 3
+
+
+def test_export_goes_to_the_place_staff_tap(qtbot: Any, station: Any, tmp_path: Path) -> None:
+    from kiosk.exports import Destination
+
+    scan(qtbot, station, IMEI)
+    scan(qtbot, station, PAIRING_STOCK["psim1"])
+    settled(qtbot, station, 1)
+    stick = tmp_path / "media" / "KINGSTON"
+    stick.mkdir(parents=True)
+    station.chooser.find = lambda: [Destination("usb", "KINGSTON", stick, 10**10)]
+    QTest.mouseClick(station.export, Qt.MouseButton.LeftButton)
+    assert station.chooser.isVisible()
+    rect = station.chooser.list.visualItemRect(station.chooser.list.item(0))
+    QTest.mouseClick(station.chooser.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    written = list(stick.iterdir())
+    assert len(written) == 1 and written[0].name.startswith("pairs-")
+    assert [r["imei"] for r in csv.DictReader(written[0].open())] == [IMEI]
+
+
+def test_pair_is_a_mode_of_the_config_and_the_command_line() -> None:
+    from kiosk.cli import build_parser
+    from kiosk.config import KioskConfig
+
+    assert not KioskConfig(mode="pair").problems()
+    assert build_parser().parse_args(["gui", "--mode", "pair"]).mode == "pair"
