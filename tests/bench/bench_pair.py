@@ -2,12 +2,11 @@
 
     .venv/bin/python -m tests.bench.bench_pair [--count 1000] [--concurrency 8]
 
-The sandbox runs in its own process on loopback, seeded with `SandboxConfig(sim_stock=count)`
-unattached pSIMs (what `kiosk sandbox` serves, plus the bench stock: `kiosk sandbox` has no
-flag for it); the batch runs here through `kiosk pair` itself (`kiosk.cli.main`), journal on
-disk, export written. Requests per new device come from the sandbox's `/_sandbox/stats`
-(everything the run sent, the prefetch included). Targets: >= 20 pairs/s, <= 2 requests per
-new device. A second run of the same CSV must pair nothing and send no write.
+The sandbox runs as `kiosk sandbox --sim-stock COUNT` in its own process on loopback (COUNT
+unattached pSIMs, `seed.stock_iccids`); the batch runs here through `kiosk pair` itself
+(`kiosk.cli.main`), journal on disk, export written. Requests per new device come from the
+sandbox's `/_sandbox/stats` (everything the run sent, the prefetch included). Targets: >= 20
+pairs/s, <= 2 requests per new device. A second run of the same CSV must pair nothing and send no write.
 """
 
 from __future__ import annotations
@@ -30,15 +29,11 @@ from kiosk.sandbox.seed import stock_iccids, stock_imeis
 from kiosk.sandbox.serve import free_port
 from tests.bench.bench_flow import rss_kib
 
-SERVE = ("import sys; from kiosk.sandbox.config import SandboxConfig; "
-         "from kiosk.sandbox.serve import run; "
-         "run(SandboxConfig(sim_stock=int(sys.argv[1])), port=int(sys.argv[2]))")
-
-
 def start_sandbox(stock: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIGS_", "KIOSK_"))}
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(stock), str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "sandbox", "--port", str(port),
+                             "--sim-stock", str(stock)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
