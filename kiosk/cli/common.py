@@ -35,7 +35,7 @@ EXIT_API = 5            # API unavailable or failing
 EXIT_PENDING = 6        # activation still pending; it goes on (journal) and can be resumed
 EXIT_ALREADY = 7        # the SIM already has a subscription: nothing was ordered
 EXIT_REFUSED = 8        # cannot activate: no usable SIM, payment failed, order refused
-EXIT_CHECK_FAILED = 9   # `qa`: at least one device failed its check (or a line was no IMEI)
+EXIT_CHECK_FAILED = 9   # `qa`/`pair`: at least one device or row failed (or was no IMEI)
 
 
 class Parser(argparse.ArgumentParser):
