@@ -135,7 +135,7 @@ class PairTable(QTableWidget):
             imeis = self.tr("%1 +1 IMEI").replace("%1", imeis)
         values = [str(n + 1), verdict, why, imeis,
                   mask_digits(row.iccid) if row.iccid else "",
-                  " ".join(p for p in ((result.brand, result.model) if result else ()) if p)]
+                  model_name(result)]
         colour = QBrush(QColor(COLOURS[row.state]))
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
@@ -228,3 +228,11 @@ def write_pairings(path: Path, pairings: list[PairResult]) -> None:
         for r in pairings:
             writer.writerow([r.imeis[0], r.iccid, r.imeis[1] if len(r.imeis) > 1 else "",
                              r.brand or "", r.model or "", r.verdict.value, r.device_id or ""])
+
+
+def model_name(result: PairResult | None) -> str:
+    """"Samsung Galaxy A15"; "Fairphone 5", not "Fairphone Fairphone 5"."""
+    if result is None:
+        return ""
+    brand, model = result.brand or "", result.model or ""
+    return model if brand and model.lower().startswith(brand.lower()) else f"{brand} {model}".strip()

@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ class PairStation(QMainWindow):
         self._undo_until = 0.0
         self._undoing = False
         self._last_row: PairRow | None = None
+        self._said: tuple[str, Callable[[], str]] | None = None
         root = QWidget()
         outer = QVBoxLayout(root)
         outer.setContentsMargins(24, 16, 24, 16)
@@ -116,7 +118,7 @@ class PairStation(QMainWindow):
             camera.preview_ready.connect(self._preview)
             camera.codes_detected.connect(self.on_camera_detection)
             camera.imeis_accepted.connect(self.on_camera_imeis)
-            camera.state_changed.connect(lambda state, text: self.say("", message(text)))
+            camera.state_changed.connect(lambda state, text: self.say("", lambda: message(text)))
             camera.start()
 
     # -- texts ------------------------------------------------------------------------------------
@@ -128,6 +130,8 @@ class PairStation(QMainWindow):
         self.export.setText(self.tr("Export CSV"))
         self.preview.setAccessibleName(self.tr("Camera"))
         self._show_banner(*self._banner_key)
+        if self._said is not None:
+            self.say(*self._said)
         self._update_counts()
         self._arrange_top()
 
@@ -385,22 +389,29 @@ class PairStation(QMainWindow):
         write_pairings(path, self.pairings())
 
     def _exported(self, path: Path) -> None:
-        self.say("ok", self.tr("Exported to %1").replace("%1", str(path)))
+        self.say("ok", lambda: self.tr("Exported to %1").replace("%1", str(path)))
 
     def resumed(self, settled: list[Any]) -> None:
         """At start: the pairings a crash or a lost answer left, settled by `Pairer.resume`
         (journal rows, masked): the interrupted ones are named, to be scanned again."""
         failed = [p for p in settled if getattr(p, "status", "") != "done"]
-        text = self.tr("Unfinished pairings of the last run completed: %1.").replace(
-            "%1", str(len(settled) - len(failed))) if len(failed) < len(settled) else ""
-        if failed:
-            text += (" " if text else "") + self.tr(
-                "Interrupted, scan the box and SIM card again: %1").replace(
-                "%1", ", ".join(f"{p.imei_masked} / {p.iccid_masked}" for p in failed[:5]))
-        self.say("warning" if failed else "ok", text)
+        boxes = ", ".join(f"{p.imei_masked} / {p.iccid_masked}" for p in failed[:5])
 
-    def say(self, verdict: str, text: str) -> None:
-        """The status line beside the camera: its state, the export, a resume at start."""
+        def words() -> str:
+            text = self.tr("Unfinished pairings of the last run completed: %1.").replace(
+                "%1", str(len(settled) - len(failed))) if len(failed) < len(settled) else ""
+            if failed:
+                text += (" " if text else "") + self.tr(
+                    "Interrupted, scan the box and SIM card again: %1").replace("%1", boxes)
+            return text
+
+        self.say("warning" if failed else "ok", words)
+
+    def say(self, verdict: str, words: Callable[[], str]) -> None:
+        """The status line beside the camera: its state, the export, a resume at start;
+        `words` makes the text in the language of the moment (again after a switch)."""
+        self._said = (verdict, words)
+        text = words()
         show_status(self.status, verdict, text)
         self.status.setVisible(bool(text))
 

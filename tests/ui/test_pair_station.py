@@ -267,6 +267,9 @@ def test_the_station_fits_every_screen_in_both_languages(qtbot: Any, qapp: Any,
     scan(qtbot, station, DUAL[0])
     scan(qtbot, station, DUAL[1])
     scan(qtbot, station, "R58N123ABCD")  # the longest banner: a mistake
+    from types import SimpleNamespace
+
+    station.resumed([SimpleNamespace(status="done", imei_masked="", iccid_masked="")])
     translations = Translations(qapp)
     language = ["en"]
 
@@ -279,7 +282,7 @@ def test_the_station_fits_every_screen_in_both_languages(qtbot: Any, qapp: Any,
         assert_fits(qtbot, station, toggle, allowed=tuple(station.scrollables()))
         toggle()
         assert station.export.text() == "CSV exportieren"
-        assert cell(station, 0, 1) == "✔ Gekoppelt"
+        assert cell(station, 0, 1) == "✔ Gekoppelt" and "abgeschlossen" in station.status.text()
     finally:
         translations.set("en")
         qtbot.wait(10)
