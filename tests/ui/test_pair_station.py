@@ -47,6 +47,10 @@ def close(qtbot: Any, window: Any) -> None:
         task = asyncio.ensure_future(coro)
         qtbot.waitUntil(task.done, timeout=10_000)
     window.journal_.close()
+    loop = asyncio.get_event_loop()
+    executor = next((v for k, v in vars(loop).items() if k.endswith("__default_executor")), None)
+    if executor is not None:  # the journal's asyncio.to_thread threads: stopped before Qt goes
+        executor.shutdown(wait=True)
 
 
 @pytest.fixture
