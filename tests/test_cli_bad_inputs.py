@@ -169,6 +169,15 @@ CASES = [
     ("qa export no folder", ["qa", "--input", "{good.txt}", "--export", "/nonexistent/o.csv"],
      {}, 2),
     ("qa fails", ["qa", "--input", "{failing.txt}"], {}, 9),
+    # pair
+    ("pair dev zero", ["pair", "--input", "/dev/zero"], {}, 2),
+    ("pair not utf-8", ["pair", "--input", "{latin1.txt}"], {}, 2),
+    ("pair missing", ["pair", "--input", "/nonexistent.csv"], {}, 2),
+    ("pair a folder", ["pair", "--input", "{dir}"], {}, 2),
+    ("pair concurrency 0", ["pair", "--input", "{good.txt}", "--concurrency", "0"], {}, 2),
+    ("pair export no folder", ["pair", "--input", "{good.txt}", "--export", "/nonexistent/o.csv"],
+     {}, 2),
+    ("pair no iccid", ["pair", "--input", "{good.txt}"], {}, 9),
     # hostile API answers
     ("nested json", ["plans"], {"GIGS_API_URL": "{nested}"}, 5),
     ("echoing error", ["lookup", IMEI], {"GIGS_API_URL": "{echo}", "GIGS_TOKEN": TOKEN}, 5),
@@ -195,6 +204,9 @@ def test_a_bad_input_is_one_line_and_its_exit_code(argv: list[str], env: dict[st
     err = result.stderr.decode("utf-8")  # what a terminal shows: it must be UTF-8
     assert result.returncode == code, (result.returncode, err, result.stdout[-500:])
     lines = err.splitlines()
+    if code == 9:  # a batch: a line per row that failed (masked), then the one error line
+        assert all(line.startswith(("[qa] ", "[pair] ")) for line in lines[:-1]), err
+        lines = lines[-1:]
     assert len(lines) == 1 and lines[0].startswith("error: "), err
     assert "Traceback" not in err and "\x1b" not in err and "\x07" not in err
     assert TOKEN not in err and IMEI not in err  # redacted like the logs

@@ -238,7 +238,7 @@ class Run:
 
     async def feed(self, handle: BinaryIO, name: str) -> None:
         header_allowed = True
-        for number, line in lines(handle, name, LINE_LIMIT):
+        for number, line in lines(handle, name, LINE_LIMIT, "a CSV of IMEIs and ICCIDs"):
             row = parse_row(number, line)
             if row is None:
                 if header_allowed:

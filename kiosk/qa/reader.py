@@ -67,7 +67,8 @@ def open_input(path: Path) -> BinaryIO:
         raise InputError(f"cannot read {name}: not a valid file name") from None
 
 
-def lines(handle: BinaryIO, name: str, limit: int = LINE_LIMIT) -> Iterator[tuple[int, str]]:
+def lines(handle: BinaryIO, name: str, limit: int = LINE_LIMIT,
+          expected: str = "a list of IMEIs (one a line)") -> Iterator[tuple[int, str]]:
     """(line number, text) of every line that is not blank or a `#` comment, in file order.
 
     `name` is already printable. Raises InputError for a line over `limit` bytes (without
@@ -86,7 +87,7 @@ def lines(handle: BinaryIO, name: str, limit: int = LINE_LIMIT) -> Iterator[tupl
         body = body[:-1] if body.endswith(b"\r") else body
         if len(body) > limit:
             raise InputError(f"{name} line {number} is longer than {limit} bytes: "
-                             "not a list of IMEIs (one a line)")
+                             f"not {expected}")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
