@@ -36,6 +36,10 @@ from kiosk.ui.widgets import button, label, message
 
 log = logging.getLogger("kiosk.ui.pair_station")
 UNDO_SECONDS = 30.0
+# A verdict's banner: its look (show_status) and its words (pair_banner).
+LOOKS = {Verdict.PAIRED: ("ok", "paired"), Verdict.ALREADY: ("ok", "already"),
+         Verdict.REFUSED: ("error", "refused"), Verdict.ERROR: ("warning", "error"),
+         Verdict.UNDONE: ("", "undone")}
 WIDE = 1600  # px: from this width the camera preview sits beside the table
 
 
@@ -277,13 +281,9 @@ class PairStation(QMainWindow):
     def _verdict(self, row: PairRow, result: PairResult) -> None:
         row.result, row.state = result, result.verdict.value
         self.table.show_row(self.table.rows.index(row))
-        key = {Verdict.PAIRED: "paired", Verdict.ALREADY: "already", Verdict.REFUSED: "refused",
-               Verdict.UNDONE: "undone", Verdict.ERROR: "error"}[result.verdict]
-        look = {"paired": "ok", "already": "ok", "undone": ""}.get(key, "error" if key ==
-                                                                   "refused" else "warning")
         self._last_row = row
         if self._waiting() is None:  # else the next box's "scan the SIM card" stays said
-            self._show_banner(look, key)
+            self._show_banner(*LOOKS[result.verdict])
         self._beep(good=result.ok)
         if result.verdict is Verdict.PAIRED and not result.dry_run:
             self._undoable = row
@@ -338,8 +338,8 @@ class PairStation(QMainWindow):
         else:
             self._show_banner("warning", "undo_failed")
             self._beep(good=False)
-            self.undo.setEnabled(self._undoable is not None and
-                                 self.clock() <= self._undo_until)
+        # Again for what is still (or newly) the last pairing, within its window.
+        self.undo.setEnabled(self._undoable is not None and self.clock() <= self._undo_until)
         self._update_counts()
 
     def _undo_expired(self) -> None:

@@ -364,3 +364,23 @@ def test_pair_is_a_mode_of_the_config_and_the_command_line() -> None:
 
     assert not KioskConfig(mode="pair").problems()
     assert build_parser().parse_args(["gui", "--mode", "pair"]).mode == "pair"
+
+
+def test_an_api_outage_is_an_amber_try_again_and_a_failed_undo_is_said(qtbot: Any,
+                                                                       station: Any) -> None:
+    from kiosk.sandbox.faults import FaultRule
+
+    scan(qtbot, station, IMEI2)
+    scan(qtbot, station, PAIRING_STOCK["psim6"])
+    settled(qtbot, station, 1)
+    station.sandbox.faults.rules.append(FaultRule("status", status=500))  # the API fails
+    QTest.mouseClick(station.undo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not station.tasks, timeout=20_000)
+    assert "undo did not go through" in station.banner.text() and station.undo.isEnabled()
+    assert cell(station, 0, 1) == "✔ Paired"  # still paired, as it is
+    scan(qtbot, station, IMEI3)
+    scan(qtbot, station, PAIRING_STOCK["psim7"])
+    settled(qtbot, station, 2)
+    assert cell(station, 1, 1) == "⚠ Try again" and station.banner.objectName() == "Warning"
+    assert "1 to try again" in station.counts.text() and station.pairings()[0].iccid == \
+        PAIRING_STOCK["psim6"] and len(station.pairings()) == 1
