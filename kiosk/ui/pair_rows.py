@@ -32,7 +32,8 @@ WHY_WIDTH = 230
 BANNER = ("QLabel { font-size: 22pt; padding: 6px 12px; border-radius: 8px; } "
           "QLabel#Error { background: #fadbd8; } QLabel#Warning { background: #fbe3b4; } "
           "QLabel#Success { background: #d7f5dd; } QLabel#Hint { background: #eef1f5; }")
-EXPORT_COLUMNS = ["imei", "iccid", "imei2", "brand", "model", "verdict", "device_id"]
+# The columns of `kiosk pair --export` (kiosk/cli/pair.py), in its order, for one import.
+EXPORT_COLUMNS = ["imei", "imei2", "iccid", "brand", "model", "verdict", "device_id"]
 
 
 @dataclass
@@ -226,7 +227,7 @@ def write_pairings(path: Path, pairings: list[PairResult]) -> None:
         writer = csv.writer(f)
         writer.writerow(EXPORT_COLUMNS)
         for r in pairings:
-            writer.writerow([r.imeis[0], r.iccid, r.imeis[1] if len(r.imeis) > 1 else "",
+            writer.writerow([r.imeis[0], r.imeis[1] if len(r.imeis) > 1 else "", r.iccid,
                              r.brand or "", r.model or "", r.verdict.value, r.device_id or ""])
 
 

@@ -189,6 +189,7 @@ def test_export_has_the_sessions_pairings_in_full(qtbot: Any, station: Any) -> N
     assert [(r["imei"], r["iccid"]) for r in rows] == [(IMEI, PAIRING_STOCK["psim6"]),
                                                        (DUAL[0], PAIRING_STOCK["psim7"])]
     assert rows[0]["brand"] == "Samsung" and "Galaxy A15" in rows[0]["model"]
+    assert list(rows[0])[:3] == ["imei", "imei2", "iccid"] and rows[1]["imei2"] == ""
     assert str(path) in station.status.text()
 
 
