@@ -16,19 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QApplication, QBoxLayout, QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget,
 )
 
-from kiosk.exports import Destination, find_destinations
 from kiosk.pair.types import IntakeEvent, PairResult, Scan, Verdict
 from kiosk.qa.intake import IN_VIEW_WINDOW, InView
 from kiosk.scan.agreement import ScanSession
 from kiosk.scan.qt_camera import QtCamera
 from kiosk.ui.pair_banner import banner_text
+from kiosk.ui.pair_io import CameraAndExport
 from kiosk.ui.pair_rows import (
-    ABANDONED, BANNER, PAIRING, WAITING, PairRow, PairTable, session_pairings, write_pairings,
+    ABANDONED, BANNER, PAIRING, WAITING, PairRow, PairTable,
 )
 from kiosk.ui.qa_station import ScannerKeys
 from kiosk.ui.staff_widgets import ExportChooser, file_writer, show_status
@@ -43,7 +42,7 @@ LOOKS = {Verdict.PAIRED: ("ok", "paired"), Verdict.ALREADY: ("ok", "already"),
 WIDE = 1600  # px: from this width the camera preview sits beside the table
 
 
-class PairStation(QMainWindow):
+class PairStation(CameraAndExport, QMainWindow):
     """Every box is a row at once ("scan the SIM card"); its verdict follows the SIM scan."""
 
     def __init__(self, pairer: Any, *, export_dir: Path, camera: QtCamera | None = None,
@@ -122,7 +121,7 @@ class PairStation(QMainWindow):
             camera.preview_ready.connect(self._preview)
             camera.codes_detected.connect(self.on_camera_detection)
             camera.imeis_accepted.connect(self.on_camera_imeis)
-            camera.state_changed.connect(lambda state, text: self.say("", lambda: message(text)))
+            camera.state_changed.connect(self._camera_state)
             camera.start()
 
     # -- texts ------------------------------------------------------------------------------------
@@ -348,48 +347,17 @@ class PairStation(QMainWindow):
         else:  # a clock that runs differently (tests): look again when it says
             self.undo_timer.start(int((self._undo_until - self.clock()) * 1000) + 1)
 
-    # -- camera -----------------------------------------------------------------------------------
-
-    def on_camera_imeis(self, imeis: list[str]) -> None:
-        """The camera agreed on a box's IMEI(s): scans, unless the box is still in view."""
-        for imei in imeis:
-            if self.in_view.is_new(imei):
-                self.feed(self.classify(imei))
-
-    def on_camera_detection(self, detection: Any) -> None:
-        """Every decoded frame: keeps boxes in view, and finds SIM cards' ICCIDs (read the same
-        in two frames). An ICCID counts after the same frame's IMEIs (queued behind them)."""
-        iccids = []
-        for code in getattr(detection, "codes", ()):
-            scan = self.classify(code.text)
-            if scan.kind == "iccid" and not scan.problem:
-                iccids.append(scan.value)
-        self.in_view.sighted([*detection.imeis, *iccids])
-        for iccid in self.sim_session.feed(iccids):
-            if self.in_view.is_new(iccid):
-                QTimer.singleShot(0, lambda iccid=iccid: self.feed(self.classify(iccid)))
-
-    def _preview(self, image: QImage) -> None:
-        self.preview.setPixmap(QPixmap.fromImage(image).scaled(
-            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio))
-
-    # -- export -----------------------------------------------------------------------------------
-
-    def pairings(self) -> list[PairResult]:
-        """This session's phones that hold their SIM card now (paired or already), once each."""
-        return session_pairings(self.table.rows)
-
-    def choose_export_place(self) -> None:
-        self.chooser.open()
-
-    def _destinations(self) -> list[Destination]:
-        return find_destinations(also=[self.export_dir])
-
-    def _write_csv(self, path: Path) -> None:
-        write_pairings(path, self.pairings())
-
     def _exported(self, path: Path) -> None:
         self.say("ok", lambda: self.tr("Exported to %1").replace("%1", str(path)))
+
+    def _camera_state(self, state: str, text: str) -> None:
+        """The camera's state in words; while it runs, what to hold to it here (the box, then
+        the SIM card), not the customer kiosk's "the barcode on the box"."""
+        if state == "running":
+            self.say("", lambda: self.tr("Hold the box's barcode, then the SIM card's, to the "
+                                         "camera."))
+        else:
+            self.say("", lambda: message(text))
 
     def resumed(self, settled: list[Any]) -> None:
         """At start: the pairings a crash or a lost answer left, settled by `Pairer.resume`

@@ -1240,6 +1240,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Kamera</translation>
     </message>
     <message>
+        <source>Exported to %1</source>
+        <translation>Exportiert nach %1</translation>
+    </message>
+    <message>
+        <source>Hold the box&apos;s barcode, then the SIM card&apos;s, to the camera.</source>
+        <translation>Halten Sie den Barcode des Kartons und dann den der SIM-Karte vor die Kamera.</translation>
+    </message>
+    <message>
         <source>now scan the SIM card&apos;s ICCID</source>
         <translation>jetzt die ICCID der SIM-Karte scannen</translation>
     </message>
@@ -1330,10 +1338,6 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>%1 paired · %2 already paired · %3 refused · %4 to try again</source>
         <translation>%1 gekoppelt · %2 schon gekoppelt · %3 abgelehnt · %4 zu wiederholen</translation>
-    </message>
-    <message>
-        <source>Exported to %1</source>
-        <translation>Exportiert nach %1</translation>
     </message>
 </context>
 <context>
