@@ -1,11 +1,17 @@
-"""Single-frame barcode decoding: a cheap pass on every frame, heavier passes on a budget.
+"""Single-frame barcode decoding: a cheap pass on every frame, then counted work on regions.
 
-1. zxing-cpp (Code 128 only) over the whole grey frame: about 7 ms at 1280x720.
-2. Barcode-like regions from the gradient structure tensor of a half-size frame (strong,
-   coherent gradients: bars), which also gives each region's angle.
-3. For each region not read yet: one affine warp that crops and deskews it (bars upright),
-   inverted when it is light-on-dark (dark-mode screens), then variants (upscaled for small
-   codes, sharpened for blur, contrast-equalised) until the frame's time budget is spent.
+1. zxing-cpp (Code 128 only) over the whole grey frame: about 5 ms at 1280x720.
+2. Barcode-like regions from the gradient structure tensor of a half-size frame, each with
+   its quadrilateral (`decode_geometry`).
+3. For each region not read yet: a perspective warp that rectifies it (bars upright, parallel,
+   equally spaced), magnified with a cubic interpolator when its modules are small, split into
+   bands when it holds two stacked codes; then variants chosen by what the region measures
+   (`decode_plan`): polarity, blur (deconvolved 1-D profiles), small modules (pyzbar as a
+   second reader), uneven light (normalised profiles, CLAHE).
+
+The work is bounded by counted steps (regions x variants), never by the clock, so a frame
+gives the same codes on an idle and on a busy machine. `budget_ms` remains as a wall-clock
+safety net only, never below `MIN_SAFETY_MS`: far above what any frame needs.
 
 pyzbar (the product owner's choice) is a supported backend: used when zxing-cpp is missing,
 or on request. Only Code 128 and Code 39 are read by default: what phone boxes carry.
@@ -15,24 +21,30 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import cv2
 import numpy as np
 
+from kiosk.scan import decode_plan as plan_
+from kiosk.scan.decode_geometry import Point, Region, bands, propose_regions, rectify
+from kiosk.scan.decode_plan import is_light_on_dark
+from kiosk.scan.decode_profile import UPSAMPLE
+from kiosk.scan.imei import imei_from_code
+
 try:  # zxing-cpp is a self-contained wheel; pyzbar is the fallback
     import zxingcpp
 except ImportError:  # pragma: no cover - exercised on machines without the wheel
     zxingcpp = None  # type: ignore[assignment]
 
-Point = tuple[float, float]
-DEFAULT_BUDGET_MS = 25.0
-#: Work done whatever the clock says, so recall does not fall on a slow or busy machine:
-#: this many regions, each with this many variants.
-GUARANTEED_REGIONS, GUARANTEED_VARIANTS = 2, 3
+#: The wall-clock safety net per frame, ms: only a pathological frame or a machine many times
+#: slower than usual reaches it. Counted steps bound the work (see `decode_plan`).
+DEFAULT_BUDGET_MS = 250.0
+MIN_SAFETY_MS = 150.0
 SYMBOLOGIES = ("CODE128", "CODE39")
+__all__ = ["DEFAULT_BUDGET_MS", "Code", "Region", "find_codes", "is_light_on_dark", "propose_regions"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,17 @@ def _zbar_read(grey: np.ndarray, symbologies: tuple[str, ...], **_: object
 Reader = Callable[..., list[tuple[str, str, list[Point]]]]
 
 
+def _zbar_available() -> Reader | None:
+    try:
+        from pyzbar import pyzbar  # noqa: F401
+    except ImportError:  # pragma: no cover - pyzbar needs the system's libzbar
+        return None
+    return _zbar_read
+
+
+_ZBAR = _zbar_available()
+
+
 def _reader(backend: str) -> Reader:
     if backend == "pyzbar" or (backend == "auto" and zxingcpp is None):
         return _zbar_read
@@ -118,145 +141,72 @@ def _reader(backend: str) -> Reader:
     return _zx_read
 
 
-# -- regions ----------------------------------------------------------------------------------
+# -- regions: counted work --------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Region:
-    center: Point  # full-frame pixels
-    angle: float  # degrees to rotate by so that the bars stand upright
-    width: float  # across the bars, full-frame pixels
-    height: float  # along the bars
-    dark: bool  # light bars on a dark background
-    area: float
-
-
-def propose_regions(grey: np.ndarray, limit: int = 6) -> list[Region]:
-    """Barcode-like regions: strong gradients that all point the same way."""
-    small = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    f = small.astype(np.float32)
-    gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=3)
-    k = (11, 11)
-    jxx = cv2.boxFilter(gx * gx, -1, k)
-    jyy = cv2.boxFilter(gy * gy, -1, k)
-    jxy = cv2.boxFilter(gx * gy, -1, k)
-    energy = jxx + jyy
-    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2) / (energy + 1e-6)
-    floor = max(float(np.percentile(energy, 99.5)) * 0.08, 60.0)
-    mask = ((coherence > 0.55) & (energy > floor)).astype(np.uint8) * 255
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    regions: list[Region] = []
-    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[: limit * 2]:
-        area = cv2.contourArea(contour)
-        if area < 150:
-            break
-        x, y, w, h = cv2.boundingRect(contour)
-        sxx = float(jxx[y:y + h, x:x + w][mask[y:y + h, x:x + w] > 0].sum())
-        syy = float(jyy[y:y + h, x:x + w][mask[y:y + h, x:x + w] > 0].sum())
-        sxy = float(jxy[y:y + h, x:x + w][mask[y:y + h, x:x + w] > 0].sum())
-        theta = 0.5 * np.arctan2(2 * sxy, sxx - syy)  # the gradient's direction: across the bars
-        u = np.array([np.cos(theta), np.sin(theta)])
-        v = np.array([-u[1], u[0]])
-        pts = contour.reshape(-1, 2).astype(np.float64)
-        pu, pv = pts @ u, pts @ v
-        width, height = (pu.max() - pu.min()) * 2, (pv.max() - pv.min()) * 2
-        if width < 40 or height < 8 or width / max(height, 1) < 0.6:
-            continue  # too small, or a thin line
-        cu, cv_ = (pu.max() + pu.min()) / 2, (pv.max() + pv.min()) / 2
-        center = (cu * u + cv_ * v) * 2
-        regions.append(Region((float(center[0]), float(center[1])), float(np.degrees(theta)),
-                              float(width), float(height), False, float(area)))
-        if len(regions) >= limit:
-            break
-    return regions
+#: Regions tried per frame, reader calls per region (all its bands together) and per frame.
+MAX_REGIONS = 6
+REGION_STEPS = 14
+FRAME_STEPS = 48
+#: A read from a region counts when it is a valid IMEI or a long code: stray short reads of
+#: a few characters (pyzbar on upscaled noise, a redrawn profile) never do.
+MIN_OTHER_LENGTH = 12
 
 
-def _deskew(grey: np.ndarray, region: Region, scale: float
-            ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Crop the region with its bars upright, quiet zones included.
-
-    Returns the crop, the map back to frame pixels, and where the region starts in the crop.
-    """
-    margin_w = region.width * 0.25 + 24
-    out_w = int((region.width + 2 * margin_w) * scale)
-    out_h = int((region.height * 1.15 + 16) * scale)
-    out_w, out_h = max(out_w, 16), max(out_h, 16)
-    m = cv2.getRotationMatrix2D(region.center, region.angle, scale)
-    m[0, 2] += out_w / 2 - region.center[0]
-    m[1, 2] += out_h / 2 - region.center[1]
-    crop = cv2.warpAffine(grey, m, (out_w, out_h), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_REPLICATE)
-    return crop, cv2.invertAffineTransform(m), margin_w * scale
+def _acceptable(text: str) -> bool:
+    return imei_from_code(text) is not None or (len(text) >= MIN_OTHER_LENGTH and text.isprintable())
 
 
-def is_light_on_dark(crop: np.ndarray, margin: float) -> bool:
-    """Light bars on a dark ground (dark-mode screens)?
+class _Steps:
+    """The frame's step counter, and its wall-clock safety net."""
 
-    `margin` is where the region found by the gradient mask starts in the crop (and ends, as
-    far from the right edge). The quiet zones, which have the colour of the spaces, lie at the
-    region's two ends; if they are darker than the code's core, the bars are the light ones.
-    """
-    h, w = crop.shape
-    line = crop[h // 3: max(2 * h // 3, h // 3 + 1)].astype(np.float32).mean(axis=0)
-    m = int(margin)
-    span = max(6, int((w - 2 * m) * 0.04))
-    ends = np.concatenate([line[max(0, m - span): m + span], line[max(0, w - m - span): w - m + span]])
-    core = line[m + (w - 2 * m) // 4: w - m - (w - 2 * m) // 4]
-    if ends.size == 0 or core.size == 0:
-        return False
-    return float(np.median(ends)) < float(np.mean(core))
+    def __init__(self, deadline: float, clock: Callable[[], float]) -> None:
+        self.left = FRAME_STEPS
+        self.deadline = deadline
+        self.clock = clock
+
+    def take(self) -> bool:
+        if self.left <= 0 or self.clock() >= self.deadline:
+            return False
+        self.left -= 1
+        return True
 
 
-def profile_image(crop: np.ndarray, bands: int = 1) -> list[np.ndarray]:
-    """Bars upright: average rows into 1-D profiles (noise and blur cancel), sharpen, redraw.
-
-    With `bands` > 1 each horizontal band is averaged separately, for tilted labels whose bars
-    are not quite parallel.
-    """
-    h = crop.shape[0]
-    out = []
-    for b in range(bands):
-        lo, hi = int(h * (0.2 + 0.6 * b / bands)), int(h * (0.2 + 0.6 * (b + 1) / bands))
-        line = crop[lo:max(hi, lo + 1)].astype(np.float32).mean(axis=0)
-        line = cv2.resize(line[None, :], (line.size * 3, 1), interpolation=cv2.INTER_CUBIC)[0]
-        smooth = cv2.GaussianBlur(line[None, :], (0, 0), 4.0)[0]
-        sharp = line * 2.5 - smooth * 1.5
-        local = cv2.blur(sharp[None, :], (61, 1))[0]
-        bars = np.where(sharp < local, 0, 255).astype(np.uint8)
-        # Flat stretches (quiet zones, blank label) are spaces, not noise turned into bars.
-        row = line[None, :]
-        kernel = np.ones((1, 31), np.uint8)
-        swing = cv2.dilate(row, kernel)[0] - cv2.erode(row, kernel)[0]
-        full = float(np.percentile(line, 95) - np.percentile(line, 5))
-        bars[swing < 0.3 * full] = 255
-        out.append(np.repeat(bars[None, :], 40, axis=0))
-    return out
-
-
-def _variants(crop: np.ndarray, region: Region, margin: float
-              ) -> Iterable[tuple[str, np.ndarray, str]]:
-    """(name, image, binarizer) to try on a deskewed crop, cheapest and likeliest first.
-
-    The plain crop is tried in both polarities (light-on-dark is common on phone screens and
-    hard to tell before reading); the rest in the likelier one.
-    """
-    inverted = is_light_on_dark(crop, margin)
-    first, second = (255 - crop, crop) if inverted else (crop, 255 - crop)
-    yield "crop", first, "local"
-    yield "crop-inverted", second, "local"
-    crop = first
-    # Strong unsharp masking with a fixed threshold reads blurred codes the default misses.
-    sharp = cv2.addWeighted(crop, 4.0, cv2.GaussianBlur(crop, (0, 0), 3.0), -3.0, 0)
-    yield "sharpened", sharp, "fixed"
-    for n, line in enumerate(profile_image(crop)):
-        yield f"profile{n}", line, "fixed"
-    if region.width < 380:  # about 2 px per module or less for an IMEI: enlarge
-        yield "upscaled", cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), "local"
-    for n, line in enumerate(profile_image(crop, bands=3)):
-        yield f"band{n}", line, "fixed"
-    yield "equalised", cv2.createCLAHE(clipLimit=3.0, tileGridSize=(4, 4)).apply(crop), "local"
+def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tuple[str, ...],
+                 steps: _Steps) -> list[Code]:
+    scale = plan_.magnification(region.width)
+    rect = rectify(grey, region, scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR)
+    crop = rect.crop
+    if plan_.is_light_on_dark(crop, rect.x0):
+        crop = 255 - crop
+    found: list[Code] = []
+    spent = 0
+    rows = bands(crop, rect.x0, rect.x1)
+    per_band = max(REGION_STEPS // len(rows), 4)
+    for lo, hi in rows:
+        for n, v in enumerate(plan_.plan(crop, lo, hi, rect.x0, rect.x1, whole=len(rows) == 1)):
+            if n >= per_band or spent >= REGION_STEPS or not steps.take():
+                break
+            spent += 1
+            if v.reader == "pyzbar":
+                if _ZBAR is None:
+                    continue
+                reads = _ZBAR(v.image, symbologies)
+            else:
+                reads = read(v.image, symbologies, rotate=False, downscale=v.name == "crop",
+                             binarizer=v.binarizer)
+            reads = [r for r in reads if _acceptable(r[0])]
+            for text, sym, corners in reads:
+                pts = np.array(corners, np.float64)
+                if v.line:  # a redrawn profile: x in profile samples, the band's rows
+                    xs = pts[:, 0] / UPSAMPLE
+                    pts = np.array([(xs.min(), v.lo), (xs.max(), v.lo), (xs.max(), v.hi),
+                                    (xs.min(), v.hi)])
+                else:
+                    pts[:, 1] += v.lo
+                found.append(Code(text, sym, tuple(rect.to_frame(pts)), v.name))
+            if reads:
+                break
+    return found
 
 
 # -- the public functions --------------------------------------------------------------------
@@ -272,41 +222,26 @@ def to_grey(frame: np.ndarray) -> np.ndarray:
 
 
 def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
-               symbologies: tuple[str, ...] = SYMBOLOGIES, backend: str = "auto") -> list[Code]:
-    """Every code read in `frame` (BGR HxWx3 or grey HxW, uint8), with symbology and corners."""
+               symbologies: tuple[str, ...] = SYMBOLOGIES, backend: str = "auto",
+               clock: Callable[[], float] = time.perf_counter) -> list[Code]:
+    """Every code read in `frame` (BGR HxWx3 or grey HxW, uint8), with symbology and corners.
+
+    The work is counted (`MAX_REGIONS`, `REGION_STEPS`, `FRAME_STEPS`), so the answer does not
+    depend on the machine's speed; `budget_ms` (at least `MIN_SAFETY_MS`) is only a safety net.
+    """
     if frame.dtype != np.uint8:
         raise ValueError("expected a uint8 image")
-    started = time.perf_counter()
-    deadline = started + budget_ms / 1000
+    steps = _Steps(clock() + max(budget_ms, MIN_SAFETY_MS) / 1000, clock)
     read = _reader(backend)
     grey = np.ascontiguousarray(to_grey(frame))
     codes: dict[str, Code] = {}
     for text, sym, corners in read(grey, symbologies):
         codes.setdefault(text, Code(text, sym, tuple(corners), "frame"))
-    tried = 0
-    for region in propose_regions(grey):
-        if time.perf_counter() >= deadline and tried >= GUARANTEED_REGIONS:
-            break
+    for region in propose_regions(grey, MAX_REGIONS):
         if any(_explains(c.polygon, region) for c in codes.values()):
             continue  # already read in the cheap pass
-        tried += 1
-        crop, back, margin = _deskew(grey, region, 1.0)
-        for n, (name, variant, binarizer) in enumerate(_variants(crop, region, margin)):
-            if (time.perf_counter() >= deadline
-                    and (tried > GUARANTEED_REGIONS or n >= GUARANTEED_VARIANTS)):
-                break
-            found = read(variant, symbologies, rotate=False, downscale=name == "crop",
-                         binarizer=binarizer)
-            if found:
-                fx = crop.shape[1] / variant.shape[1]
-                for text, sym, corners in found:
-                    pts = np.array(corners, np.float64) * fx
-                    if name.startswith(("profile", "band")):  # a redrawn line: the whole crop
-                        pts = np.array([(p[0], y) for p, y in zip(
-                            pts, (0, 0, crop.shape[0], crop.shape[0]), strict=False)])
-                    mapped = cv2.transform(pts[None], back)[0]
-                    codes.setdefault(text, Code(text, sym, tuple(map(tuple, mapped)), name))
-                break
+        for code in _read_region(grey, region, read, symbologies, steps):
+            codes.setdefault(code.text, code)
     return _reading_order(list(codes.values()))
 
 

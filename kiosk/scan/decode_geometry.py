@@ -1,0 +1,191 @@
+"""Where the codes are: barcode-like regions, their quadrilaterals, rectified crops, bands.
+
+Regions come from the gradient structure tensor of a half-size frame (strong gradients that
+all point the same way: bars). Each region carries its quadrilateral (four corners fitted to
+its outline), so a label seen in perspective is rectified by a homography, not only turned
+by its angle: the bars come out upright, parallel and equally spaced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Region:
+    center: Point  # full-frame pixels
+    angle: float  # degrees to rotate by so that the bars stand upright
+    width: float  # across the bars, full-frame pixels
+    height: float  # along the bars
+    dark: bool  # light bars on a dark background
+    area: float
+    #: Corners in frame pixels, ordered top-left, top-right, bottom-right, bottom-left of the
+    #: upright code (left/right across the bars); None: the rotated rectangle is used.
+    quad: tuple[Point, Point, Point, Point] | None = None
+
+
+def _structure(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    small = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    f = small.astype(np.float32)
+    gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=3)
+    k = (11, 11)
+    jxx = cv2.boxFilter(gx * gx, -1, k)
+    jyy = cv2.boxFilter(gy * gy, -1, k)
+    jxy = cv2.boxFilter(gx * gy, -1, k)
+    energy = jxx + jyy
+    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2) / (energy + 1e-6)
+    # Bars alternate: their gradients cancel in a window's sum, a single edge's (a label's
+    # border, a table's edge) do not.
+    mx, my = cv2.boxFilter(gx, -1, k), cv2.boxFilter(gy, -1, k)
+    single = (mx * mx + my * my) / (energy + 1e-6)
+    floor = max(float(np.percentile(energy, 99.5)) * 0.08, 60.0)
+    mask = ((coherence > 0.55) & (energy > floor) & (single < 0.35)).astype(np.uint8) * 255
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    return mask, jxx, jyy, jxy
+
+
+def fit_quad(points: np.ndarray, u: np.ndarray) -> np.ndarray | None:
+    """Four corners of a convex outline (N x 2), ordered TL, TR, BR, BL with `u` (across the
+    bars) pointing right; None when the outline is not close to a quadrilateral."""
+    hull = cv2.convexHull(points.astype(np.float32))
+    perimeter = cv2.arcLength(hull, True)
+    quad = None
+    for eps in (0.02, 0.04, 0.06, 0.09, 0.12):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            quad = approx.reshape(4, 2).astype(np.float64)
+            break
+        if len(approx) < 4:
+            break
+    if quad is None:
+        return None
+    if cv2.contourArea(quad.astype(np.float32)) < 0.8 * cv2.contourArea(hull):
+        return None
+    v = np.array([-u[1], u[0]])
+    pu = quad @ u
+    left = quad[np.argsort(pu)[:2]]
+    right = quad[np.argsort(pu)[2:]]
+    tl, bl = sorted(left, key=lambda p: float(p @ v))
+    tr, br = sorted(right, key=lambda p: float(p @ v))
+    return np.array([tl, tr, br, bl])
+
+
+def propose_regions(grey: np.ndarray, limit: int = 6) -> list[Region]:
+    """Barcode-like regions, largest first: strong gradients that all point the same way."""
+    mask, jxx, jyy, jxy = _structure(grey)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    regions: list[Region] = []
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[: limit * 2]:
+        area = cv2.contourArea(contour)
+        if area < 150:
+            break
+        x, y, w, h = cv2.boundingRect(contour)
+        inside = mask[y:y + h, x:x + w] > 0
+        sxx = float(jxx[y:y + h, x:x + w][inside].sum())
+        syy = float(jyy[y:y + h, x:x + w][inside].sum())
+        sxy = float(jxy[y:y + h, x:x + w][inside].sum())
+        theta = 0.5 * np.arctan2(2 * sxy, sxx - syy)  # the gradient's direction: across the bars
+        u = np.array([np.cos(theta), np.sin(theta)])
+        v = np.array([-u[1], u[0]])
+        pts = contour.reshape(-1, 2).astype(np.float64)
+        pu, pv = pts @ u, pts @ v
+        width, height = (pu.max() - pu.min()) * 2, (pv.max() - pv.min()) * 2
+        if width < 40 or height < 8 or width / max(height, 1) < 0.6:
+            continue  # too small, or a thin line
+        cu, cv_ = (pu.max() + pu.min()) / 2, (pv.max() + pv.min()) / 2
+        center = (cu * u + cv_ * v) * 2
+        quad = fit_quad(pts + 0.5, u)
+        corners = None
+        if quad is not None:
+            q = quad * 2
+            corners = (tuple(q[0]), tuple(q[1]), tuple(q[2]), tuple(q[3]))
+        regions.append(Region((float(center[0]), float(center[1])), float(np.degrees(theta)),
+                              float(width), float(height), False, float(area),
+                              corners))  # type: ignore[arg-type]
+        if len(regions) >= limit:
+            break
+    return regions
+
+
+def _rect_corners(region: Region) -> np.ndarray:
+    t = np.radians(region.angle)
+    u = np.array([np.cos(t), np.sin(t)])
+    v = np.array([-u[1], u[0]])
+    c = np.array(region.center)
+    hw, hh = region.width / 2, region.height / 2
+    return np.array([c - hw * u - hh * v, c + hw * u - hh * v, c + hw * u + hh * v,
+                     c - hw * u + hh * v])
+
+
+@dataclass
+class Rectified:
+    """A region warped upright: the crop, the homography back to the frame, where the code
+    lies in the crop (x0, x1 across the bars) and the pixels per frame pixel."""
+
+    crop: np.ndarray
+    back: np.ndarray  # 3x3, crop -> frame
+    x0: float
+    x1: float
+    scale: float
+
+    def to_frame(self, pts: np.ndarray) -> list[Point]:
+        mapped = cv2.perspectiveTransform(np.asarray(pts, np.float64).reshape(1, -1, 2), self.back)
+        return [(float(x), float(y)) for x, y in mapped[0]]
+
+
+def rectify(grey: np.ndarray, region: Region, scale: float = 1.0, *,
+            use_quad: bool = True, interpolation: int = cv2.INTER_LINEAR) -> Rectified:
+    """Crop the region with its bars upright and quiet zones included, `scale` x magnified."""
+    corners = np.array(region.quad) if (use_quad and region.quad is not None) else _rect_corners(region)
+    tl, tr, br, bl = corners
+    w = max(np.hypot(*(tr - tl)), np.hypot(*(br - bl)), 8.0)
+    h = max(np.hypot(*(bl - tl)), np.hypot(*(br - tr)), 4.0)
+    margin_w = w * 0.15 + 18
+    margin_h = h * 0.08 + 6
+    out_w = max(int((w + 2 * margin_w) * scale), 16)
+    out_h = max(int((h + 2 * margin_h) * scale), 16)
+    src = np.float32(corners)
+    dst = np.float32([[margin_w, margin_h], [margin_w + w, margin_h], [margin_w + w, margin_h + h],
+                      [margin_w, margin_h + h]]) * scale
+    m = cv2.getPerspectiveTransform(src, dst)
+    crop = cv2.warpPerspective(grey, m, (out_w, out_h), flags=interpolation,
+                               borderMode=cv2.BORDER_REPLICATE)
+    return Rectified(crop, np.linalg.inv(m), margin_w * scale, (margin_w + w) * scale, scale)
+
+
+def bands(crop: np.ndarray, x0: float, x1: float, limit: int = 3) -> list[tuple[int, int]]:
+    """Row ranges of the crop that hold bars, split at bar-less rows: a region merged across
+    two stacked codes (IMEI1 above IMEI2 with a caption between) gives two bands."""
+    h = crop.shape[0]
+    a, b = int(max(0, x0)), int(min(crop.shape[1], x1))
+    if b - a < 8:
+        return [(0, h)]
+    f = crop[:, a:b].astype(np.float32)
+    dx = np.abs(np.diff(f, axis=1)).mean(axis=1)
+    dy = np.abs(np.diff(f, axis=0)).mean(axis=1)
+    dy = np.concatenate([dy[:1], dy])
+    score = cv2.blur((dx - dy)[None, :], (max(3, h // 40) | 1, 1))[0]
+    peak = float(np.percentile(score, 95))
+    if peak <= 0:
+        return [(0, h)]
+    on = score > 0.35 * peak
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, flag in enumerate([*on.tolist(), False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            if i - start >= max(4, h // 12):
+                runs.append((start, i))
+            start = None
+    if len(runs) <= 1:
+        return [(0, h)] if not runs else [(max(0, runs[0][0] - 2), min(h, runs[0][1] + 2))]
+    runs.sort(key=lambda r: r[0] - r[1])
+    return sorted((max(0, lo - 2), min(h, hi + 2)) for lo, hi in runs[:limit])

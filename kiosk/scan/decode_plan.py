@@ -1,0 +1,141 @@
+"""Which variants a rectified region gets, chosen by what it measures, cheapest first.
+
+A region is measured once: its module size (an IMEI's Code 128 is about 134 modules wide),
+its polarity (dark-mode screens), its blur along the scanline (edge steepness of the averaged
+profile), and its light (washed-out rows, uneven contrast). The plan is a fixed, ordered list
+of variants for those measures: the same region always gets the same variants, whatever the
+machine's load. `find_codes` counts the reader calls against per-region and per-frame caps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from kiosk.scan import decode_profile as prof
+
+#: An IMEI in Code 128 (set C) is 134 modules from start to stop; other label codes are close
+#: (a 20-digit ICCID 145): the region's width over this is its module size.
+IMEI_MODULES = 134.0
+#: Rectified crops are magnified (cubic) to at least this many pixels per module, up to 3x.
+TARGET_MODULE_PX = 2.6
+MAX_MAGNIFY = 3.0
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    image: np.ndarray
+    binarizer: str = "local"
+    reader: str = "zxing"  # or "pyzbar": the second reader, for small codes
+    line: bool = False  # a redrawn 1-D profile (UPSAMPLE x the crop's width), not a crop
+    lo: int = 0  # the crop rows the variant stands for
+    hi: int = 0
+
+
+@dataclass(frozen=True)
+class Measures:
+    module: float  # crop pixels per module
+    blur: float  # Gaussian sigma of the blur along the scanline, crop pixels
+    washed: bool  # part of the code washed out (glare) or strongly uneven light
+
+    @property
+    def blurry(self) -> bool:
+        return self.blur > 0.45 * self.module
+
+    @property
+    def small(self) -> bool:
+        return self.module < 2.2
+
+
+def magnification(code_width: float) -> float:
+    """How much to magnify a region whose code is `code_width` frame pixels wide."""
+    module = code_width / IMEI_MODULES
+    return float(np.clip(TARGET_MODULE_PX / max(module, 1e-3), 1.0, MAX_MAGNIFY))
+
+
+def is_light_on_dark(crop: np.ndarray, margin: float) -> bool:
+    """Light bars on a dark ground (dark-mode screens)?
+
+    `margin` is where the code starts in the crop (and ends, as far from the right edge).
+    The quiet zones, which have the colour of the spaces, lie at the code's two ends; if they
+    are darker than the code's core, the bars are the light ones.
+    """
+    h, w = crop.shape
+    line = crop[h // 3: max(2 * h // 3, h // 3 + 1)].astype(np.float32).mean(axis=0)
+    m = int(margin)
+    span = max(6, int((w - 2 * m) * 0.04))
+    ends = np.concatenate([line[max(0, m - span): m + span], line[max(0, w - m - span): w - m + span]])
+    core = line[m + (w - 2 * m) // 4: w - m - (w - 2 * m) // 4]
+    if ends.size == 0 or core.size == 0:
+        return False
+    return float(np.median(ends)) < float(np.mean(core))
+
+
+def measure(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, line: np.ndarray) -> Measures:
+    up = prof.UPSAMPLE
+    module = max((x1 - x0) / IMEI_MODULES, 0.3)
+    blur = prof.estimate_blur(line, x0 * up, x1 * up) / up
+    core = crop[lo:hi, int(x0):int(x1)]
+    washed = False
+    if core.size:
+        rows = core.astype(np.float32)
+        spread = np.percentile(rows, 95, axis=1) - np.percentile(rows, 5, axis=1)
+        bright = float((core >= 250).mean())
+        washed = bright > 0.02 or float(spread.min()) < 0.4 * float(spread.max())
+    return Measures(module, blur, washed)
+
+
+def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: bool
+         ) -> Iterator[Variant]:
+    """The variants for rows lo..hi of a rectified, polarity-corrected crop, in order.
+
+    `whole`: the band is the whole crop (one code in the region), so the crop itself is tried
+    with its margins."""
+    up = prof.UPSAMPLE
+    pad = max(4, (hi - lo) // 6)
+    a, b = max(0, lo - pad), min(crop.shape[0], hi + pad)
+    band = crop if whole else crop[a:b]
+    ra, rb = (0, crop.shape[0]) if whole else (a, b)
+    yield Variant("crop", band, "local", lo=ra, hi=rb)
+    line = prof.scan_profile(crop, lo, hi)
+    m = measure(crop, lo, hi, x0, x1, line)
+    mod_s = m.module * up  # profile samples per module
+    yield Variant("profile", prof.grey_image(line), "local", line=True, lo=lo, hi=hi)
+    if m.blurry:
+        s = m.blur * up
+        for k, snr in ((1.0, 3000.0), (0.8, 10000.0), (1.2, 1000.0)):
+            yield Variant(f"deconv{k}", prof.grey_image(prof.deconvolve(line, s * k, snr=snr)), "local",
+                          line=True, lo=lo, hi=hi)
+        # Motion along the scanline is a box, not a Gaussian: a box of the same variance.
+        yield Variant("deconv-box", prof.grey_image(prof.deconvolve(line, s * 0.3, box=s * 3.2,
+                                                                    snr=3000.0)),
+                      "local", line=True, lo=lo, hi=hi)
+    else:
+        yield Variant("profile-sharp", prof.redraw(prof.sharpen(line, 1.3 * mod_s), mod_s), "fixed",
+                      line=True, lo=lo, hi=hi)
+    if m.washed:
+        norm = prof.scan_profile(crop, lo, hi, normalise=True)
+        if m.blurry:
+            norm = prof.deconvolve(norm, m.blur * up, snr=3000.0)
+        yield Variant("normalised", prof.grey_image(norm), "local", line=True, lo=lo, hi=hi)
+        clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(2, 8)).apply(band)
+        yield Variant("clahe", clahe, "local", lo=ra, hi=rb)
+    if m.small:
+        yield Variant("pyzbar", band, reader="pyzbar", lo=ra, hi=rb)
+    yield Variant("inverted", 255 - band, "local", lo=ra, hi=rb)
+    n = 3
+    for k in range(n):
+        sub_lo, sub_hi = lo + (hi - lo) * k // n, lo + (hi - lo) * (k + 1) // n
+        sub = prof.scan_profile(crop, sub_lo, sub_hi)
+        if m.blurry:
+            sub = prof.deconvolve(sub, m.blur * up, snr=1000.0)
+        yield Variant(f"band{k}", prof.grey_image(sub), "local", line=True, lo=sub_lo, hi=sub_hi)
+    sharp = cv2.addWeighted(band, 4.0, cv2.GaussianBlur(band, (0, 0), max(1.5, m.module)), -3.0, 0)
+    yield Variant("sharpened", sharp, "fixed", lo=ra, hi=rb)
+    if not m.washed:
+        yield Variant("clahe", cv2.createCLAHE(clipLimit=3.0, tileGridSize=(2, 8)).apply(band),
+                      "local", lo=ra, hi=rb)
