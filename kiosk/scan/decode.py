@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 
 from kiosk.scan import decode_plan as plan_
-from kiosk.scan.decode_geometry import Point, Region, bands, propose_regions, rectify
+from kiosk.scan.decode_geometry import Point, Rectified, Region, bands, propose_regions, rectify
 from kiosk.scan.decode_plan import is_light_on_dark
 from kiosk.scan.decode_profile import UPSAMPLE
 from kiosk.scan.imei import imei_from_code
@@ -146,6 +146,7 @@ def _reader(backend: str) -> Reader:
 #: Regions tried per frame, reader calls per region (all its bands together) and per frame.
 MAX_REGIONS = 6
 REGION_STEPS = 14
+FALLBACK_STEPS = 4  # of a region's steps, kept for its rotated rectangle
 FRAME_STEPS = 48
 #: A read from a region counts when it is a valid IMEI or a long code: stray short reads of
 #: a few characters (pyzbar on upscaled noise, a redrawn profile) never do.
@@ -173,39 +174,68 @@ class _Steps:
 
 def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tuple[str, ...],
                  steps: _Steps) -> list[Code]:
+    """Read a region: rectified by its quadrilateral, then (a quadrilateral fitted to a region
+    that merged a code with something else misleads) by its rotated rectangle."""
     scale = plan_.magnification(region.width)
-    rect = rectify(grey, region, scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR)
-    crop = rect.crop
-    if plan_.is_light_on_dark(crop, rect.x0):
-        crop = 255 - crop
-    found: list[Code] = []
     spent = 0
-    rows = bands(crop, rect.x0, rect.x1)
-    per_band = max(REGION_STEPS // len(rows), 4)
-    for lo, hi in rows:
-        for n, v in enumerate(plan_.plan(crop, lo, hi, rect.x0, rect.x1, whole=len(rows) == 1)):
-            if n >= per_band or spent >= REGION_STEPS or not steps.take():
+    for use_quad in (True, False) if region.quad is not None else (False,):
+        rect = rectify(grey, region, scale, use_quad=use_quad,
+                       interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR)
+        crop = rect.crop
+        if plan_.is_light_on_dark(crop, rect.x0):
+            crop = 255 - crop
+        rows = bands(crop, rect.x0, rect.x1)
+        cap = REGION_STEPS if not use_quad else REGION_STEPS - FALLBACK_STEPS
+        found: list[Code] = []
+        # The whole crop first, in both polarities (dark-mode screens and labels are hard to
+        # tell before reading): the reader finds every code in it when they are clear.
+        whole_crop = (plan_.Variant("crop", crop, lo=0, hi=crop.shape[0]),
+                      plan_.Variant("crop-inverted", 255 - crop, lo=0, hi=crop.shape[0]))
+        for v in whole_crop:
+            if spent >= cap or not steps.take():
                 break
             spent += 1
-            if v.reader == "pyzbar":
-                if _ZBAR is None:
-                    continue
-                reads = _ZBAR(v.image, symbologies)
-            else:
-                reads = read(v.image, symbologies, rotate=False, downscale=v.name == "crop",
-                             binarizer=v.binarizer)
-            reads = [r for r in reads if _acceptable(r[0])]
-            for text, sym, corners in reads:
-                pts = np.array(corners, np.float64)
-                if v.line:  # a redrawn profile: x in profile samples, the band's rows
-                    xs = pts[:, 0] / UPSAMPLE
-                    pts = np.array([(xs.min(), v.lo), (xs.max(), v.lo), (xs.max(), v.hi),
-                                    (xs.min(), v.hi)])
-                else:
-                    pts[:, 1] += v.lo
-                found.append(Code(text, sym, tuple(rect.to_frame(pts)), v.name))
-            if reads:
+            found = _read_variant(v, rect, read, symbologies)
+            if found:
                 break
+        if len(found) >= len(rows):
+            return found
+        per_band = max((cap - spent) // len(rows), 4)
+        for lo, hi in rows:
+            band_found: list[Code] = []
+            for n, v in enumerate(plan_.plan(crop, lo, hi, rect.x0, rect.x1, whole=len(rows) == 1)):
+                if n >= per_band or spent >= cap or not steps.take():
+                    break
+                spent += 1
+                band_found = _read_variant(v, rect, read, symbologies)
+                if band_found:
+                    break
+            found += band_found
+        if found:
+            return found
+    return []
+
+
+def _read_variant(v: plan_.Variant, rect: Rectified, read: Reader, symbologies: tuple[str, ...]
+                  ) -> list[Code]:
+    if v.reader == "pyzbar":
+        if _ZBAR is None:
+            return []
+        reads = _ZBAR(v.image, symbologies)
+    else:
+        reads = read(v.image, symbologies, rotate=False, downscale=v.name == "crop",
+                     binarizer=v.binarizer)
+    found = []
+    for text, sym, corners in reads:
+        if not _acceptable(text):
+            continue
+        pts = np.array(corners, np.float64)
+        if v.line:  # a redrawn profile: x in profile samples, the band's rows
+            xs = pts[:, 0] / UPSAMPLE
+            pts = np.array([(xs.min(), v.lo), (xs.max(), v.lo), (xs.max(), v.hi), (xs.min(), v.hi)])
+        else:
+            pts[:, 1] += v.lo
+        found.append(Code(text, sym, tuple(rect.to_frame(pts)), v.name))
     return found
 
 
