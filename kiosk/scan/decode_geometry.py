@@ -108,7 +108,7 @@ def propose_regions(grey: np.ndarray, limit: int = 6) -> list[Region]:
             corners = (tuple(q[0]), tuple(q[1]), tuple(q[2]), tuple(q[3]))
         regions.append(Region((float(center[0]), float(center[1])), float(np.degrees(theta)),
                               float(width), float(height), False, float(area),
-                              corners))  # type: ignore[arg-type]
+                              corners))
         if len(regions) >= limit:
             break
     return regions
@@ -151,9 +151,9 @@ def rectify(grey: np.ndarray, region: Region, scale: float = 1.0, *,
     margin_h = h * 0.08 + 6
     out_w = max(int((w + 2 * margin_w) * scale), 16)
     out_h = max(int((h + 2 * margin_h) * scale), 16)
-    src = np.float32(corners)
-    dst = np.float32([[margin_w, margin_h], [margin_w + w, margin_h], [margin_w + w, margin_h + h],
-                      [margin_w, margin_h + h]]) * scale
+    src = np.asarray(corners, np.float32)
+    dst = np.array([[margin_w, margin_h], [margin_w + w, margin_h], [margin_w + w, margin_h + h],
+                    [margin_w, margin_h + h]], np.float32) * np.float32(scale)
     m = cv2.getPerspectiveTransform(src, dst)
     crop = cv2.warpPerspective(grey, m, (out_w, out_h), flags=interpolation,
                                borderMode=cv2.BORDER_REPLICATE)

@@ -22,14 +22,16 @@ def scan_profile(crop: np.ndarray, lo: int, hi: int, *, normalise: bool = False)
     of its own (uneven light, glare): a washed-out stretch of a row weighs little."""
     h = hi - lo
     a, b = lo + int(h * 0.1), max(lo + int(h * 0.9), lo + int(h * 0.1) + 1)
-    rows = crop[a:b].astype(np.float32)
+    rows: np.ndarray = crop[a:b].astype(np.float32)
     if normalise:
         k = (max(15, crop.shape[1] // 12) | 1, 1)
         mean = cv2.blur(rows, k)
         dev = np.sqrt(np.maximum(cv2.blur(rows * rows, k) - mean * mean, 0)) + 4.0
         rows = (rows - mean) / dev
-    line = rows.mean(axis=0)
-    return cv2.resize(line[None, :], (line.size * UPSAMPLE, 1), interpolation=cv2.INTER_CUBIC)[0]
+    line = rows.mean(axis=0).astype(np.float32)
+    out: np.ndarray = cv2.resize(line[None, :], (line.size * UPSAMPLE, 1),
+                                 interpolation=cv2.INTER_CUBIC)[0]
+    return out
 
 
 def estimate_blur(line: np.ndarray, x0: float, x1: float) -> float:
@@ -80,12 +82,14 @@ def deconvolve(line: np.ndarray, sigma: float, *, box: float = 0.0, snr: float =
     lowpass = np.exp(-2 * (np.pi * f * 1.2) ** 2)
     spectrum = np.fft.rfft(ext - ext.mean())
     restored = np.fft.irfft(spectrum * lowpass * psf / (psf * psf + 1.0 / snr), ext.size) + ext.mean()
-    return restored[pad:pad + n].astype(np.float32)
+    out: np.ndarray = restored[pad:pad + n].astype(np.float32)
+    return out
 
 
 def sharpen(line: np.ndarray, sigma: float = 4.0, amount: float = 1.5) -> np.ndarray:
     smooth = cv2.GaussianBlur(line[None, :], (0, 0), sigma)[0]
-    return line * (1 + amount) - smooth * amount
+    out: np.ndarray = line * (1 + amount) - smooth * amount
+    return out
 
 
 def redraw(line: np.ndarray, module: float, rows: int = 40) -> np.ndarray:
