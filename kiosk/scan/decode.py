@@ -145,9 +145,9 @@ def _reader(backend: str) -> Reader:
 
 #: Regions tried per frame, reader calls per region (all its bands together) and per frame.
 MAX_REGIONS = 6
-REGION_STEPS = 14
+REGION_STEPS = 12
 FALLBACK_STEPS = 4  # of a region's steps, kept for its rotated rectangle
-FRAME_STEPS = 48
+FRAME_STEPS = 30
 #: A read from a region counts when it is a valid IMEI or a long code: stray short reads of
 #: a few characters (pyzbar on upscaled noise, a redrawn profile) never do.
 MIN_OTHER_LENGTH = 12
