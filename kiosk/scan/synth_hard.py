@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import cv2
@@ -290,7 +291,14 @@ def _render(r: Recipe, item: sc.Item, m: np.ndarray, gain: np.ndarray, blob: sc.
     return HardFrame(bgr, r.kind, imeis, decoys, effects, round(r.module, 2))
 
 
+def iter_hard_frames(count: int, seed: int, kinds: tuple[str, ...] = HARD_KINDS
+                     ) -> Iterator[HardFrame]:
+    """`hard_frames` one at a time (300 frames would hold 830 MB)."""
+    rng = random.Random(seed)
+    for i in range(count):
+        yield make_hard_frame(kinds[i % len(kinds)], rng)
+
+
 def hard_frames(count: int, seed: int, kinds: tuple[str, ...] = HARD_KINDS) -> list[HardFrame]:
     """`count` frames cycling through `kinds`, reproducible from `seed`."""
-    rng = random.Random(seed)
-    return [make_hard_frame(kinds[i % len(kinds)], rng) for i in range(count)]
+    return list(iter_hard_frames(count, seed, kinds))
