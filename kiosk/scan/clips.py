@@ -177,7 +177,7 @@ def make_clip(rng: random.Random, seconds: float | None = None) -> Clip:
     jpeg = rng.randint(70, 92) if rng.random() < 0.5 else None
     defocus = rng.uniform(0.3, 1.2)
     tint = (rng.uniform(0.88, 1.08), 1.0, rng.uniform(0.88, 1.08))
-    grain = np.random.default_rng(rng.getrandbits(32)).standard_normal((H, W, 3), dtype=np.float32)
+    grain = np.random.default_rng(rng.getrandbits(32)).standard_normal((H, W, 1), dtype=np.float32)
 
     def pose_at(t: float, i: int) -> Pose:
         if t < arrive:

@@ -339,7 +339,9 @@ def sensor(img: np.ndarray, rng: random.Random, noise: float, jpeg: int | None, 
     if noise > 0:
         if grain is None:
             nrng = np.random.default_rng(rng.getrandbits(32))
-            field = nrng.standard_normal(img.shape, dtype=np.float32)
+            # One field for the three channels: the sensor's noise after demosaicing is mostly
+            # luminance, and the readers work on grey.
+            field = nrng.standard_normal((*img.shape[:2], 1), dtype=np.float32)
         else:
             field = np.roll(grain, (rng.randrange(grain.shape[0]), rng.randrange(grain.shape[1])),
                             axis=(0, 1))

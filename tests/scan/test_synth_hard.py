@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import cv2
@@ -11,9 +12,9 @@ import zxingcpp
 
 from kiosk.scan import ean13, find_imeis, imei_from_code
 from kiosk.scan.imei import luhn_valid
-from kiosk.scan.synth_hard import HARD_KINDS, HardFrame, hard_frames
+from kiosk.scan.synth_hard import HARD_KINDS, HardFrame, hard_frames, iter_hard_frames
 
-PER_KIND = 3
+PER_KIND = 2
 FRAMES = hard_frames(PER_KIND * len(HARD_KINDS), seed=16)
 AMPLE = 2000.0  # ms: what the passes can read, whatever the machine's load
 
@@ -46,35 +47,34 @@ def test_every_kind_makes_full_frames_with_sane_ground_truth(kind: str) -> None:
 
 
 def test_a_seed_reproduces_its_frames_and_another_seed_does_not() -> None:
-    a, b = hard_frames(4, seed=3), hard_frames(4, seed=3)
+    a, b = hard_frames(2, seed=3), hard_frames(2, seed=3)
     for x, y in zip(a, b, strict=True):
         assert x.imeis == y.imeis and x.decoys == y.decoys and x.kind == y.kind
         assert np.array_equal(x.image, y.image)
-    c = hard_frames(4, seed=4)
+    c = hard_frames(2, seed=4)
     assert [f.imeis for f in c] != [f.imeis for f in a]
 
 
 def _read_somehow(frame: HardFrame) -> set[str]:
-    """find_imeis at an ample budget, or zxing-cpp on the grey frame (both polarities, 2x)."""
-    found = set(find_imeis(frame.image, budget_ms=AMPLE))
-    if found:
-        return found
+    """zxing-cpp on the grey frame (both polarities, then 2x), or find_imeis at an ample budget."""
     grey = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+    found: set[str] = set()
     for img in (grey, 255 - grey, cv2.resize(grey, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)):
         for b in zxingcpp.read_barcodes(img):
             imei = imei_from_code(b.text)
             if imei:
                 found.add(imei)
-    return found
+        if found:
+            return found
+    return set(find_imeis(frame.image, budget_ms=AMPLE))
 
 
 @pytest.mark.parametrize("kind", HARD_KINDS)
 def test_every_kind_is_readable_at_all(kind: str) -> None:
     """Not a recall threshold: only that no kind is impossible for a reader."""
-    read = set()
-    for f in of_kind(kind):
-        read |= _read_somehow(f) & set(f.imeis)
-    assert read, f"no IMEI of the {kind} frames was read"
+    more = iter_hard_frames(4, seed=1600, kinds=(kind,))  # made only if the first ones fail
+    assert any(_read_somehow(f) & set(f.imeis) for f in itertools.chain(of_kind(kind), more)), (
+        f"no IMEI of the {kind} frames was read")
 
 
 @pytest.mark.parametrize("digits", ["590123412345", "4006381333931", "6901234567892", "0000000000000"])
