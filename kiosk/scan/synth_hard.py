@@ -2,7 +2,7 @@
 
 `hard_frames(count, seed, kinds)` cycles through `kinds` (`HARD_KINDS`); every frame is
 1280x720 BGR with background clutter, and its ground truth: `imeis` (what a perfect reader
-returns, any order) and `decoys` (codes on view that must never come back as IMEIs).
+returns, any order) and `decoys` (codes on the item that must never come back as IMEIs).
 
 Kinds and their ranges (module = one narrow bar, in frame px, along the code's scanlines):
 
@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -91,7 +91,6 @@ class Recipe:
     light: float = 0.0  # strength of the uneven light
     noise: float = 2.0
     jpeg: int | None = None
-    extras: list[str] = field(default_factory=list)
 
 
 def _effects(kind: str, rng: random.Random) -> tuple[set[str], str]:
