@@ -2,7 +2,7 @@
 
 `hard_frames(count, seed, kinds)` cycles through `kinds` (`HARD_KINDS`); every frame is
 1280x720 BGR with background clutter, and its ground truth: `imeis` (what a perfect reader
-returns, any order) and `decoys` (codes on view that must never come back as IMEIs).
+returns, any order) and `decoys` (codes on the item that must never come back as IMEIs).
 
 Kinds and their ranges (module = one narrow bar, in frame px, along the code's scanlines):
 
@@ -46,7 +46,8 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -90,7 +91,6 @@ class Recipe:
     light: float = 0.0  # strength of the uneven light
     noise: float = 2.0
     jpeg: int | None = None
-    extras: list[str] = field(default_factory=list)
 
 
 def _effects(kind: str, rng: random.Random) -> tuple[set[str], str]:
@@ -290,7 +290,14 @@ def _render(r: Recipe, item: sc.Item, m: np.ndarray, gain: np.ndarray, blob: sc.
     return HardFrame(bgr, r.kind, imeis, decoys, effects, round(r.module, 2))
 
 
+def iter_hard_frames(count: int, seed: int, kinds: tuple[str, ...] = HARD_KINDS
+                     ) -> Iterator[HardFrame]:
+    """`hard_frames` one at a time (300 frames would hold 830 MB)."""
+    rng = random.Random(seed)
+    for i in range(count):
+        yield make_hard_frame(kinds[i % len(kinds)], rng)
+
+
 def hard_frames(count: int, seed: int, kinds: tuple[str, ...] = HARD_KINDS) -> list[HardFrame]:
     """`count` frames cycling through `kinds`, reproducible from `seed`."""
-    rng = random.Random(seed)
-    return [make_hard_frame(kinds[i % len(kinds)], rng) for i in range(count)]
+    return list(iter_hard_frames(count, seed, kinds))

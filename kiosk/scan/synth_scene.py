@@ -256,7 +256,8 @@ def render_item(item: Item, m: np.ndarray, supersample: int | None = None
 
 def composite(scene: np.ndarray, layer: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """Premultiplied layer over a float32 BGR scene."""
-    out: np.ndarray = scene * (1.0 - alpha[..., None]) + layer
+    out: np.ndarray = scene * (1.0 - alpha)[..., None]
+    out += layer
     return out
 
 
@@ -328,14 +329,31 @@ def band_contrast(m: np.ndarray, box: CodeBox, gain: np.ndarray, blob: Blob | No
     return best
 
 
-def sensor(img: np.ndarray, rng: random.Random, noise: float, jpeg: int | None) -> np.ndarray:
-    """Sensor noise (partly signal-dependent), clipping, a colour cast, and JPEG if asked."""
-    nrng = np.random.default_rng(rng.getrandbits(32))
+def sensor(img: np.ndarray, rng: random.Random, noise: float, jpeg: int | None, *,
+           tint: tuple[float, float, float] | None = None, grain: np.ndarray | None = None
+           ) -> np.ndarray:
+    """Sensor noise (partly signal-dependent), clipping, a colour cast, and JPEG if asked.
+
+    `tint` keeps one colour cast (a clip's); `grain` is a unit-variance noise field to draw
+    from (shifted at random) instead of drawing a fresh one, for speed."""
     if noise > 0:
-        shot = np.sqrt(np.clip(img, 0, 255) / 255.0) * noise
-        img = img + nrng.standard_normal(img.shape, dtype=np.float32) * (0.5 * noise + 0.5 * shot)
-    tint = np.array([rng.uniform(0.88, 1.08), 1.0, rng.uniform(0.88, 1.08)], np.float32)
-    out = np.clip(img * tint, 0, 255).astype(np.uint8)
+        if grain is None:
+            nrng = np.random.default_rng(rng.getrandbits(32))
+            # One field for the three channels: the sensor's noise after demosaicing is mostly
+            # luminance, and the readers work on grey.
+            field = nrng.standard_normal((*img.shape[:2], 1), dtype=np.float32)
+        else:
+            field = np.roll(grain, (rng.randrange(grain.shape[0]), rng.randrange(grain.shape[1])),
+                            axis=(0, 1))
+        spread = cv2.sqrt(np.clip(img, 0, 255).astype(np.float32) * np.float32(1 / 255.0))
+        spread += 1.0
+        spread *= np.float32(0.5 * noise)
+        spread *= field
+        img = img + spread
+    if tint is None:
+        tint = (rng.uniform(0.88, 1.08), 1.0, rng.uniform(0.88, 1.08))
+    img = img * np.array(tint, np.float32)
+    out = np.clip(img, 0, 255, out=img).astype(np.uint8)
     if jpeg is not None:
         _ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(jpeg)])
         decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
