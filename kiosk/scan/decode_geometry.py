@@ -97,8 +97,8 @@ def propose_regions(grey: np.ndarray, limit: int = 6) -> list[Region]:
         pts = contour.reshape(-1, 2).astype(np.float64)
         pu, pv = pts @ u, pts @ v
         width, height = (pu.max() - pu.min()) * 2, (pv.max() - pv.min()) * 2
-        if width < 40 or height < 8 or width / max(height, 1) < 0.6:
-            continue  # too small, or a thin line
+        if width < 40 or height < 8 or width / max(height, 1) < 0.2:
+            continue  # too small, or a thin line (stacked codes are taller than wide: bands split them)
         cu, cv_ = (pu.max() + pu.min()) / 2, (pv.max() + pv.min()) / 2
         center = (cu * u + cv_ * v) * 2
         quad = fit_quad(pts + 0.5, u)
