@@ -80,6 +80,16 @@ def is_light_on_dark(crop: np.ndarray, margin: float) -> bool:
     return float(np.median(ends)) < float(np.mean(core))
 
 
+#: Fewer scanline edges than this and a band is not a code: a 15-digit IMEI has about 70
+#: (11 symbols of 6 bars and spaces), blur and small modules hide some.
+MIN_EDGES = 22
+
+
+def looks_like_bars(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> bool:
+    line = prof.scan_profile(crop, lo, hi)
+    return prof.edge_count(line, x0 * prof.UPSAMPLE, x1 * prof.UPSAMPLE) >= MIN_EDGES
+
+
 def measure(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, line: np.ndarray) -> Measures:
     up = prof.UPSAMPLE
     module = max((x1 - x0) / IMEI_MODULES, 0.3)
