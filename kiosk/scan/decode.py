@@ -32,7 +32,9 @@ import cv2
 import numpy as np
 
 from kiosk.scan import decode_plan as plan_
-from kiosk.scan.decode_geometry import Point, Rectified, Region, bands, propose_regions, rectify
+from kiosk.scan.decode_geometry import (
+    Point, Rectified, Region, bands, propose_regions, rectify, slant,
+)
 from kiosk.scan.decode_plan import is_light_on_dark
 from kiosk.scan.decode_profile import UPSAMPLE
 from kiosk.scan.imei import imei_from_code
@@ -180,18 +182,25 @@ class _Steps:
 
 def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tuple[str, ...],
                  steps: _Steps) -> list[Code]:
-    """Read a region: rectified by its quadrilateral, then (a quadrilateral fitted to a region
-    that merged a code with something else misleads) by its rotated rectangle."""
+    """Read a region: rectified by its quadrilateral and by its rotated rectangle (a
+    quadrilateral fitted to a region that merged a code with something else misleads), the
+    more upright first."""
     scale = plan_.magnification(region.width)
     spent = 0
-    for use_quad in (True, False) if region.quad is not None else (False,):
-        rect = rectify(grey, region, scale, use_quad=use_quad,
-                       interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR)
+    options = sorted((_upright(grey, region, q) for q in (
+        (True, False) if region.quad is not None else (False,))), key=lambda o: -o[0])
+    interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR
+    for rank, (_, shear, use_quad) in enumerate(options):
+        # The more upright of the two rectifications gets most of the steps.
+        cap = REGION_STEPS - FALLBACK_STEPS if rank == 0 and len(options) > 1 else REGION_STEPS
+        if spent >= cap:
+            break
+        rect = rectify(grey, region, scale, use_quad=use_quad, interpolation=interpolation,
+                       shear=shear)
         crop = rect.crop
         if plan_.is_light_on_dark(crop, rect.x0):
             crop = 255 - crop
         rows = bands(crop, rect.x0, rect.x1)
-        cap = REGION_STEPS if not use_quad else REGION_STEPS - FALLBACK_STEPS
         found: list[Code] = []
         # The whole crop first, in both polarities (dark-mode screens and labels are hard to
         # tell before reading): the reader finds every code in it when they are clear.
@@ -222,6 +231,21 @@ def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tu
         if found:
             return found
     return []
+
+
+def _upright(grey: np.ndarray, region: Region, use_quad: bool) -> tuple[float, float, bool]:
+    """How upright the region's bars come out when rectified by its quadrilateral (or its
+    rotated rectangle), once straightened by the measured residual slant: (how upright,
+    the shear that straightens them, use_quad). Measured at 1x: cheap."""
+    rect = rectify(grey, region, 1.0, use_quad=use_quad)
+    lo, hi = max(bands(rect.crop, rect.x0, rect.x1), key=lambda r: r[1] - r[0])
+    upright, shear = slant(rect.crop, lo, hi, rect.x0, rect.x1)
+    if shear and abs(shear) * (hi - lo) > 1.5:
+        rect = rectify(grey, region, 1.0, use_quad=use_quad, shear=shear)
+        upright = slant(rect.crop, lo, hi, rect.x0, rect.x1)[0]
+    else:
+        shear = 0.0
+    return upright, shear, use_quad
 
 
 def _read_variant(v: plan_.Variant, rect: Rectified, read: Reader, symbologies: tuple[str, ...]

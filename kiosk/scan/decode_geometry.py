@@ -140,14 +140,15 @@ class Rectified:
         return [(float(x), float(y)) for x, y in mapped[0]]
 
 
-def rectify(grey: np.ndarray, region: Region, scale: float = 1.0, *,
-            use_quad: bool = True, interpolation: int = cv2.INTER_LINEAR) -> Rectified:
-    """Crop the region with its bars upright and quiet zones included, `scale` x magnified."""
+def rectify(grey: np.ndarray, region: Region, scale: float = 1.0, *, use_quad: bool = True,
+            interpolation: int = cv2.INTER_LINEAR, shear: float = 0.0) -> Rectified:
+    """Crop the region with its bars upright and quiet zones included, `scale` x magnified;
+    `shear` (x shift per row, from `slant`) straightens bars the corners left slanted."""
     corners = np.array(region.quad) if (use_quad and region.quad is not None) else _rect_corners(region)
     tl, tr, br, bl = corners
     w = max(np.hypot(*(tr - tl)), np.hypot(*(br - bl)), 8.0)
     h = max(np.hypot(*(bl - tl)), np.hypot(*(br - tr)), 4.0)
-    margin_w = w * 0.15 + 18
+    margin_w = w * 0.3 + 18  # glare washes out whole stretches of a code: its region is short
     margin_h = h * 0.08 + 6
     out_w = max(int((w + 2 * margin_w) * scale), 16)
     out_h = max(int((h + 2 * margin_h) * scale), 16)
@@ -155,6 +156,9 @@ def rectify(grey: np.ndarray, region: Region, scale: float = 1.0, *,
     dst = np.array([[margin_w, margin_h], [margin_w + w, margin_h], [margin_w + w, margin_h + h],
                     [margin_w, margin_h + h]], np.float32) * np.float32(scale)
     m = cv2.getPerspectiveTransform(src, dst)
+    if shear:
+        yc = out_h / 2
+        m = np.array([[1.0, -shear, shear * yc], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]) @ m
     crop = cv2.warpPerspective(grey, m, (out_w, out_h), flags=interpolation,
                                borderMode=cv2.BORDER_REPLICATE)
     return Rectified(crop, np.linalg.inv(m), margin_w * scale, (margin_w + w) * scale, scale)
@@ -189,3 +193,26 @@ def bands(crop: np.ndarray, x0: float, x1: float, limit: int = 3) -> list[tuple[
         return [(0, h)] if not runs else [(max(0, runs[0][0] - 2), min(h, runs[0][1] + 2))]
     runs.sort(key=lambda r: r[0] - r[1])
     return sorted((max(0, lo - 2), min(h, hi + 2)) for lo, hi in runs[:limit])
+
+
+def slant(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> tuple[float, float]:
+    """How upright the bars of rows lo..hi are: the correlation of the band's top and bottom
+    scanline profiles (1: upright), and the shear (x shift per row) that would align them."""
+    h = hi - lo
+    if h < 8:
+        return 0.0, 0.0
+    a, b = int(max(0, x0 - 4)), int(min(crop.shape[1], x1 + 4))
+    top = crop[lo + h // 10: lo + 4 * h // 10, a:b].astype(np.float32).mean(axis=0)
+    bottom = crop[hi - 4 * h // 10: hi - h // 10, a:b].astype(np.float32).mean(axis=0)
+    dist = float((hi - 4 * h // 10 + hi - h // 10) - (lo + h // 10 + lo + 4 * h // 10)) / 2
+    k = (max(9, (b - a) // 16) | 1, 1)
+    top = top - cv2.blur(top[None, :], k)[0]
+    bottom = bottom - cv2.blur(bottom[None, :], k)[0]
+    reach = int(min(max(4, 0.6 * dist), top.size // 4))
+    norm = float(np.sqrt((top * top).sum() * (bottom * bottom).sum())) + 1e-6
+    full = np.correlate(top, bottom, mode="full") / norm  # index size-1+d: top[i+d] . bottom[i]
+    mid = top.size - 1
+    window = full[mid - reach: mid + reach + 1]
+    lag = int(np.argmax(window)) - reach
+    zero, best = float(full[mid]), float(window[lag + reach])
+    return zero, (-lag / dist if dist > 0 and best > zero + 0.05 else 0.0)
