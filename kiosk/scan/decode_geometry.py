@@ -43,9 +43,10 @@ def _structure(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     # Bars alternate: their gradients cancel in a window's sum, a single edge's (a label's
     # border, a table's edge) do not.
     mx, my = cv2.boxFilter(gx, -1, k), cv2.boxFilter(gy, -1, k)
-    single = (mx * mx + my * my) / (energy + 1e-6)
+    total = cv2.boxFilter(cv2.magnitude(gx, gy), -1, k)
+    single = cv2.magnitude(mx, my) / (total + 1e-6)  # 1: one edge; near 0: bars
     floor = max(float(np.percentile(energy, 99.5)) * 0.08, 60.0)
-    mask = ((coherence > 0.55) & (energy > floor) & (single < 0.4)).astype(np.uint8) * 255
+    mask = ((coherence > 0.55) & (energy > floor) & (single < 0.5)).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     return mask, jxx, jyy, jxy
