@@ -66,18 +66,24 @@ def is_light_on_dark(crop: np.ndarray, margin: float) -> bool:
     """Light bars on a dark ground (dark-mode screens)?
 
     `margin` is where the code starts in the crop (and ends, as far from the right edge).
-    The quiet zones, which have the colour of the spaces, lie at the code's two ends; if they
-    are darker than the code's core, the bars are the light ones.
+    The quiet zones have the colour of the spaces: each end is compared with the darkest and
+    the lightest of the code's quarter beside it (not the whole code, which glare or uneven
+    light may brighten in its middle): nearer the darkest, the spaces are the dark ones.
     """
     h, w = crop.shape
     line = crop[h // 3: max(2 * h // 3, h // 3 + 1)].astype(np.float32).mean(axis=0)
     m = int(margin)
     span = max(6, int((w - 2 * m) * 0.04))
-    ends = np.concatenate([line[max(0, m - span): m + span], line[max(0, w - m - span): w - m + span]])
-    core = line[m + (w - 2 * m) // 4: w - m - (w - 2 * m) // 4]
-    if ends.size == 0 or core.size == 0:
-        return False
-    return float(np.median(ends)) < float(np.mean(core))
+    quarter = max(4, (w - 2 * m) // 4)
+    vote = 0.0
+    for end, core in ((line[max(0, m - 2 * span): max(1, m - span // 2)], line[m: m + quarter]),
+                      (line[w - m + span // 2: w - m + 2 * span], line[w - m - quarter: w - m])):
+        if end.size == 0 or core.size == 0:
+            continue
+        level = float(np.median(end))
+        dark, light = float(np.percentile(core, 10)), float(np.percentile(core, 90))
+        vote += abs(level - light) - abs(level - dark)
+    return vote > 0
 
 
 #: Fewer scanline edges than this and a band is not a code: a 15-digit IMEI has about 70
@@ -104,6 +110,18 @@ def measure(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, line: np.n
     return Measures(module, blur, washed)
 
 
+def stretch(band: np.ndarray, module: float) -> np.ndarray:
+    """Local contrast normalisation: each pixel between the darkest (bars) and lightest (spaces)
+    of about six modules around it, so a code half washed out by glare has one contrast."""
+    k = np.ones((3, int(max(5, module * 6)) | 1), np.uint8)
+    f = band.astype(np.float32)
+    box = (int(max(3, module * 4)) | 1, 3)
+    top = cv2.blur(cv2.dilate(f, k), box)
+    bottom = cv2.blur(cv2.erode(f, k), box)
+    out: np.ndarray = np.clip((f - bottom) * 255.0 / (top - bottom + 6.0), 0, 255).astype(np.uint8)
+    return out
+
+
 def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: bool
          ) -> Iterator[Variant]:
     """The variants for rows lo..hi of a rectified, polarity-corrected crop, in order.
@@ -121,6 +139,14 @@ def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: boo
     m = measure(crop, lo, hi, x0, x1, line)
     mod_s = m.module * up  # profile samples per module
     yield Variant("profile", prof.grey_image(line), "local", line=True, lo=lo, hi=hi)
+    # Glare and uneven light: each pixel stretched between its neighbourhood's bars and spaces.
+    flat = stretch(band, m.module)
+    flat_line = prof.scan_profile(flat, lo - ra, hi - ra)
+    if m.blurry:
+        flat_line = prof.deconvolve(flat_line, m.blur * up, snr=1000.0)
+    yield Variant("stretched-profile", prof.grey_image(flat_line), "local", line=True, lo=lo, hi=hi)
+    if m.washed:
+        yield Variant("stretched", flat, "local", lo=ra, hi=rb)
     if m.blurry:
         s = m.blur * up
         for k, snr in ((1.0, 3000.0), (0.8, 10000.0), (1.2, 1000.0)):
@@ -142,7 +168,8 @@ def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: boo
         yield Variant("clahe", clahe, "local", lo=ra, hi=rb)
     if m.small:
         yield Variant("pyzbar", band, reader="pyzbar", lo=ra, hi=rb)
-    yield Variant("inverted", 255 - band, "local", lo=ra, hi=rb)
+    if not whole:  # the whole crop was tried inverted already
+        yield Variant("inverted", 255 - band, "local", lo=ra, hi=rb)
     n = 3
     for k in range(n):
         sub_lo, sub_hi = lo + (hi - lo) * k // n, lo + (hi - lo) * (k + 1) // n
