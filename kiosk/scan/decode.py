@@ -177,7 +177,7 @@ class _Steps:
             return False
         # The clocks are read every fourth step: reading a CPU clock is a system call, which a
         # loaded machine makes slow (milliseconds each under contention).
-        if self.left % 4 == 0 and (self.clock() >= self.deadline
+        if (FRAME_STEPS - self.left) % 4 == 0 and (self.clock() >= self.deadline
                                    or time.perf_counter() >= self.wall_deadline):
             self.left = 0
             return False
