@@ -47,7 +47,7 @@ except ImportError:  # pragma: no cover - exercised on machines without the whee
 #: The safety net per frame, ms of the process's CPU time: only a pathological frame
 #: or a machine many times slower than usual reaches it. Counted steps bound the work.
 DEFAULT_BUDGET_MS = 250.0
-MIN_SAFETY_MS = 150.0
+MIN_SAFETY_MS = 250.0
 WALL_FACTOR = 8.0
 SYMBOLOGIES = ("CODE128", "CODE39")
 __all__ = ["DEFAULT_BUDGET_MS", "Code", "Region", "find_codes", "is_light_on_dark", "propose_regions"]

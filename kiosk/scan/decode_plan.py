@@ -55,9 +55,11 @@ def magnification(region_width: float) -> float:
     """How much to magnify a region `region_width` frame pixels wide.
 
     A region often holds more than its IMEI (a label's ICCID or EID beside it is wider), so
-    its width over an IMEI's modules overstates the module: small regions get 3x whatever."""
-    if region_width < 330:
+    its width over an IMEI's modules overstates the module: small regions get 2-3x whatever."""
+    if region_width < 200:
         return MAX_MAGNIFY
+    if region_width < 330:
+        return 2.0
     module = region_width / IMEI_MODULES
     return float(np.clip(TARGET_MODULE_PX / max(module, 1e-3), 1.0, MAX_MAGNIFY))
 
