@@ -154,6 +154,9 @@ MAX_REGIONS = 6
 REGION_STEPS = 12
 FALLBACK_STEPS = 4  # of a region's steps, kept for its rotated rectangle
 FRAME_STEPS = 30
+#: Bars this upright (top and bottom scanlines' correlation) through the fitted corners: the
+#: rotated rectangle is not measured, only kept as the fallback.
+UPRIGHT = 0.85
 #: A read from a region counts when it is a valid IMEI or a long code: stray short reads of
 #: a few characters (pyzbar on upscaled noise, a redrawn profile) never do.
 MIN_OTHER_LENGTH = 12
@@ -192,16 +195,22 @@ def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tu
     more upright first."""
     scale = plan_.magnification(region.width)
     spent = 0
-    options = sorted((_upright(grey, region, q) for q in (
-        (True, False) if region.quad is not None else (False,))), key=lambda o: -o[0])
     interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR
-    for rank, (_, shear, use_quad) in enumerate(options):
+    options = [_upright(grey, region, region.quad is not None)]
+    if region.quad is not None:  # the rotated rectangle: measured when the corners do badly
+        options.append(_upright(grey, region, False) if options[0][0] < UPRIGHT else
+                       (0.0, 0.0, False, None))
+        options.sort(key=lambda o: -o[0])
+    for rank, (_, shear, use_quad, measured) in enumerate(options):
         # The more upright of the two rectifications gets most of the steps.
         cap = REGION_STEPS - FALLBACK_STEPS if rank == 0 and len(options) > 1 else REGION_STEPS
         if spent >= cap:
             break
-        rect = rectify(grey, region, scale, use_quad=use_quad, interpolation=interpolation,
-                       shear=shear)
+        if measured is not None and scale == 1 and not shear:
+            rect = measured
+        else:
+            rect = rectify(grey, region, scale, use_quad=use_quad, interpolation=interpolation,
+                           shear=shear)
         crop = rect.crop
         if plan_.is_light_on_dark(crop, rect.x0):
             crop = 255 - crop
@@ -238,19 +247,15 @@ def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tu
     return []
 
 
-def _upright(grey: np.ndarray, region: Region, use_quad: bool) -> tuple[float, float, bool]:
+def _upright(grey: np.ndarray, region: Region, use_quad: bool
+             ) -> tuple[float, float, bool, Rectified | None]:
     """How upright the region's bars come out when rectified by its quadrilateral (or its
-    rotated rectangle), once straightened by the measured residual slant: (how upright,
-    the shear that straightens them, use_quad). Measured at 1x: cheap."""
+    rotated rectangle) and straightened by the measured residual slant: (how upright, the
+    shear that straightens them, use_quad, the 1x rectification). Measured at 1x: cheap."""
     rect = rectify(grey, region, 1.0, use_quad=use_quad)
     lo, hi = max(bands(rect.crop, rect.x0, rect.x1), key=lambda r: r[1] - r[0])
     upright, shear = slant(rect.crop, lo, hi, rect.x0, rect.x1)
-    if shear and abs(shear) * (hi - lo) > 1.5:
-        rect = rectify(grey, region, 1.0, use_quad=use_quad, shear=shear)
-        upright = slant(rect.crop, lo, hi, rect.x0, rect.x1)[0]
-    else:
-        shear = 0.0
-    return upright, shear, use_quad
+    return upright, shear, use_quad, rect
 
 
 def _read_variant(v: plan_.Variant, rect: Rectified, read: Reader, symbologies: tuple[str, ...]

@@ -197,8 +197,9 @@ def bands(crop: np.ndarray, x0: float, x1: float, limit: int = 3) -> list[tuple[
 
 
 def slant(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> tuple[float, float]:
-    """How upright the bars of rows lo..hi are: the correlation of the band's top and bottom
-    scanline profiles (1: upright), and the shear (x shift per row) that would align them."""
+    """How upright the bars of rows lo..hi can be made: the correlation of the band's top and
+    bottom scanline profiles (1: upright) once the returned shear (x shift per row; 0.0 when
+    they are upright already) aligns them."""
     h = hi - lo
     if h < 8:
         return 0.0, 0.0
@@ -216,4 +217,6 @@ def slant(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> tuple[flo
     window = full[mid - reach: mid + reach + 1]
     lag = int(np.argmax(window)) - reach
     zero, best = float(full[mid]), float(window[lag + reach])
-    return zero, (-lag / dist if dist > 0 and best > zero + 0.05 else 0.0)
+    if dist <= 0 or best <= zero + 0.05 or abs(lag) < 1.5:
+        return zero, 0.0
+    return best, -lag / dist
