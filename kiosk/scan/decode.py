@@ -7,14 +7,14 @@
    equally spaced), magnified with a cubic interpolator when its modules are small, split into
    bands when it holds two stacked codes; then variants chosen by what the region measures
    (`decode_plan`): polarity, blur (deconvolved 1-D profiles), small modules (pyzbar as a
-   second reader), uneven light (normalised profiles, CLAHE).
+   second reader), uneven light and glare (local contrast stretch, normalised profiles, CLAHE).
 
 The work is bounded by counted steps (regions x variants), never by the clock, so a frame
 gives the same codes on an idle and on a busy machine. `budget_ms` remains as a safety net
-only, never below `MIN_SAFETY_MS`, far above what any frame needs; it is counted in the
-process's CPU time, which a busy machine does not inflate (its wall clock it does:
-four times over on a loaded two-core box), with a wall-clock net `WALL_FACTOR` times longer
-for a stalled machine.
+only, never below `MIN_SAFETY_MS`, far above what any frame needs (a hard frame costs well
+under 100 ms of CPU even on a loaded box); it is counted in the process's CPU time, which a
+busy machine inflates far less than the wall clock, with a wall-clock net `WALL_FACTOR` times
+longer for a stalled machine.
 
 pyzbar (the product owner's choice) is a supported backend: used when zxing-cpp is missing,
 or on request. Only Code 128 and Code 39 are read by default: what phone boxes carry.
