@@ -151,9 +151,9 @@ def _reader(backend: str) -> Reader:
 
 #: Regions tried per frame, reader calls per region (all its bands together) and per frame.
 MAX_REGIONS = 6
-REGION_STEPS = 24
+REGION_STEPS = 16
 FALLBACK_STEPS = 4  # of a region's steps, kept for its rotated rectangle
-FRAME_STEPS = 80
+FRAME_STEPS = 44
 #: Bars this upright (top and bottom scanlines' correlation) through the fitted corners: the
 #: rotated rectangle is not measured, only kept as the fallback.
 UPRIGHT = 0.85
