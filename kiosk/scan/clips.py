@@ -169,7 +169,7 @@ def make_clip(rng: random.Random, seconds: float | None = None) -> Clip:
     arrive = rng.uniform(0.3, 0.7)  # seconds to bring the box in
     wobble = (rng.uniform(5, 15), rng.uniform(2, 4), rng.uniform(0, 2 * math.pi))
     tremor = np.cumsum(np.random.default_rng(rng.getrandbits(32)).normal(0, 0.35, (n, 3)), axis=0)
-    background = cv2.cvtColor(_background(rng), cv2.COLOR_GRAY2BGR)
+    background = cv2.cvtColor(sc.room(_background(rng)), cv2.COLOR_GRAY2BGR)
     skin = (rng.uniform(90, 170), rng.uniform(120, 190), rng.uniform(160, 230))
     gains = (sc.light_field(rng, rng.uniform(0, 0.5)), sc.light_field(rng, rng.uniform(0, 0.5)))
     exposure = np.cumsum(np.random.default_rng(rng.getrandbits(32)).normal(0, 0.012, n))

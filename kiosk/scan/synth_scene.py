@@ -263,6 +263,13 @@ def composite(scene: np.ndarray, layer: np.ndarray, alpha: np.ndarray) -> np.nda
 
 # -- light, blur, sensor ----------------------------------------------------------------------
 
+def room(background: np.ndarray) -> np.ndarray:
+    """synth.py's background (grey, noise sigma 6) as a webcam delivers it: its own denoising
+    leaves about a third of that; `sensor` adds the frame's noise at the end."""
+    out: np.ndarray = cv2.GaussianBlur(background, (0, 0), 0.8)
+    return out
+
+
 def motion_kernel(length: float, angle: float) -> np.ndarray:
     """A normalised line kernel `length` px long at `angle` degrees (sub-pixel lengths kept)."""
     size = math.ceil(length) | 1
