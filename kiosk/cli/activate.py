@@ -191,7 +191,8 @@ async def journal_command(client: GigsClient, args: argparse.Namespace) -> int:
             await background.wait()
         rows = journal.activations(pending_only=args.pending)
         if args.export:
-            target = output_file(args.export)
+            target = output_file(args.export, not_over=[
+                (args.journal or os.environ.get("KIOSK_JOURNAL"), "the journal")])
             count = write_whole(target, lambda tmp: journal.export_csv(tmp, rows))
             say(f"exported {count} activation(s) to {args.export}")
             return EXIT_OK
