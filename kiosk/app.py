@@ -240,7 +240,9 @@ async def run_pair_station(app: Any, client: Any, journal: Any, background: Any,
     from kiosk.pair.engine import Pairer
     from kiosk.ui.pair_station import PairStation
 
-    pairer = Pairer(client, journal)
+    # refresh_every: the full device list, fetched lazily and again every 3 minutes, knows a
+    # customer's device that devices/search hides and a box's second IMEI kept in metadata.
+    pairer = Pairer(client, journal, refresh_every=180.0)
     try:
         settled = await pairer.resume()
     except Exception:  # the API is down at start: the station still opens, scans say why

@@ -2,8 +2,10 @@
 
 A pairing is written (status `sending`) before `POST /devices` or `PATCH /devices/{id}`
 leaves; `done` once the API answered and the device holds the SIM; `failed` when it
-certainly does not; `undone` after an undo. A row left in `sending` (a crash, a lost answer)
-is reconciled by `Pairer.resume()` by its SIM id. IMEIs and ICCIDs are masked here, as in the
+certainly does not (refused, or provably never sent); `unconfirmed` when the answer was lost
+and the pairing was not seen after re-checks (the request may still land: it is never resent);
+`undone` after an undo. A row left `sending` (a crash) or `unconfirmed` is reconciled by
+`Pairer.resume()` by its SIM id. IMEIs and ICCIDs are masked here, as in the
 rest of the journal.
 """
 
@@ -19,7 +21,7 @@ from typing import Any
 
 from kiosk.redact import mask_digits
 
-PAIRING_STATUSES = ("sending", "done", "failed", "undone")
+PAIRING_STATUSES = ("sending", "unconfirmed", "done", "failed", "undone")
 
 
 @dataclass(frozen=True)

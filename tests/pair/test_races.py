@@ -1,0 +1,144 @@
+"""The red team's pairing findings (issue 15), over loopback: one device at a time, a box's
+own IMEIs only, a customer's device, dry runs that remember, test placeholders."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from kiosk.gigs import GigsClient
+from kiosk.journal import Journal
+from kiosk.pair.engine import Pairer
+from kiosk.pair.types import Verdict
+from kiosk.sandbox.config import SandboxConfig
+from kiosk.sandbox.seed import PAIRING_IMEIS, PAIRING_STOCK
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.asyncio
+P1, P2, DUAL_A, DUAL_B = (PAIRING_IMEIS[k] for k in ("pair1", "pair2", "pair4", "pair5"))
+
+
+def device_of(sandbox: Any, imei: str) -> dict[str, Any]:
+    [device] = [d for d in sandbox.sandbox.store.devices.values() if d["imei"] == imei]
+    return device
+
+
+def sim_ids(device: dict[str, Any]) -> set[str]:
+    return {s if isinstance(s, str) else s["id"] for s in device["sims"]}
+
+
+async def test_a_dual_box_and_its_two_imeis_at_once_keep_every_sim(client: GigsClient,
+                                                                   sandbox: Any) -> None:
+    pairer = Pairer(client, Journal())
+    await pairer.prefetch()
+    rows = [((DUAL_A, DUAL_B), "psim1"), ((DUAL_A,), "esim1"), ((DUAL_B,), "esim2")]
+    results = await asyncio.gather(*(pairer.pair(i, PAIRING_STOCK[s]) for i, s in rows))
+    assert [r.verdict for r in results] == [Verdict.PAIRED] * 3, [r.message for r in results]
+    device = device_of(sandbox, DUAL_A)
+    assert sim_ids(device) == {r.sim_id for r in results}  # not the last PATCH's list only
+    again = Pairer(client, Journal())
+    await again.prefetch()
+    rerun = await asyncio.gather(*(again.pair(i, PAIRING_STOCK[s]) for i, s in rows))
+    assert [r.verdict for r in rerun] == [Verdict.ALREADY] * 3
+
+
+async def test_two_stations_do_not_detach_each_others_sims(client: GigsClient,
+                                                            sandbox: Any) -> None:
+    assert (await Pairer(client).pair((DUAL_A, DUAL_B), PAIRING_STOCK["psim1"])).ok
+    one, two = Pairer(client), Pairer(client)
+    await one.prefetch()
+    await two.prefetch()  # both lists: the device holds one SIM
+    first = await one.pair((DUAL_A,), PAIRING_STOCK["esim1"])
+    second = await two.pair((DUAL_B,), PAIRING_STOCK["esim2"])  # its list is stale
+    assert first.verdict is second.verdict is Verdict.PAIRED
+    assert len(sim_ids(device_of(sandbox, DUAL_A))) == 3
+    assert second.previous_sims is not None and first.sim_id in second.previous_sims
+
+
+async def test_the_second_imei_of_another_box_is_refused(client: GigsClient,
+                                                         sandbox: Any) -> None:
+    assert (await Pairer(client).pair((DUAL_A, DUAL_B), PAIRING_STOCK["psim1"])).ok
+    # devices/search finds a device by its own IMEI only: the full list (a batch's prefetch, a
+    # station's refresh) is what knows a second IMEI kept in metadata.
+    for pairer in (Pairer(client), Pairer(client, refresh_every=180.0)):
+        if pairer.refresh_every is None:
+            await pairer.prefetch()
+        result = await pairer.pair((DUAL_B, P1), PAIRING_STOCK["esim1"])
+        assert (result.verdict, result.reason) == (Verdict.REFUSED, "imeis_in_two_devices")
+        assert "not an IMEI of the registered device" in result.message
+    assert len(sim_ids(device_of(sandbox, DUAL_A))) == 1
+    held = await Pairer(client).pair((DUAL_A, P1), PAIRING_STOCK["psim1"])
+    assert (held.verdict, held.reason) == (Verdict.REFUSED, "imeis_in_two_devices")
+
+
+async def test_a_second_imei_is_recorded_on_a_device_that_had_one(client: GigsClient,
+                                                                  sandbox: Any) -> None:
+    assert (await Pairer(client).pair((DUAL_A,), PAIRING_STOCK["psim1"])).ok
+    device_of(sandbox, DUAL_A)["metadata"] = {"note": "kept"}
+    result = await Pairer(client).pair((DUAL_A, DUAL_B), PAIRING_STOCK["esim1"])
+    assert result.verdict is Verdict.PAIRED and result.reason == "attached", result.message
+    device = device_of(sandbox, DUAL_A)
+    assert device["metadata"] == {"note": "kept", "imei2": DUAL_B} and len(device["sims"]) == 2
+    again = await Pairer(client).pair((DUAL_B,), PAIRING_STOCK["esim1"])
+    assert again.verdict is Verdict.ALREADY
+
+
+async def _customer_device(client: GigsClient, imei: str) -> str:
+    user = await client.create_user(email="owner@example.com")
+    return (await client.create_device(imei=imei, user=user.id)).id
+
+
+@pytest.mark.parametrize("duplicates", ["allow", "refuse"])
+async def test_a_customers_device_is_refused_not_registered_twice(
+        sandbox: Any, sleep: Any, duplicates: str) -> None:
+    sandbox.sandbox.config = SandboxConfig(device_search="unowned", duplicate_imei=duplicates)
+    sandbox.sandbox.reset()
+    async with client_for(sandbox, sleep) as client:
+        owned = await _customer_device(client, P1)
+        station = Pairer(client, Journal(), refresh_every=180.0)  # as run_pair_station makes it
+        result = await station.pair((P1,), PAIRING_STOCK["psim1"])
+        assert (result.verdict, result.reason) == (Verdict.REFUSED, "device_owned")
+        assert "customer" in result.message and result.device_id == owned
+        if duplicates == "refuse":  # no list fetched: the API's 422, then the full list
+            bare = await Pairer(client).pair((P1,), PAIRING_STOCK["psim1"])
+            assert (bare.verdict, bare.reason) == (Verdict.REFUSED, "device_owned")
+            assert "another station" not in bare.message
+    assert [d["id"] for d in sandbox.sandbox.store.devices.values() if d["imei"] == P1] == [owned]
+
+
+async def test_a_station_refreshes_its_lists(client: GigsClient, sandbox: Any) -> None:
+    station = Pairer(client, refresh_every=0.0)
+    assert (await station.pair((P1,), PAIRING_STOCK["psim1"])).verdict is Verdict.PAIRED
+    lists = sandbox.sandbox.store.requests["GET /devices"]
+    await station.pair((P2,), PAIRING_STOCK["psim2"])
+    assert sandbox.sandbox.store.requests["GET /devices"] > lists
+
+
+@pytest.mark.parametrize("rows,verdicts", [
+    ([(P1, "psim1"), (P2, "psim1")], ["paired", "refused"]),  # the same SIM twice
+    ([(P1, "psim1"), (P1, "psim2")], ["paired", "refused"]),  # one IMEI, two pSIMs
+    ([(DUAL_A, "psim1"), (DUAL_A, "esim1")], ["paired", "paired"]),
+])
+async def test_a_dry_run_gives_the_verdicts_of_the_real_run(
+        client: GigsClient, sandbox: Any, rows: list[tuple[str, str]],
+        verdicts: list[str]) -> None:
+    for dry in (True, False):
+        pairer = Pairer(client, Journal(), dry_run=dry)
+        await pairer.prefetch()
+        results = [await pairer.pair((i,), PAIRING_STOCK[s]) for i, s in rows]
+        assert [r.verdict.value for r in results] == verdicts, [r.message for r in results]
+        assert all(r.dry_run is dry for r in results if r.verdict is Verdict.PAIRED)
+    bare = Pairer(client, dry_run=True)  # without the lists too
+    again = [await bare.pair((i,), PAIRING_STOCK[s]) for i, s in rows]
+    assert all(r.verdict is Verdict.ALREADY for r in again if r.ok)
+
+
+@pytest.mark.parametrize("iccid", ["89424242424242424242", "89424242420000037469"])
+async def test_a_test_placeholder_sim_is_refused(client: GigsClient, sandbox: Any,
+                                                 iccid: str) -> None:
+    for pairer in (Pairer(client), Pairer(client, dry_run=True)):
+        result = await pairer.pair((P1,), iccid)
+        assert (result.verdict, result.reason) == (Verdict.REFUSED, "sim_placeholder")
+    assert sandbox.sandbox.store.requests["POST /devices"] == 0
