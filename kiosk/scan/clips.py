@@ -9,8 +9,8 @@ then wobbles to a stop and is held with a hand's tremor. At rest each IMEI has m
 1.2-3 px, is in view with its quiet zones, is tilted up to 35 degrees (yaw) and 30 (pitch)
 (its modules at most 1.5 times larger at its near end than at its far end),
 with a defocus of sigma 0.25 px to 0.35 module (at most 1 px); in 30% of the clips a lamp's
-highlight sits where the box is held, never washing out every scanline of an IMEI: a reader
-can read the end of every clip.
+highlight sits where the box is held, leaving a scanline across each IMEI with at least half
+its contrast (and 20 grey levels): a reader can read the end of every clip.
 
 Ground truth per clip: `imeis`, `decoys`, `in_view` per frame (every IMEI whole in the frame),
 `in_view_at` (seconds: the first frame from which the IMEIs stay in view) and `still_at`
@@ -178,7 +178,7 @@ def _blur_item(layer: np.ndarray, alpha: np.ndarray, length: float, angle: float
 
 def _glare(item: sc.Item, m: np.ndarray, gain: np.ndarray, rng: random.Random) -> sc.Blob | None:
     """A specular highlight fixed in the frame near where the IMEIs are held, weakened until a
-    scanline across every IMEI keeps 20 grey levels of contrast at rest."""
+    scanline across every IMEI keeps half its contrast and 20 grey levels at rest."""
     box = rng.choice([b for b in item.codes if b.is_imei])
     p = sc.project(m, np.array([[box.x0 + rng.uniform(0.2, 0.8) * (box.x1 - box.x0),
                                  box.y0 + rng.uniform(-0.5, 1.5) * (box.y1 - box.y0)]]))[0]

@@ -40,8 +40,9 @@ reader could read never counts against one:
   component across them, combined as a standard deviation) is at most 0.7 module, and the
   motion length across the bars at most 2 modules;
 - light: some scanline crossing the whole code keeps at least max(14, 3 x noise sigma) grey
-  levels between bars and spaces once the uneven light and the specular blob are applied and
-  the sensor clips (glare may wash out the rest of the code).
+  levels between bars and spaces, and at least half the contrast it has without the specular
+  blob, once the uneven light and the blob are applied and the sensor clips (glare may wash
+  out the rest of the code).
 """
 
 from __future__ import annotations
