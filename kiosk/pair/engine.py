@@ -259,7 +259,7 @@ class Pairer:
         if metadata is not None:
             changes["metadata"] = metadata
         try:
-            updated = await self.client.update_device(device.id, **changes)
+            updated = await reconcile.patch_once(self.client, device.id, **changes)
         except LOST as exc:
             found = None if never_sent(exc) else await reconcile.landed(
                 lambda: reconcile.attached(self.client, device.id, [sim.id]), self.rechecks,

@@ -4,15 +4,19 @@ own IMEIs only, a customer's device, dry runs that remember, test placeholders."
 from __future__ import annotations
 
 import asyncio
+import csv
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kiosk.cli import main
 from kiosk.gigs import GigsClient
 from kiosk.journal import Journal
 from kiosk.pair.engine import Pairer
 from kiosk.pair.types import Verdict
 from kiosk.sandbox.config import SandboxConfig
+from kiosk.sandbox.faults import FaultRule
 from kiosk.sandbox.seed import PAIRING_IMEIS, PAIRING_STOCK
 from tests.conftest import client_for
 
@@ -142,3 +146,43 @@ async def test_a_test_placeholder_sim_is_refused(client: GigsClient, sandbox: An
         result = await pairer.pair((P1,), iccid)
         assert (result.verdict, result.reason) == (Verdict.REFUSED, "sim_placeholder")
     assert sandbox.sandbox.store.requests["POST /devices"] == 0
+
+
+@pytest.mark.parametrize("kind,landed", [("drop_after", True), ("status_after", True),
+                                         ("drop_before", False)])
+async def test_a_lost_answer_to_a_patch_is_re_read_never_resent(
+        sandbox: Any, sleep: Any, kind: str, landed: bool) -> None:
+    async with client_for(sandbox, sleep) as client:
+        assert (await Pairer(client).pair((DUAL_A,), PAIRING_STOCK["psim1"])).ok
+        sandbox.sandbox.faults.rules.append(FaultRule(kind=kind, method="PATCH",
+                                                      path="*/devices/*", count=1))
+        journal = Journal()
+        result = await Pairer(client, journal, sleep=sleep).pair((DUAL_A,),
+                                                                 PAIRING_STOCK["esim1"])
+        assert sandbox.sandbox.store.requests["PATCH /devices/{device}"] == 1
+        if landed:
+            assert result.verdict is Verdict.PAIRED, result.message
+            assert [r.status for r in journal.pairings()] == ["done"]
+        else:
+            assert (result.verdict, result.reason) == (Verdict.ERROR, "unconfirmed")
+            assert [r.status for r in journal.pairings()] == ["unconfirmed"]
+        assert len(sim_ids(device_of(sandbox, DUAL_A))) == (2 if landed else 1)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestWarning")
+def test_the_red_teams_dual_box_csv_then_the_same_csv_again(sandbox: Any,
+                                                            tmp_path: Path) -> None:
+    source = tmp_path / "pairs.csv"
+    source.write_text(f"{DUAL_A},{DUAL_B},{PAIRING_STOCK['psim1']}\n"
+                      f"{DUAL_A},{PAIRING_STOCK['esim1']}\n{DUAL_B},{PAIRING_STOCK['esim2']}\n",
+                      encoding="utf-8")
+    verdicts = []
+    for _ in range(2):
+        export = tmp_path / "results.csv"
+        code = main(["pair", "--input", str(source), "--export", str(export), "--api-url",
+                     sandbox.url, "--journal", str(tmp_path / "j.sqlite3"),
+                     "--concurrency", "8"])
+        assert code == 0
+        verdicts.append([r["verdict"] for r in csv.DictReader(export.open(encoding="utf-8"))])
+    assert verdicts == [["paired"] * 3, ["already"] * 3]
+    assert len(sim_ids(device_of(sandbox, DUAL_A))) == 3
