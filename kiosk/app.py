@@ -52,6 +52,11 @@ def main(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from kiosk.journal import journal_problem
+
+    if problem := journal_problem(args.journal):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     args.loaded_config = (store, config)
     # The Qt-free core first: once PySide6 is loaded, its import hook reads the source of every
     # module imported after it (looking for `from __feature__`), about 0.2 ms a module.

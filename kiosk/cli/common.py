@@ -79,6 +79,15 @@ def text(limit: int) -> Callable[[str], str]:
     return parse
 
 
+def ident(value: str) -> str:
+    """An argparse type: a Gigs id (`pln_…`, `pm_…`): letters, digits, `_` and `-`."""
+    from kiosk.config import ID
+
+    if not ID.fullmatch(value):
+        raise argparse.ArgumentTypeError("an id is letters, digits, _ and - (at most 100)")
+    return value
+
+
 class CliError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
