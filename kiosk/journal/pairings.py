@@ -11,6 +11,9 @@ rest of the journal.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import socket
 import sqlite3
 import threading
 import uuid
@@ -41,6 +44,8 @@ class Pairing:
     idempotency_key: str | None = None
     attempts: int = 0
     detail: str | None = None
+    imei_hash: str | None = None  # `imei_digest(id, imei)` of the first IMEI: matched by resume
+    owner: str | None = None  # "host:pid:run" of the run that wrote it (`run_owner()`)
 
     @property
     def previous(self) -> tuple[str, ...]:
@@ -48,6 +53,33 @@ class Pairing:
 
 
 _COLUMNS = {f.name for f in fields(Pairing)}
+#: Added to a journal's pairings table on first use (the schema's version 4 lacks them).
+_ADDED = {"imei_hash": "TEXT", "owner": "TEXT"}
+
+
+def imei_digest(pairing_id: str, imei: str) -> str:
+    """A full IMEI made comparable without keeping it: salted with the row's own id."""
+    return hashlib.sha256(f"{pairing_id}:{imei}".encode()).hexdigest()
+
+
+def run_owner(run: str) -> str:
+    """The owner of a run's rows: this host, this process and the run's token."""
+    return f"{socket.gethostname()}:{os.getpid()}:{run}"
+
+
+def owner_alive(owner: str | None) -> bool:
+    """Whether the process that wrote a row (on this host) still runs; unknown: False."""
+    host, _, rest = (owner or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's live process
+        return True
+    return True
 _UPDATABLE = {"device_id", "status", "attempts", "detail", "idempotency_key", "previous_sims"}
 
 
@@ -64,11 +96,13 @@ class PairingsMixin:
     def pairing_intent(self, *, imeis: tuple[str, ...], iccid: str, sim_id: str,
                        action: str, sim_type: str | None = None, device_id: str | None = None,
                        previous_sims: tuple[str, ...] | None = None,
-                       idempotency_key: str | None = None) -> Pairing:
+                       idempotency_key: str | None = None, owner: str | None = None) -> Pairing:
         """Record, durably, that this pairing is about to be sent (status `sending`)."""
         now = self._clock()
+        row_id = str(uuid.uuid4())
         row: dict[str, Any] = {
-            "id": str(uuid.uuid4()), "created_at": now, "updated_at": now,
+            "id": row_id, "created_at": now, "updated_at": now,
+            "imei_hash": imei_digest(row_id, imeis[0]), "owner": owner,
             "imei_masked": mask_digits(imeis[0]),
             "imei2_masked": mask_digits(imeis[1]) if len(imeis) > 1 else None,
             "iccid_masked": mask_digits(iccid), "sim_id": sim_id, "sim_type": sim_type,
@@ -77,9 +111,27 @@ class PairingsMixin:
             "idempotency_key": idempotency_key, "status": "sending", "attempts": 1,
             "detail": None}
         with self._write() as conn:
+            self._pairing_columns(conn)
             conn.execute(f"INSERT INTO pairings ({', '.join(row)}) "
                          f"VALUES ({', '.join('?' for _ in row)})", list(row.values()))
             return self._pairing(conn, row["id"])
+
+    def pairings_left(self, statuses: tuple[str, ...], *, older_than: float,
+                      owner: str | None = None) -> list[Pairing]:
+        """Rows in `statuses` that no live run is still sending: written by `owner` (the
+        caller), by no known run, by a process gone, or last updated more than `older_than`
+        seconds ago (by the journal's clock: past any request's deadline)."""
+        cutoff = self._clock() - older_than
+        return [row for status in statuses for row in self.pairings(status=status)
+                if row.owner is None or row.owner == owner or row.updated_at < cutoff
+                or not owner_alive(row.owner)]
+
+    @staticmethod
+    def _pairing_columns(conn: sqlite3.Connection) -> None:
+        have = {r[1] for r in conn.execute("PRAGMA table_info(pairings)")}
+        for name, kind in _ADDED.items():
+            if name not in have:
+                conn.execute(f"ALTER TABLE pairings ADD COLUMN {name} {kind}")
 
     def pairing_update(self, pairing_id: str, **values: Any) -> Pairing:
         unknown = set(values) - _UPDATABLE

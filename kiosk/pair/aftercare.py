@@ -12,7 +12,8 @@ from kiosk.gigs import (
     PermissionDeniedError,
 )
 from kiosk.journal import JournalError, Pairing
-from kiosk.pair.reconcile import imeis_of
+from kiosk.journal.pairings import imei_digest
+from kiosk.pair.reconcile import imeis_of, patch_once
 from kiosk.pair.types import PairResult, Verdict
 from kiosk.redact import mask_digits as m
 from kiosk.redact import redact
@@ -37,8 +38,8 @@ async def undo(pairer: Pairer, result: PairResult) -> PairResult:
         else:
             async with pairer._locks.setdefault("dev:" + result.device_id, asyncio.Lock()):
                 device = await pairer.client.retrieve_device(result.device_id)
-                await pairer.client.update_device(
-                    result.device_id, sims=[s.id for s in device.sims if s.id != result.sim_id])
+                await patch_once(pairer.client, result.device_id,
+                                 sims=[s.id for s in device.sims if s.id != result.sim_id])
         row_id = result.extra.get("journal_id")
         if pairer.journal is not None and row_id:
             await asyncio.to_thread(pairer.journal.pairing_update, row_id, status="undone")
@@ -57,13 +58,15 @@ async def resume(pairer: Pairer) -> list[Pairing]:
     again"). Returns them settled."""
     if pairer.journal is None:
         return []
-    rows = [r for status in ("sending", "unconfirmed")
-            for r in await asyncio.to_thread(pairer.journal.pairings, status=status)]
+    # Another run's rows still in flight (its process alive, updated within a request's
+    # deadline and the re-checks) are left to it.
+    rows = await asyncio.to_thread(pairer.journal.pairings_left, ("sending", "unconfirmed"),
+                                   older_than=pairer.settle_after, owner=pairer.owner)
     settled = []
     for row in rows:
         holders = await pairer._holders_of(row.sim_id, fresh=True)
         mine = [d for d in holders if (row.action == "attach" and d.id == row.device_id)
-                or (row.action == "create" and row.imei_masked in {m(i) for i in imeis_of(d)})]
+                or (row.action == "create" and _same_imei(row, imeis_of(d)))]
         if mine:
             settled.append(await asyncio.to_thread(pairer.journal.pairing_update, row.id,
                                                    status="done", device_id=mine[0].id))
@@ -72,6 +75,14 @@ async def resume(pairer: Pairer) -> list[Pairing]:
                                                    status="failed",
                                                    detail="interrupted: scan again"))
     return settled
+
+
+def _same_imei(row: Pairing, imeis: set[str]) -> bool:
+    """The row's IMEI among a device's: by the salted hash of the full IMEI (a mask matches
+    another phone of the same model); a row from before the hash, by the mask."""
+    if row.imei_hash is not None:
+        return any(imei_digest(row.id, i) == row.imei_hash for i in imeis)
+    return row.imei_masked in {m(i) for i in imeis}
 
 
 def error_result(exc: GigsError, imeis: tuple[str, ...], iccid: str) -> PairResult:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
@@ -34,6 +35,7 @@ from kiosk.gigs import (
 )
 from kiosk.gigs.models import Device, DeviceModel, Sim, SimStatus, SimType
 from kiosk.journal import Journal, JournalError, Pairing
+from kiosk.journal.pairings import run_owner
 from kiosk.pair import aftercare, reconcile, refusals
 from kiosk.pair.overlay import Overlay
 from kiosk.pair.reconcile import LOST, RECHECKS, UNCONFIRMED, imeis_of, never_sent
@@ -66,6 +68,10 @@ class Pairer:
         self._models: dict[str, list[DeviceModel]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._overlay = Overlay() if dry_run else None
+        self.owner = run_owner(uuid.uuid4().hex[:12])  # this run's journal rows
+        # A row another live run wrote is settled only once no request of it can still be
+        # running: past the client's request deadline and the re-checks.
+        self.settle_after = client.settings.request_deadline + sum(self.rechecks) + 5.0
         self._fetched_at: float | None = None
         # Filled by `prefetch()`; None: every pairing asks the API afresh.
         self._sims: dict[str, list[Sim]] | None = None
@@ -254,7 +260,7 @@ class Pairer:
                               device_id=device.id, previous_sims=previous, dry_run=True, **base)
         row = await self._journal("pairing_intent", imeis=base["imeis"], iccid=base["iccid"],
                                   sim_id=sim.id, sim_type=sim.type.value, action="attach",
-                                  device_id=device.id, previous_sims=previous)
+                                  device_id=device.id, previous_sims=previous, owner=self.owner)
         changes: dict[str, Any] = {"sims": wanted}
         if metadata is not None:
             changes["metadata"] = metadata
@@ -290,7 +296,7 @@ class Pairer:
         key = self.client.new_idempotency_key()
         row = await self._journal("pairing_intent", imeis=imeis, iccid=base["iccid"],
                                   sim_id=sim.id, sim_type=sim.type.value, action="create",
-                                  idempotency_key=key)
+                                  idempotency_key=key, owner=self.owner)
         metadata = {"imei2": imeis[1]} if len(imeis) > 1 else None
         try:  # sent once: the client resends only a request that provably never left
             device = await self.client.create_device(imei=imeis[0], sims=[sim.id],

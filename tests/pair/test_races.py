@@ -186,3 +186,38 @@ def test_the_red_teams_dual_box_csv_then_the_same_csv_again(sandbox: Any,
         verdicts.append([r["verdict"] for r in csv.DictReader(export.open(encoding="utf-8"))])
     assert verdicts == [["paired"] * 3, ["already"] * 3]
     assert len(sim_ids(device_of(sandbox, DUAL_A))) == 3
+
+
+def _twin(imei: str) -> str:
+    """Another IMEI with the same mask (TAC and check digit): another phone of the model."""
+    from kiosk.scan.imei import luhn_check_digit
+    for serial in range(100000, 999999):
+        body = imei[:8] + str(serial)
+        if body != imei[:14] and luhn_check_digit(body) == imei[-1]:
+            return body + imei[-1]
+    raise AssertionError("no twin")
+
+
+async def test_resume_tells_a_phone_from_another_of_its_model(client: GigsClient,
+                                                              sandbox: Any) -> None:
+    journal = Journal()
+    [sim] = await client.search_sims(PAIRING_STOCK["psim1"])
+    journal.pairing_intent(imeis=(P1,), iccid=PAIRING_STOCK["psim1"], sim_id=sim.id,
+                           action="create", idempotency_key="k")  # then a crash
+    twin = _twin(P1)
+    await client.create_device(imei=twin, sims=[sim.id])  # another station, same mask
+    [row] = await Pairer(client, journal).resume()
+    assert row.status == "failed" and row.detail == "interrupted: scan again"
+
+
+async def test_resume_leaves_another_live_runs_rows(client: GigsClient, sandbox: Any) -> None:
+    now = [1000.0]
+    journal = Journal(clock=lambda: now[0])
+    running, other = Pairer(client, journal), Pairer(client, journal)
+    journal.pairing_intent(imeis=(P1,), iccid=PAIRING_STOCK["psim1"], sim_id="sim_x",
+                           action="create", owner=running.owner)  # its POST in flight
+    assert await other.resume() == []
+    assert [r.status for r in journal.pairings()] == ["sending"]
+    now[0] += other.settle_after + 1  # past any request's deadline: nobody sends it now
+    [row] = await other.resume()
+    assert row.status == "failed"
