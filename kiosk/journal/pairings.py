@@ -126,12 +126,14 @@ class PairingsMixin:
                 if row.owner is None or row.owner == owner or row.updated_at < cutoff
                 or not owner_alive(row.owner)]
 
-    @staticmethod
-    def _pairing_columns(conn: sqlite3.Connection) -> None:
+    def _pairing_columns(self, conn: sqlite3.Connection) -> None:
+        if getattr(self, "_pairing_columns_added", False):
+            return
         have = {r[1] for r in conn.execute("PRAGMA table_info(pairings)")}
         for name, kind in _ADDED.items():
             if name not in have:
                 conn.execute(f"ALTER TABLE pairings ADD COLUMN {name} {kind}")
+        self._pairing_columns_added = True
 
     def pairing_update(self, pairing_id: str, **values: Any) -> Pairing:
         unknown = set(values) - _UPDATABLE
