@@ -68,10 +68,13 @@ def run_owner(run: str) -> str:
 
 
 def owner_alive(owner: str | None) -> bool:
-    """Whether the process that wrote a row (on this host) still runs; unknown: False."""
+    """Whether the process that wrote a row still runs: asked on this host; a run on
+    another host (a shared journal) counts as alive (its rows wait for their age)."""
     host, _, rest = (owner or "").partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != socket.gethostname():
+        return True
+    if not pid.isdigit():
         return False
     try:
         os.kill(int(pid), 0)
