@@ -53,8 +53,6 @@ class Pairing:
 
 
 _COLUMNS = {f.name for f in fields(Pairing)}
-#: Added to a journal's pairings table on first use (the schema's version 4 lacks them).
-_ADDED = {"imei_hash": "TEXT", "owner": "TEXT"}
 
 
 def imei_digest(pairing_id: str, imei: str) -> str:
@@ -114,7 +112,6 @@ class PairingsMixin:
             "idempotency_key": idempotency_key, "status": "sending", "attempts": 1,
             "detail": None}
         with self._write() as conn:
-            self._pairing_columns(conn)
             conn.execute(f"INSERT INTO pairings ({', '.join(row)}) "
                          f"VALUES ({', '.join('?' for _ in row)})", list(row.values()))
             return self._pairing(conn, row["id"])
@@ -128,15 +125,6 @@ class PairingsMixin:
         return [row for status in statuses for row in self.pairings(status=status)
                 if row.owner is None or row.owner == owner or row.updated_at < cutoff
                 or not owner_alive(row.owner)]
-
-    def _pairing_columns(self, conn: sqlite3.Connection) -> None:
-        if getattr(self, "_pairing_columns_added", False):
-            return
-        have = {r[1] for r in conn.execute("PRAGMA table_info(pairings)")}
-        for name, kind in _ADDED.items():
-            if name not in have:
-                conn.execute(f"ALTER TABLE pairings ADD COLUMN {name} {kind}")
-        self._pairing_columns_added = True
 
     def pairing_update(self, pairing_id: str, **values: Any) -> Pairing:
         unknown = set(values) - _UPDATABLE
