@@ -151,10 +151,13 @@ class GigsClient:
 
     async def update_device(
         self, device_id: str, *, name: Any = UNSET, sims: Any = UNSET, user: Any = UNSET,
-        metadata: Any = UNSET,
+        metadata: Any = UNSET, resend: bool = True,
     ) -> Device:
+        """`resend=False`: a lost answer is not sent again (the caller reconciles first: a
+        late PATCH with an old SIM list would undo a newer one)."""
         body = self._body(name=name, sims=sims, user=user, metadata=metadata)
-        return await self._send(Device, "PATCH", self._p(f"/devices/{_seg(device_id)}"), body)
+        return await self._send(Device, "PATCH", self._p(f"/devices/{_seg(device_id)}"), body,
+                                resend=resend)
 
     async def create_device(
         self, *, imei: str, sims: Sequence[str] | None = None, name: str | None = None,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from kiosk.gigs import (
     APIConnectionError, APIResponseValidationError, ConflictError, GigsClient, GigsError,
@@ -42,10 +41,8 @@ def never_sent(exc: BaseException) -> bool:
 async def patch_once(client: GigsClient, device_id: str, **changes: Any) -> Device:
     """`PATCH /devices/{id}` sent at most once. `kiosk.gigs` counts PATCH among the methods
     safe to repeat, but the pairing's SIM list replaces the device's: a resend after another
-    station attached a SIM would detach it. `GigsClient.update_device` has no switch for that
-    (yet), so the client's own `_send` is asked with `resend=False`, as for a POST."""
-    path = client._p(f"/devices/{quote(device_id, safe='')}")
-    return await client._send(Device, "PATCH", path, changes, resend=False)
+    station attached a SIM would detach it."""
+    return await client.update_device(device_id, resend=False, **changes)
 
 
 def imeis_of(device: Device) -> set[str]:
