@@ -52,6 +52,11 @@ def main(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from kiosk.journal import journal_problem
+
+    if problem := journal_problem(args.journal):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     args.loaded_config = (store, config)
     # The Qt-free core first: once PySide6 is loaded, its import hook reads the source of every
     # module imported after it (looking for `from __feature__`), about 0.2 ms a module.
@@ -240,7 +245,9 @@ async def run_pair_station(app: Any, client: Any, journal: Any, background: Any,
     from kiosk.pair.engine import Pairer
     from kiosk.ui.pair_station import PairStation
 
-    pairer = Pairer(client, journal)
+    # refresh_every: the full device list, fetched lazily and again every 3 minutes, knows a
+    # customer's device that devices/search hides and a box's second IMEI kept in metadata.
+    pairer = Pairer(client, journal, refresh_every=180.0)
     try:
         settled = await pairer.resume()
     except Exception:  # the API is down at start: the station still opens, scans say why

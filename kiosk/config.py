@@ -13,6 +13,7 @@ import hmac
 import ipaddress
 import json
 import math
+import re
 import os
 import secrets
 import stat
@@ -49,6 +50,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "language": ("en", "de"),
 }
 SIM_TYPES = ("eSIM", "pSIM")
+#: Gigs ids (`pm_…`, a project id): letters, digits, `_` and `-`. Ids go into URL paths.
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 
 def value_problem(name: str, value: Any) -> str | None:
@@ -68,6 +71,12 @@ def value_problem(name: str, value: Any) -> str | None:
             return "must be " + " or ".join(CHOICES[name])
     elif name == "api_url":
         return api_url_problem(value)
+    elif name in ("payment_method", "project") and value:
+        if not isinstance(value, str) or not ID.fullmatch(value):
+            return "must be an id: letters, digits, _ and - (at most 100)"
+    elif name == "camera" and value is not None:
+        if not isinstance(value, str) or len(value) > 4096 or not value.isprintable():
+            return "must be a device number, a file or a folder (printable, at most 4096)"
     elif name == "qa_expect_sim_types" and not set(value) <= set(SIM_TYPES):
         return "must be eSIM and/or pSIM"
     return None

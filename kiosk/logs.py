@@ -8,10 +8,12 @@ import sys
 from kiosk.redact import RedactingFilter, install_redaction
 
 
-def configure(verbosity: int = 0) -> None:
-    """WARNING by default, INFO with -v, DEBUG with -vv; IMEIs, ICCIDs and secrets masked."""
+def configure(verbosity: int = 0, quiet: int = logging.WARNING) -> None:
+    """`quiet` by default (WARNING; the command line passes CRITICAL: its failures are its
+    own one `error:` line), INFO with -v, DEBUG with -vv; IMEIs, ICCIDs and secrets masked,
+    control characters shown as `?`."""
     install_redaction()
-    level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    level = {0: quiet, 1: logging.INFO}.get(verbosity, logging.DEBUG)
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_kiosk", False):  # ours from an earlier call; leave others alone

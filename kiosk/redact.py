@@ -30,13 +30,33 @@ def mask_digits(value: str) -> str:
     return digits[:8] + "*" * (len(digits) - 9) + digits[-1]
 
 
+#: Secret values this process holds (the API key): masked wherever they appear, whatever
+#: surrounds them (an API error that repeats a request may quote the key bare).
+_SECRETS: set[str] = set()
+
+
+def add_secret(value: str | None) -> None:
+    """Mask `value` in everything `redact` sees from now on (values under 8 characters are too
+    short to find safely: an API key is far longer)."""
+    if value and len(value) >= 8:
+        _SECRETS.add(value)
+
+
 def redact(text: str) -> str:
     """Scrub every IMEI/ICCID-like digit run and every secret from free text."""
+    for secret in _SECRETS:
+        if secret in text:
+            text = text.replace(secret, "[redacted]")
     text = _LPA.sub("LPA:[redacted]", text)
     text = _BEARER.sub(r"\1[redacted]", text)
     text = _SECRET_FIELDS.sub(r"\1\2[redacted]", text)
     text = _URL_CARDDATA.sub(r"\1[redacted]", text)
     return _LONG_DIGITS.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3) + m.group(4), text)
+
+
+# What a log line may not carry to a terminal: escape sequences and other controls, bidi
+# overrides. Newlines and tabs stay (tracebacks).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class RedactingFilter(logging.Filter):
@@ -51,14 +71,14 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken format string must not lose the record
             message = str(record.msg)
-        record.msg = redact(message)
+        record.msg = _CONTROLS.sub("?", redact(message))
         record.args = None
         if record.exc_info and not record.exc_text:
             # Formatters reuse a cached exc_text: fill it now, redacted, so an exception
             # message holding an IMEI or a code is scrubbed too.
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = _CONTROLS.sub("?", redact(record.exc_text))
         return True
 
 

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from kiosk.redact import add_secret
+
 DEFAULT_API_URL = "https://api.gigs.com"
 SANDBOX_PROJECT = "demo"
 # The base URL the in-process sandbox answers on; never resolved, the transport is in memory.
@@ -39,6 +41,9 @@ class ApiSettings:
     # Answers are small JSON documents; anything bigger (after decompression, so a gzip
     # bomb is cut early) is refused rather than held in memory.
     max_body_bytes: int = 2 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        add_secret(self.token)  # masked in every log line and message from now on
 
     @property
     def in_process(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -63,3 +64,16 @@ def client_for(server: ThreadedSandbox, sleep: RecordedSleep, **settings: Any) -
 async def client(sandbox: ThreadedSandbox, sleep: RecordedSleep) -> AsyncIterator[GigsClient]:
     async with client_for(sandbox, sleep) as c:
         yield c
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """A command run in process (`kiosk.cli.main`) sets the root logger's level and handler for
+    a process; the next test must not inherit them (a quiet CRITICAL hides its warnings)."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    root.setLevel(level)
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)

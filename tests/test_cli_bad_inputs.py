@@ -39,7 +39,8 @@ class Hostile(BaseHTTPRequestHandler):
         else:  # an error that repeats the request: the key, the IMEI, an escape sequence
             status = 422
             body = (b'{"object":"error","type":"invalidRequest","message":"bad request '
-                    b'Authorization: Bearer ' + TOKEN.encode() + b" imei " + IMEI.encode()
+                    b'Authorization: Bearer ' + TOKEN.encode() + b" key " + TOKEN.encode()
+                    + b" imei " + IMEI.encode()
                     + b' \\u001b[2J\\u001b]0;pwned\\u0007"}')
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -81,7 +82,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (d / "good.txt").write_text(f"{IMEI}\n")
     (d / "failing.txt").write_text(f"{DEMO_IMEIS['active']}\n{DEMO_IMEIS['psim']}\n")
     (d / "white.png").write_bytes(_white_png())
-    return {p.name: str(p) for p in d.iterdir()} | {"dir": str(d)}
+    os.mkfifo(d / "fifo")  # nobody reads it: writing there must not hang
+    return {p.name: str(p) for p in d.iterdir()} | {"dir": str(d), "journal": str(d / "j.sqlite3")}
 
 
 def _white_png() -> bytes:
@@ -145,6 +147,19 @@ CASES = [
     ("env project", ["plans"], {"GIGS_PROJECT": "\x1b[2J"}, 2),
     ("journal dev zero", ["journal"], {"KIOSK_JOURNAL": "/dev/zero"}, 1),
     ("journal not sqlite", ["journal", "--journal", "{good.txt}"], {}, 1),
+    ("env payment method", ["activate", IMEI, "--plan", PLAN, *CUSTOMER],
+     {"KIOSK_PAYMENT_METHOD": "pm_\x1b]0;x\x07"}, 2),
+    ("payment method path", ["activate", IMEI, "--plan", PLAN, "--payment-method", "../x"], {}, 2),
+    ("journal no folder", ["journal", "--journal", "/nonexistent/j.sqlite3"], {}, 2),
+    ("journal escape", ["journal"], {"KIOSK_JOURNAL": "/tmp/\x1b]0;x"}, 2),
+    ("export over journal", ["journal", "--journal", "{journal}", "--export", "{journal}"],
+     {}, 2),
+    ("export to a fifo", ["journal", "--export", "{fifo}"], {}, 2),
+    ("sheet to a fifo", ["demo-sheet", "--out", "{fifo}"], {}, 2),
+    ("qa export to a fifo", ["qa", "--input", "{good.txt}", "--export", "{fifo}"], {}, 2),
+    ("pair export to a fifo", ["pair", "--input", "{good.txt}", "--export", "{fifo}"], {}, 2),
+    ("pair export over input", ["pair", "--input", "{good.txt}", "--export", "{good.txt}"],
+     {}, 2),
     # output files
     ("export no folder", ["journal", "--export", "/nonexistent/out.csv"], {}, 2),
     ("export a folder", ["journal", "--export", "{dir}"], {}, 2),
@@ -182,6 +197,12 @@ CASES = [
     ("nested json", ["plans"], {"GIGS_API_URL": "{nested}"}, 5),
     ("echoing error", ["lookup", IMEI], {"GIGS_API_URL": "{echo}", "GIGS_TOKEN": TOKEN}, 5),
 ]
+
+
+def test_a_closed_stdout_is_one_line_not_a_lost_result() -> None:
+    result = subprocess.run(f"{sys.executable} -m kiosk plans >&-", shell=True, text=True,
+                            capture_output=False, stderr=subprocess.PIPE, env=ENV, timeout=60)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
 
 
 def _limit_memory() -> None:

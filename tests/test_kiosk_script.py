@@ -38,7 +38,7 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_relative_input_and_export_are_in_the_callers_folder(tmp_path: Path) -> None:
     (tmp_path / "rel.txt").write_text(f"{DEMO_IMEIS['psim']}\nnot an imei\n")
     done = run(["qa", "--input", "rel.txt", "--export", "rel.csv"], tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 9, done.stderr  # a line was no IMEI
     rows = list(csv.DictReader((tmp_path / "rel.csv").open()))
     assert [r["imei"] for r in rows] == [DEMO_IMEIS["psim"]]
     assert not (REPO / "rel.csv").exists()

@@ -119,6 +119,7 @@ def test_a_clock_moved_back_neither_unlocks_nor_locks_for_ever(tmp_path: Path) -
 
 def test_a_write_failure_neither_crashes_nor_unlocks(tmp_path: Path,
                                                      caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)  # whatever level an earlier in-process command left
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the directory should be")
     check, clock = CountingCheck(), Clock()

@@ -39,3 +39,23 @@ def test_every_handler_sees_redacted_records(caplog) -> None:
             logging.getLogger("kiosk.test").exception("lookup failed")
     assert "358507311042123" not in caplog.text
     assert "35850731******3" in caplog.text
+
+
+def test_the_api_key_is_masked_even_without_bearer_once_settings_hold_it() -> None:
+    from kiosk.settings import ApiSettings
+
+    key = "sk_test_redact0123456789abcdef"
+    ApiSettings(token=key)
+    assert key not in redact(f"invalid request: key={key}, token {key}")
+
+
+def test_log_lines_cannot_carry_terminal_escapes(caplog) -> None:
+    import logging
+
+    from kiosk.redact import install_redaction
+
+    install_redaction()
+    with caplog.at_level(logging.WARNING):
+        logging.getLogger("kiosk.test").warning("step failed: %s", "x\x1b]0;pwned\x07\x1b[2J y")
+    text = caplog.records[-1].getMessage()
+    assert "\x1b" not in text and "\x07" not in text and "x" in text and "y" in text

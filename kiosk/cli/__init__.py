@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import sys
@@ -14,7 +15,9 @@ from kiosk.cli import doctor as doctor_cmd
 from kiosk.cli import pair as pair_cmd
 from kiosk.cli import qa as qa_cmd
 from kiosk.cli import scan as scan_cmd
-from kiosk.cli.common import EXIT_INVALID, CliError, Parser, text, api_error, connection_parent, run_api, say
+from kiosk.cli.common import (
+    EXIT_ERROR, EXIT_INVALID, CliError, Parser, api_error, connection_parent, run_api, say, text,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(["demo"])
     if args.command == "gui":
         return gui.run(args)
-    logs.configure(getattr(args, "verbose", 0))
+    logs.configure(getattr(args, "verbose", 0), quiet=logging.CRITICAL)
+    if hasattr(args, "journal") and args.command != "gui":
+        from kiosk.journal import journal_problem
+
+        if problem := journal_problem(args.journal):
+            say(f"error: {problem}")
+            return EXIT_INVALID
+    if sys.stdout is None:  # started with stdout closed (>&-): the result would be lost
+        say("error: standard output is closed: nowhere to write the result")
+        return EXIT_ERROR
     try:
         if args.command in API_COMMANDS:
             return run_api(API_COMMANDS[args.command], args)

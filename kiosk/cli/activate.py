@@ -9,9 +9,10 @@ from typing import Any
 
 from kiosk.cli.common import (
     EXIT_ALREADY, EXIT_API, EXIT_AUTH, EXIT_ERROR, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK,
-    EXIT_PENDING, EXIT_REFUSED, CliError, bounded, connection_parent, emit, fail, output_file, say, text,
-    write_whole,
+    EXIT_PENDING, EXIT_REFUSED, CliError, bounded, connection_parent, emit, fail, ident,
+    output_file, say, text, write_whole,
 )
+from kiosk.config import ID
 from kiosk.flow import Address, Context, CustomerInput, Flow, FlowSettings
 from kiosk.flow.states import (
     AlreadySubscribed, ChoosingPlan, DeviceFound, EnteringCustomer, Failed, FlowState, LookingUp,
@@ -119,6 +120,9 @@ async def activate(client: GigsClient, args: argparse.Namespace) -> int:
 
     in_process = client.settings.in_process
     payment = args.payment_method or os.environ.get("KIOSK_PAYMENT_METHOD")
+    if payment is not None and not ID.fullmatch(payment):
+        raise CliError("KIOSK_PAYMENT_METHOD: an id is letters, digits, _ and - (at most 100)",
+                       EXIT_INVALID)
     if payment is None and (in_process or not client.settings.token):
         payment = STORE_PAYMENT_METHOD_ID  # the sandbox's store counter
     settings = FlowSettings(mode=args.mode, payment_method=payment, deadline=args.deadline)
@@ -191,7 +195,8 @@ async def journal_command(client: GigsClient, args: argparse.Namespace) -> int:
             await background.wait()
         rows = journal.activations(pending_only=args.pending)
         if args.export:
-            target = output_file(args.export)
+            target = output_file(args.export, not_over=[
+                (args.journal or os.environ.get("KIOSK_JOURNAL"), "the journal")])
             count = write_whole(target, lambda tmp: journal.export_csv(tmp, rows))
             say(f"exported {count} activation(s) to {args.export}")
             return EXIT_OK
@@ -212,7 +217,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p = sub.add_parser("activate", parents=[conn], help="activate a SIM, start to finish")
     p.add_argument("imei", nargs="+", type=text(40), metavar="IMEI",
                    help="one IMEI, or both of a dual-SIM box")
-    p.add_argument("--plan", required=True, type=text(100), help="plan id (see `kiosk plans`)")
+    p.add_argument("--plan", required=True, type=ident, help="plan id (see `kiosk plans`)")
     p.add_argument("--email", type=text(254))
     p.add_argument("--name", type=text(200), help="the customer's full name")
     p.add_argument("--line1", type=text(200), help="street and number, for plans that need an address")
@@ -223,7 +228,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    help="seconds to wait for provisioning before leaving it pending")
     p.add_argument("--mode", choices=["orders", "subscriptions"], default="orders",
                    help="orders (Gigs Payments) or direct subscriptions")
-    p.add_argument("--payment-method", type=text(100),
+    p.add_argument("--payment-method", type=ident,
                    help="payment method id (env KIOSK_PAYMENT_METHOD)")
     p.add_argument("--show-code", action="store_true",
                    help="print the eSIM activation code and its QR (a secret: mind the screen)")

@@ -10,8 +10,9 @@ import json
 import math
 import os
 import re
+import stat
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -76,6 +77,15 @@ def text(limit: int) -> Callable[[str], str]:
         return value
 
     return parse
+
+
+def ident(value: str) -> str:
+    """An argparse type: a Gigs id (`pln_…`, `pm_…`): letters, digits, `_` and `-`."""
+    from kiosk.config import ID
+
+    if not ID.fullmatch(value):
+        raise argparse.ArgumentTypeError("an id is letters, digits, _ and - (at most 100)")
+    return value
 
 
 class CliError(Exception):
@@ -168,9 +178,14 @@ def run_api(command: Callable[[GigsClient, argparse.Namespace], Awaitable[int]],
     return asyncio.run(go())
 
 
-def output_file(text: str) -> Path:
+def output_file(text: str, *, not_over: Iterable[tuple[str | None, str]] = (),
+                seekable: bool = False) -> Path:
     """A file a command is about to write: its folder must exist and be writable (checked
-    first, so nothing is looked up or computed for a file that cannot be written)."""
+    first, so nothing is looked up or computed for a file that cannot be written).
+
+    `not_over`: (path, what) pairs the output must not be, e.g. the input or the journal
+    (writing the export over them would destroy them). `seekable`: a device or a pipe will
+    not do (an image writer seeks)."""
     path = Path(text)
     shown = printable(text)
     if path.is_dir():
@@ -182,7 +197,42 @@ def output_file(text: str) -> Path:
     if not os.access(folder, os.W_OK):
         raise CliError(f"cannot write {shown}: no permission to write in {printable(folder)}",
                        EXIT_INVALID)
+    for other, what in not_over:
+        if other and _same_file(path, Path(other)):
+            raise CliError(f"cannot write {shown}: it is {what}", EXIT_INVALID)
+    if seekable and path.exists() and not path.is_file():
+        raise CliError(f"cannot write {shown}: not a regular file", EXIT_INVALID)
     return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def reader_present(path: Path) -> Iterator[None]:
+    """Around opening `path` for writing: a pipe (FIFO) nobody reads fails at once, in one
+    line, instead of blocking for ever; while the block runs, a writer is held open so the
+    reader does not see the end of the stream between the check and the real opening."""
+    probe = None
+    try:
+        if stat.S_ISFIFO(os.stat(path).st_mode):
+            probe = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise CliError(f"cannot write {printable(path)}: a pipe that nobody is reading",
+                           EXIT_INVALID) from None
+        raise write_error(path, exc) from None
+    try:
+        yield
+    finally:
+        if probe is not None:
+            os.close(probe)
 
 
 def write_whole(path: Path, write: Callable[[Path], T]) -> T:
@@ -190,7 +240,8 @@ def write_whole(path: Path, write: Callable[[Path], T]) -> T:
     disk is exit 1 (EXIT_ERROR), a folder that went away or turned read-only exit 2."""
     if path.exists() and not path.is_file():  # /dev/stdout, a FIFO: written, never replaced
         try:
-            return write(path)
+            with reader_present(path):
+                return write(path)
         except OSError as exc:
             raise write_error(path, exc) from None
     temporary = path.with_name(f".{path.name}.part")

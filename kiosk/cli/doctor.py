@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from kiosk.cli.common import (
-    EXIT_API, EXIT_AUTH, EXIT_ERROR, EXIT_INVALID, EXIT_OK, CliError, connection_parent, emit, say,
+    EXIT_API, EXIT_AUTH, EXIT_ERROR, EXIT_INVALID, EXIT_OK, CliError, connection_parent, emit, ident, say,
     settings,
 )
 from kiosk.config import api_url_problem
@@ -117,7 +117,7 @@ def doctor(args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("doctor", parents=[connection_parent()],
                        help="check what the Gigs project supports (safe reads only)")
-    p.add_argument("--payment-method", help="the store's payment method to retrieve (env "
+    p.add_argument("--payment-method", type=ident, help="the store's payment method to retrieve (env "
                    "KIOSK_PAYMENT_METHOD, else the config file)")
     p.add_argument("--sandbox-url", metavar="URL",
                    help="a sandbox served by `kiosk sandbox`: idempotency keys are tested too, "

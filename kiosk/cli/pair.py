@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import csv
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -35,10 +36,10 @@ from typing import IO, BinaryIO
 
 from kiosk.cli.common import (
     EXIT_API, EXIT_AUTH, EXIT_CHECK_FAILED, EXIT_INVALID, EXIT_OK, CliError, bounded,
-    connection_parent, emit, say, text, write_error,
+    connection_parent, emit, output_file, reader_present, say, text, write_error,
 )
 from kiosk.gigs import GigsClient
-from kiosk.journal import open_journal
+from kiosk.journal import default_path, open_journal
 from kiosk.pair.engine import Pairer
 from kiosk.pair.scans import classify, same_box
 from kiosk.pair.types import PairResult, Verdict
@@ -62,10 +63,19 @@ class Row:
     problem: str | None = None
 
 
-def parse_row(line: int, text_: str) -> Row | None:
+DELIMITERS = (",", ";", "\t")
+
+
+def delimiter_of(first: str) -> str:
+    """The CSV's delimiter from its first line: a comma, or the `;` of a German Excel export
+    or a tab, whichever the line has most of (a comma on a tie)."""
+    return max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
+
+
+def parse_row(line: int, text_: str, delimiter: str = ",") -> Row | None:
     """The row of a CSV line; None for a header (no cell an identifier or a near miss)."""
     try:
-        cells = next(csv.reader([text_]))
+        cells = next(csv.reader([text_], delimiter=delimiter))
     except (csv.Error, StopIteration):
         return Row(line, problem="not a CSV row")
     imeis: list[str] = []
@@ -117,7 +127,9 @@ class Export:
             raise CliError(f"cannot write {printable(target)}: it is a folder", EXIT_INVALID)
         try:
             if mode is not None and not stat.S_ISREG(mode):
-                handle: IO[str] = open(target, "w", newline="", encoding="utf-8")  # noqa: SIM115
+                with reader_present(target):  # a pipe nobody reads: one line, not a hang
+                    handle: IO[str] = open(target, "w", newline="",  # noqa: SIM115
+                                           encoding="utf-8")
             else:
                 fd, self.temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                                  suffix=".part")
@@ -238,10 +250,14 @@ class Run:
 
     async def feed(self, handle: BinaryIO, name: str) -> None:
         header_allowed = True
+        delimiter: str | None = None
         for number, line in lines(handle, name, LINE_LIMIT, "a CSV of IMEIs and ICCIDs"):
-            row = parse_row(number, line)
+            delimiter = delimiter or delimiter_of(line)
+            row = parse_row(number, line, delimiter)
             if row is None:
-                if header_allowed:
+                # The first row, or one without a number (the header of a second CSV joined
+                # below the first: "imei2" is no number) is a header; anything else a mistake.
+                if header_allowed or not re.search(r"\d{5}", line):
                     header_allowed = False
                     continue
                 row = Row(number, problem="no IMEI or ICCID in the row")
@@ -275,9 +291,18 @@ async def pair(client: GigsClient, args: argparse.Namespace) -> int:
         handle = open_input(Path(args.input))  # before the export and before any request
     except InputError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
+    journal_path = args.journal or os.environ.get("KIOSK_JOURNAL") or (
+        None if client.settings.in_process else str(default_path()))
+    try:
+        target = output_file(args.export, not_over=[(args.input, "the input"),
+                                                    (journal_path, "the journal")]) \
+            if args.export else None
+    except CliError:
+        handle.close()
+        raise
     journal = open_journal(args.journal, client.settings.in_process)
     with handle, contextlib.closing(journal):
-        export = Export(Path(args.export)) if args.export else None
+        export = Export(target) if target is not None else None
         pairer = Pairer(client, journal, dry_run=args.dry_run)
         run = Run(pairer, args.concurrency, export)
         try:

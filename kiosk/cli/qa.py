@@ -30,7 +30,7 @@ from typing import IO, BinaryIO, NoReturn
 
 from kiosk.cli.common import (
     EXIT_API, EXIT_AUTH, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_INVALID, EXIT_OK, CliError,
-    connection_parent, emit,
+    connection_parent, emit, reader_present,
 )
 from kiosk.config import RANGES
 from kiosk.gigs import GigsClient
@@ -91,7 +91,9 @@ class Export:
             raise CliError(f"cannot write {self.name}: it is a folder", EXIT_INVALID)
         try:
             if mode is not None and not stat.S_ISREG(mode):
-                handle: IO[str] = open(target, "w", newline="", encoding="utf-8")  # noqa: SIM115
+                with reader_present(target):  # a pipe nobody reads: one line, not a hang
+                    handle: IO[str] = open(target, "w", newline="",  # noqa: SIM115
+                                           encoding="utf-8")
             else:
                 fd, self.temp = tempfile.mkstemp(dir=target.parent or ".",
                                                  prefix=f".{target.name}.", suffix=".part")
@@ -226,6 +228,10 @@ async def qa(client: GigsClient, args: argparse.Namespace) -> int:
     except InputError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
     with handle:
+        if args.export and os.path.exists(args.export) and os.path.samefile(args.export,
+                                                                             args.input):
+            raise CliError(f"cannot write {printable(args.export)}: it is the input",
+                           EXIT_INVALID)
         export = Export(Path(args.export), args.mask_imeis) if args.export else None
         run = Run(client, rules_from(args), args.concurrency, export)
         started = time.perf_counter()

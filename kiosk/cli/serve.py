@@ -40,7 +40,7 @@ def sandbox(args: argparse.Namespace) -> int:
 def demo_sheet(args: argparse.Namespace) -> int:
     from kiosk.sandbox.demo_sheet import write
 
-    target = output_file(args.out)
+    target = output_file(args.out, seekable=True)
     if target.suffix.lower() not in (".png", ".pdf"):
         raise CliError(f"--out {printable(args.out)}: a .png or .pdf file", EXIT_INVALID)
     try:

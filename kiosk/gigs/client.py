@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from urllib.parse import quote
 from typing import Any, TypeVar
 
 import pydantic
@@ -37,6 +38,12 @@ class _Unset:
 UNSET: Any = _Unset()
 #: One small page is enough to see whether `?sim=` was honoured (a SIM has a handful).
 SIM_PAGE = 10
+
+
+def _seg(value: str) -> str:
+    """An id as one path segment: `/`, `..`, `?` or `#` in an id (typed, or from a hostile
+    answer) cannot reach another path or add a query."""
+    return quote(str(value), safe="")
 
 
 class GigsClient:
@@ -137,17 +144,20 @@ class GigsClient:
         return await self._search(Device, self._p("/devices/search"), {"imei": imei})
 
     async def retrieve_device(self, device_id: str) -> Device:
-        return await self._get(Device, self._p(f"/devices/{device_id}"))
+        return await self._get(Device, self._p(f"/devices/{_seg(device_id)}"))
 
     async def list_devices(self, *, sim: str | None = None, user: str | None = None) -> list[Device]:
         return await self._list(Device, self._p("/devices"), {"sim": sim, "user": user})
 
     async def update_device(
         self, device_id: str, *, name: Any = UNSET, sims: Any = UNSET, user: Any = UNSET,
-        metadata: Any = UNSET,
+        metadata: Any = UNSET, resend: bool = True,
     ) -> Device:
+        """`resend=False`: a lost answer is not sent again (the caller reconciles first: a
+        late PATCH with an old SIM list would undo a newer one)."""
         body = self._body(name=name, sims=sims, user=user, metadata=metadata)
-        return await self._send(Device, "PATCH", self._p(f"/devices/{device_id}"), body)
+        return await self._send(Device, "PATCH", self._p(f"/devices/{_seg(device_id)}"), body,
+                                resend=resend)
 
     async def create_device(
         self, *, imei: str, sims: Sequence[str] | None = None, name: str | None = None,
@@ -174,14 +184,14 @@ class GigsClient:
 
     async def delete_device(self, device_id: str) -> Device:
         """Delete a device (an undone pairing); the API returns the deleted device."""
-        return await self._send(Device, "DELETE", self._p(f"/devices/{device_id}"), None)
+        return await self._send(Device, "DELETE", self._p(f"/devices/{_seg(device_id)}"), None)
 
     async def search_device_models(self, imei: str) -> list[DeviceModel]:
         """Device models matching an IMEI's TAC (global, not project-scoped)."""
         return await self._search(DeviceModel, "/deviceModels/search", {"imei": imei})
 
     async def retrieve_device_model(self, model_id: str) -> DeviceModel:
-        return await self._get(DeviceModel, f"/deviceModels/{model_id}")
+        return await self._get(DeviceModel, f"/deviceModels/{_seg(model_id)}")
 
     # -- plans -----------------------------------------------------------------------------
 
@@ -191,7 +201,7 @@ class GigsClient:
         return await self._list(Plan, self._p("/plans"), {"simType": sim_type, "status": status})
 
     async def retrieve_plan(self, plan_id: str) -> Plan:
-        return await self._get(Plan, self._p(f"/plans/{plan_id}"))
+        return await self._get(Plan, self._p(f"/plans/{_seg(plan_id)}"))
 
     # -- users and addresses ----------------------------------------------------------------
 
@@ -211,10 +221,10 @@ class GigsClient:
     async def update_user(self, user_id: str, *, full_name: Any = UNSET, birthday: Any = UNSET,
                           preferred_locale: Any = UNSET) -> User:
         body = self._body(fullName=full_name, birthday=birthday, preferredLocale=preferred_locale)
-        return await self._send(User, "PATCH", self._p(f"/users/{user_id}"), body)
+        return await self._send(User, "PATCH", self._p(f"/users/{_seg(user_id)}"), body)
 
     async def retrieve_user(self, user_id: str) -> User:
-        return await self._get(User, self._p(f"/users/{user_id}"))
+        return await self._get(User, self._p(f"/users/{_seg(user_id)}"))
 
     async def search_users(self, email: str) -> list[User]:
         return await self._search(User, self._p("/users/search"), {"email": email})
@@ -230,11 +240,11 @@ class GigsClient:
         body = {"line1": line1, "line2": line2, "city": city, "state": state,
                 "postalCode": postal_code, "country": country}
         return await self._send(
-            UserAddress, "POST", self._p(f"/users/{user_id}/addresses"), body, idempotency_key
+            UserAddress, "POST", self._p(f"/users/{_seg(user_id)}/addresses"), body, idempotency_key
         )
 
     async def list_user_addresses(self, user_id: str) -> list[UserAddress]:
-        return await self._list(UserAddress, self._p(f"/users/{user_id}/addresses"))
+        return await self._list(UserAddress, self._p(f"/users/{_seg(user_id)}/addresses"))
 
     # -- payment methods and orders -----------------------------------------------------------
 
@@ -242,7 +252,7 @@ class GigsClient:
         return await self._list(PaymentMethod, self._p("/paymentMethods"), {"user": user})
 
     async def retrieve_payment_method(self, payment_method_id: str) -> PaymentMethod:
-        return await self._get(PaymentMethod, self._p(f"/paymentMethods/{payment_method_id}"))
+        return await self._get(PaymentMethod, self._p(f"/paymentMethods/{_seg(payment_method_id)}"))
 
     async def create_order(
         self, *, plan: str, payment_method: str, sim: str, user: str,
@@ -261,7 +271,7 @@ class GigsClient:
                                 resend=False)
 
     async def retrieve_order(self, order_id: str) -> Order:
-        return await self._get(Order, self._p(f"/orders/{order_id}"))
+        return await self._get(Order, self._p(f"/orders/{_seg(order_id)}"))
 
     async def list_orders(self, *, user: str | None = None) -> list[Order]:
         return await self._list(Order, self._p("/orders"), {"user": user})
@@ -284,7 +294,7 @@ class GigsClient:
         )
 
     async def retrieve_subscription(self, subscription_id: str) -> Subscription:
-        return await self._get(Subscription, self._p(f"/subscriptions/{subscription_id}"))
+        return await self._get(Subscription, self._p(f"/subscriptions/{_seg(subscription_id)}"))
 
     async def list_subscriptions(
         self, *, user: str | None = None, sim: str | None = None,
@@ -318,7 +328,7 @@ class GigsClient:
     # -- SIMs -------------------------------------------------------------------------------
 
     async def retrieve_sim(self, sim_id: str) -> Sim:
-        return await self._get(Sim, self._p(f"/sims/{sim_id}"))
+        return await self._get(Sim, self._p(f"/sims/{_seg(sim_id)}"))
 
     async def list_sims(
         self, *, user: str | None = None, status: str | Sequence[str] | None = None,
@@ -335,9 +345,9 @@ class GigsClient:
 
     async def sim_credentials(self, sim_id: str) -> SimCredentials:
         """eSIM install data. Single-use secrets: never log, cache or persist them."""
-        return await self._get(SimCredentials, self._p(f"/sims/{sim_id}/credentials"))
+        return await self._get(SimCredentials, self._p(f"/sims/{_seg(sim_id)}/credentials"))
 
     async def esim_profile(self, sim_id: str) -> ESimProfile:
         """The eSIM profile's lifecycle; 404 for pSIMs, `unknown` for most providers."""
-        return await self._get(ESimProfile, self._p(f"/sims/{sim_id}/eSimProfile"))
+        return await self._get(ESimProfile, self._p(f"/sims/{_seg(sim_id)}/eSimProfile"))
 

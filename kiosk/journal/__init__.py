@@ -7,8 +7,8 @@ an activation code or any other secret.
 from kiosk.journal.pairings import Pairing
 from kiosk.journal.store import (
     FINAL, OPEN, Activation, Journal, JournalError, default_path,
-    open_journal,
+    journal_problem, open_journal,
 )
 
 __all__ = ["FINAL", "OPEN", "Activation", "Journal", "JournalError", "Pairing", "default_path",
-           "open_journal"]
+           "journal_problem", "open_journal"]

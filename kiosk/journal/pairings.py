@@ -2,13 +2,18 @@
 
 A pairing is written (status `sending`) before `POST /devices` or `PATCH /devices/{id}`
 leaves; `done` once the API answered and the device holds the SIM; `failed` when it
-certainly does not; `undone` after an undo. A row left in `sending` (a crash, a lost answer)
-is reconciled by `Pairer.resume()` by its SIM id. IMEIs and ICCIDs are masked here, as in the
+certainly does not (refused, or provably never sent); `unconfirmed` when the answer was lost
+and the pairing was not seen after re-checks (the request may still land: it is never resent);
+`undone` after an undo. A row left `sending` (a crash) or `unconfirmed` is reconciled by
+`Pairer.resume()` by its SIM id. IMEIs and ICCIDs are masked here, as in the
 rest of the journal.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import socket
 import sqlite3
 import threading
 import uuid
@@ -19,7 +24,7 @@ from typing import Any
 
 from kiosk.redact import mask_digits
 
-PAIRING_STATUSES = ("sending", "done", "failed", "undone")
+PAIRING_STATUSES = ("sending", "unconfirmed", "done", "failed", "undone")
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class Pairing:
     idempotency_key: str | None = None
     attempts: int = 0
     detail: str | None = None
+    imei_hash: str | None = None  # `imei_digest(id, imei)` of the first IMEI: matched by resume
+    owner: str | None = None  # "host:pid:run" of the run that wrote it (`run_owner()`)
 
     @property
     def previous(self) -> tuple[str, ...]:
@@ -46,6 +53,34 @@ class Pairing:
 
 
 _COLUMNS = {f.name for f in fields(Pairing)}
+
+
+def imei_digest(pairing_id: str, imei: str) -> str:
+    """A full IMEI made comparable without keeping it: salted with the row's own id."""
+    return hashlib.sha256(f"{pairing_id}:{imei}".encode()).hexdigest()
+
+
+def run_owner(run: str) -> str:
+    """The owner of a run's rows: this host, this process and the run's token."""
+    return f"{socket.gethostname()}:{os.getpid()}:{run}"
+
+
+def owner_alive(owner: str | None) -> bool:
+    """Whether the process that wrote a row still runs: asked on this host; a run on
+    another host (a shared journal) counts as alive (its rows wait for their age)."""
+    host, _, rest = (owner or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname():
+        return True
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's live process
+        return True
+    return True
 _UPDATABLE = {"device_id", "status", "attempts", "detail", "idempotency_key", "previous_sims"}
 
 
@@ -62,11 +97,13 @@ class PairingsMixin:
     def pairing_intent(self, *, imeis: tuple[str, ...], iccid: str, sim_id: str,
                        action: str, sim_type: str | None = None, device_id: str | None = None,
                        previous_sims: tuple[str, ...] | None = None,
-                       idempotency_key: str | None = None) -> Pairing:
+                       idempotency_key: str | None = None, owner: str | None = None) -> Pairing:
         """Record, durably, that this pairing is about to be sent (status `sending`)."""
         now = self._clock()
+        row_id = str(uuid.uuid4())
         row: dict[str, Any] = {
-            "id": str(uuid.uuid4()), "created_at": now, "updated_at": now,
+            "id": row_id, "created_at": now, "updated_at": now,
+            "imei_hash": imei_digest(row_id, imeis[0]), "owner": owner,
             "imei_masked": mask_digits(imeis[0]),
             "imei2_masked": mask_digits(imeis[1]) if len(imeis) > 1 else None,
             "iccid_masked": mask_digits(iccid), "sim_id": sim_id, "sim_type": sim_type,
@@ -78,6 +115,16 @@ class PairingsMixin:
             conn.execute(f"INSERT INTO pairings ({', '.join(row)}) "
                          f"VALUES ({', '.join('?' for _ in row)})", list(row.values()))
             return self._pairing(conn, row["id"])
+
+    def pairings_left(self, statuses: tuple[str, ...], *, older_than: float,
+                      owner: str | None = None) -> list[Pairing]:
+        """Rows in `statuses` that no live run is still sending: written by `owner` (the
+        caller), by no known run, by a process gone, or last updated more than `older_than`
+        seconds ago (by the journal's clock: past any request's deadline)."""
+        cutoff = self._clock() - older_than
+        return [row for status in statuses for row in self.pairings(status=status)
+                if row.owner is None or row.owner == owner or row.updated_at < cutoff
+                or not owner_alive(row.owner)]
 
     def pairing_update(self, pairing_id: str, **values: Any) -> Pairing:
         unknown = set(values) - _UPDATABLE

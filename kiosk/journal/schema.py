@@ -91,6 +91,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX pairings_status ON pairings (status, created_at);
     CREATE INDEX pairings_sim ON pairings (sim_id, status);
     """,
+    # 5: what `resume` needs to tell a row's phone from another of its model and a live run's
+    # rows from a dead one's: a salted hash of the full IMEI (not the IMEI) and the run.
+    """
+    ALTER TABLE pairings ADD COLUMN imei_hash TEXT;
+    ALTER TABLE pairings ADD COLUMN owner TEXT;
+    """,
 ]
 VERSION = len(MIGRATIONS)
 

@@ -6,7 +6,9 @@ device holding its SIM before a shop can activate it. This package is that step:
 - `kiosk.pair.scans`: what a scan is (IMEI, ICCID, EID, serial) and the scanning order of a
   station (`PairIntake`): box IMEI(s), then the SIM card's ICCID; mistakes are explained.
 - `kiosk.pair.engine`: `Pairer.pair(imeis, iccid)` makes the pairing exactly once (checks,
-  create or attach, reconcile a lost answer, journal), `Pairer.undo(result)` takes it back.
+  create or attach, reconcile a lost answer, journal), `Pairer.undo(result)` takes it back;
+  beside it `reconcile` (a write whose answer was lost: looked for, never resent),
+  `refusals`, `overlay` (a dry run's memory) and `aftercare` (undo, resume).
 - `kiosk.cli.pair`: a whole pallet from a CSV, streaming and concurrent (`kiosk pair`), on
   `Pairer.prefetch()` so each new device costs one request.
 

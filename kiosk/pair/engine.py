@@ -1,45 +1,49 @@
 """Pairing a box's IMEI(s) with the SIM card inside it, exactly once (issue 15). No Qt.
 
 `Pairer.pair(imeis, iccid)`: find the SIM (`sims/search`, matched again here by ICCID), refuse
-a retired SIM or one held by another device (`devices?sim=`, filtered again here: REFERENCE
-section 10), check the model takes that SIM type, then create the device holding the SIM or
-attach the SIM to the existing device with that IMEI. Never raises for the API: the outcome is
-a `PairResult` whose message masks IMEIs and ICCIDs.
+a test placeholder, a retired SIM or one held by another device (`devices?sim=`, filtered
+again here: REFERENCE section 10), check the model takes that SIM type, then create the device
+holding the SIM or attach the SIM to the existing device whose own IMEIs these are. Never
+raises for the API: the outcome is a `PairResult` whose message masks IMEIs and ICCIDs.
 
-Exactly once: the intent is journaled before `POST /devices` leaves; a lost answer is
-reconciled (who holds the SIM? is there a device with this IMEI?) before the one resend with
-the same idempotency key, so keys ignored by the server still make one device. A pairing that
-exists is ALREADY and nothing is sent. `resume()` settles journal rows a crash left `sending`.
+One device at a time: an attach holds the device's lock and re-reads the device right before
+building the `PATCH`'s list of SIMs (the list replaces the device's SIMs: a stale one would
+detach another station's SIM), and the answer must hold every SIM expected.
 
-A whole pallet calls `prefetch()` first: every SIM and every device in two paginated lists,
-and device models cached per TAC, so each row costs one request (`POST` or `PATCH`); the
-API's 422 stays the guard against another station pairing the same SIM meanwhile.
+Exactly once, keys or not: the intent is journaled before a write leaves; a write whose
+answer was lost is never resent but reconciled (`kiosk.pair.reconcile`): found, it is done;
+not found, the row is ERROR `unconfirmed` (scan again in a minute). `resume()` settles rows a
+crash left. A pairing that exists is ALREADY and nothing is sent.
+
+A pallet calls `prefetch()` first (every SIM and device, models cached per TAC) so each row
+costs one request; a station passes `refresh_every` to refetch lazily, so an IMEI that
+`devices/search` hides (a customer's device) is still known. A dry run remembers what it
+would have done (`kiosk.pair.overlay`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from contextlib import AsyncExitStack, suppress
-from dataclasses import replace
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
 from typing import Any
 
 from kiosk.gigs import (
-    APIConnectionError, APIResponseValidationError, APIStatusError, AuthenticationError,
-    ConflictError, GigsClient, GigsError, InvalidRequestError, NotFoundError,
-    PermissionDeniedError, RateLimitError, ServerError,
+    APIStatusError, GigsClient, GigsError, InvalidRequestError,
 )
 from kiosk.gigs.models import Device, DeviceModel, Sim, SimStatus, SimType
 from kiosk.journal import Journal, JournalError, Pairing
+from kiosk.journal.pairings import run_owner
+from kiosk.pair import aftercare, reconcile, refusals
+from kiosk.pair.overlay import Overlay
+from kiosk.pair.reconcile import LOST, RECHECKS, UNCONFIRMED, imeis_of, never_sent
 from kiosk.pair.types import PairResult, Verdict
 from kiosk.redact import mask_digits, printable, redact
 from kiosk.scan.imei import InvalidIdentifier, parse_iccid, parse_imei
 
-#: Resends of `POST /devices` after a lost answer that the reconcile showed made nothing.
-RESENDS = 2
-#: Failures after which the outcome of a POST is unknown: reconcile before anything else
-#: (409: a request with the same key is still running at the API).
-LOST = (APIConnectionError, ServerError, APIResponseValidationError, RateLimitError,
-        ConflictError)
+__all__ = ["Pairer", "imeis_of"]
 UNKNOWN_SIM_CODES = {"simNotFound", "simUnknown", "notFound"}
 m = mask_digits
 
@@ -50,48 +54,61 @@ def _iccid(value: str | None) -> str:
     return text[:-1] if text.endswith("F") else text
 
 
-def imeis_of(device: Device) -> set[str]:
-    """The IMEIs a device stands for: its own and a dual-SIM box's second (`metadata.imei2`)."""
-    found = {device.imei} if device.imei else set()
-    second = device.metadata.get("imei2")
-    if isinstance(second, str) and second:
-        found.add(second)
-    return found
-
-
 class Pairer:
     def __init__(self, client: GigsClient, journal: Journal | None = None, *,
-                 dry_run: bool = False) -> None:
+                 dry_run: bool = False, refresh_every: float | None = None,
+                 rechecks: Sequence[float] = RECHECKS,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.client = client
         self.journal = journal
         self.dry_run = dry_run
+        self.refresh_every = refresh_every  # seconds; None: only an explicit prefetch()
+        self.rechecks = tuple(rechecks)
+        self.sleep = sleep
         self._models: dict[str, list[DeviceModel]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        # Filled by `prefetch()` (a batch); None: every pairing asks the API afresh.
+        self._overlay = Overlay() if dry_run else None
+        self.owner = run_owner(uuid.uuid4().hex[:12])  # this run's journal rows
+        # A row another live run wrote is settled only once no request of it can still be
+        # running: past the client's request deadline and the re-checks.
+        self.settle_after = client.settings.request_deadline + sum(self.rechecks) + 5.0
+        self._fetched_at: float | None = None
+        # Filled by `prefetch()`; None: every pairing asks the API afresh.
         self._sims: dict[str, list[Sim]] | None = None
         self._holders: dict[str, Device] | None = None
         self._by_imei: dict[str, Device] | None = None
 
-    # -- the batch's prefetch ----------------------------------------------------------------
+    # -- the prefetch ------------------------------------------------------------------------
 
     async def prefetch(self) -> None:
         """Every SIM and device of the project, once; a list cut at the client's safety limit
         is not trusted (those pairings ask afresh), nor one the API refuses (422). Any other
-        failure is raised: the run cannot start."""
+        failure is raised."""
         limit = self.client.max_list_items
         try:
             sims = await self.client.list_sims()
             devices = await self.client.list_devices()
         except InvalidRequestError:  # a project that refuses the lists: every row asks afresh
             return
-        self._sims = {}
+        self._fetched_at = time.monotonic()
+        by_iccid: dict[str, list[Sim]] = {}
         for sim in sims:
-            self._sims.setdefault(_iccid(sim.iccid), []).append(sim)
+            by_iccid.setdefault(_iccid(sim.iccid), []).append(sim)
+        self._sims = by_iccid
         if len(devices) >= limit:
+            self._holders = self._by_imei = None
             return
         self._holders, self._by_imei = {}, {}
         for device in reversed(devices):  # newest last: it wins a (corrupt) tie
             self._remember(device)
+
+    async def _refresh(self) -> None:
+        if self.refresh_every is None:
+            return
+        async with self._locks.setdefault("refresh", asyncio.Lock()):
+            if (self._fetched_at is None
+                    or time.monotonic() - self._fetched_at >= self.refresh_every):
+                await self.prefetch()
 
     def _remember(self, device: Device) -> None:
         if self._holders is not None and self._by_imei is not None:
@@ -107,7 +124,7 @@ class Pairer:
             for imei in [i for i, d in self._by_imei.items() if d.id == device_id]:
                 del self._by_imei[imei]
 
-    # -- lookups (cached in a batch, fresh otherwise) -------------------------------------------
+    # -- lookups (cached after a prefetch, fresh otherwise; a dry run's overlay on top) -----
 
     async def _find_sims(self, iccid: str) -> list[Sim]:
         if self._sims is not None and iccid in self._sims:
@@ -115,21 +132,25 @@ class Pairer:
         return [s for s in await self.client.search_sims(iccid) if _iccid(s.iccid) == iccid]
 
     async def _holders_of(self, sim_id: str, *, fresh: bool = False) -> list[Device]:
+        if self._overlay is not None and sim_id in self._overlay.holders:
+            return [self._overlay.holders[sim_id]]
         if self._holders is not None and not fresh:
             holder = self._holders.get(sim_id)
             return [holder] if holder is not None else []
-        devices = await self.client.list_devices(sim=sim_id)
-        return [d for d in devices if sim_id in [s.id for s in d.sims]]
+        return await reconcile.holders(self.client, sim_id)
 
     async def _devices_with(self, imeis: tuple[str, ...], *, fresh: bool = False) -> list[Device]:
-        if self._by_imei is not None and not fresh:
-            cached = [self._by_imei[i] for i in imeis if i in self._by_imei]
-            return list({d.id: d for d in cached}.values())
         found: dict[str, Device] = {}
-        for imei in imeis:
-            for device in await self.client.search_devices(imei):
-                if imeis_of(device) & set(imeis):
-                    found[device.id] = device
+        if self._by_imei is not None and not fresh:
+            found = {d.id: d for d in (self._by_imei[i] for i in imeis if i in self._by_imei)}
+        else:
+            for imei in imeis:
+                for device in await self.client.search_devices(imei):
+                    if imeis_of(device) & set(imeis):
+                        found[device.id] = device
+        if self._overlay is not None:
+            found = {d.id: self._overlay.device(d) for d in found.values()}
+            found |= {d.id: d for d in (self._overlay.by_imei.get(i) for i in imeis) if d}
         return list(found.values())
 
     async def _models_for(self, imei: str) -> list[DeviceModel]:
@@ -150,21 +171,28 @@ class Pairer:
         except InvalidIdentifier as exc:
             return PairResult(Verdict.REFUSED, "invalid_input", exc.reason,
                               imeis=tuple(imeis), iccid=iccid)
-        async with AsyncExitStack() as stack:
-            # One pairing at a time per SIM and per IMEI (sorted: no deadlock between rows).
-            for key in sorted({iccid, *imeis}):
-                await stack.enter_async_context(self._locks.setdefault(key, asyncio.Lock()))
-            try:
+        try:
+            await self._refresh()
+            async with AsyncExitStack() as stack:
+                # One pairing at a time per SIM and per IMEI (sorted: no deadlock between
+                # rows); an attach then takes its device's lock (always last, one at most).
+                for key in sorted({iccid, *imeis}):
+                    await stack.enter_async_context(self._locks.setdefault(key, asyncio.Lock()))
                 return await self._pair(imeis, iccid)
-            except JournalError as exc:
-                return PairResult(Verdict.ERROR, "journal", f"{exc}: nothing was sent",
-                                  imeis=imeis, iccid=iccid)
-            except GigsError as exc:
-                return self._error(exc, imeis, iccid)
+        except JournalError as exc:
+            return PairResult(Verdict.ERROR, "journal", f"{exc}: nothing was sent",
+                              imeis=imeis, iccid=iccid)
+        except GigsError as exc:
+            return self._error(exc, imeis, iccid)
 
     async def _pair(self, imeis: tuple[str, ...], iccid: str) -> PairResult:
         base: dict[str, Any] = {"imeis": imeis, "iccid": iccid}
-        sims = await self._find_sims(iccid)
+        sims = [] if iccid in refusals.PLACEHOLDER_ICCIDS else await self._find_sims(iccid)
+        if refusals.placeholder(sims[0] if len(sims) == 1 else None, iccid):
+            return PairResult(Verdict.REFUSED, "sim_placeholder",
+                              f"ICCID {m(iccid)} is a Gigs test placeholder, not a SIM card: "
+                              "pairing it would make a new random test SIM; use a real card",
+                              **base)
         if not sims:
             return PairResult(Verdict.REFUSED, "sim_unknown",
                               f"SIM {m(iccid)} is not in this project: check the card "
@@ -177,8 +205,7 @@ class Pairer:
         if sim.status in (SimStatus.RETIRED, SimStatus.DELETED):
             return PairResult(Verdict.REFUSED, "sim_retired",
                               f"SIM {m(iccid)} is {sim.status.value}: use another card", **base)
-        holders = await self._holders_of(sim.id)
-        done = self._already(holders, imeis, base)
+        done = refusals.already(await self._holders_of(sim.id), imeis, base)
         if done is not None:
             return done
         models = await self._models_for(imeis[0])
@@ -198,49 +225,61 @@ class Pairer:
                               f"the IMEIs {', '.join(map(m, imeis))} are two registered devices, "
                               "not one box: ask support", **base)
         if devices:
-            return await self._attach(devices[0], sim, base)
+            async with self._locks.setdefault("dev:" + devices[0].id, asyncio.Lock()):
+                # Re-read right before building the PATCH: the SIMs list replaces the device's.
+                device = devices[0] if self.dry_run else await self.client.retrieve_device(
+                    devices[0].id)
+                return await self._attach(device, sim, base)
         return await self._create(sim, base)
 
-    def _already(self, holders: list[Device], imeis: tuple[str, ...],
-                 base: dict[str, Any]) -> PairResult | None:
-        ours = [d for d in holders if imeis_of(d) & set(imeis)]
-        if ours:
-            model = ours[0].model
-            return PairResult(Verdict.ALREADY, "already_paired",
-                              f"already paired: IMEI {m(imeis[0])} holds SIM {m(base['iccid'])}; "
-                              "nothing changed", device_id=ours[0].id,
-                              **{**base, "brand": model.brand if model else base.get("brand"),
-                                 "model": model.name if model else base.get("model")})
-        if holders:
-            other = holders[0].imei or "?"
-            return PairResult(Verdict.REFUSED, "sim_in_other_device",
-                              f"SIM {m(base['iccid'])} is already in another phone (IMEI "
-                              f"{m(other)}): use another card", device_id=holders[0].id, **base)
-        return None
-
     async def _attach(self, device: Device, sim: Sim, base: dict[str, Any]) -> PairResult:
+        """`device` freshly read (its lock held): add the SIM; a second IMEI of the box that
+        the device does not know yet is recorded in its metadata in the same PATCH."""
+        if device.user is not None:
+            return refusals.owned(device, base)
+        done = refusals.already([d for d in [device] if sim.id in [s.id for s in d.sims]],
+                                base["imeis"], base)
+        if done is not None:  # the SIM is on it already (or the IMEIs are not its own)
+            return done
+        extra = sorted(set(base["imeis"]) - imeis_of(device))
+        metadata = None
+        if extra:
+            if len(extra) > 1 or not device.imei or len(imeis_of(device)) > 1:
+                return refusals.not_one_box(device, base)
+            metadata = {**device.metadata, "imei2": extra[0]}
         if sim.type is SimType.PSIM and any(s.type is SimType.PSIM for s in device.sims):
             return PairResult(Verdict.REFUSED, "device_has_sim",
                               f"IMEI {m(base['imeis'][0])} already holds another physical SIM: "
                               "nothing changed", device_id=device.id, **base)
         previous = tuple(s.id for s in device.sims)
+        wanted = [*previous, sim.id]
         what = f"SIM {m(base['iccid'])} to the registered IMEI {m(base['imeis'][0])}"
-        if self.dry_run:
+        if self._overlay is not None:
+            self._overlay.attached(device, sim, metadata)
             return PairResult(Verdict.PAIRED, "would_attach", f"would attach {what}",
                               device_id=device.id, previous_sims=previous, dry_run=True, **base)
         row = await self._journal("pairing_intent", imeis=base["imeis"], iccid=base["iccid"],
                                   sim_id=sim.id, sim_type=sim.type.value, action="attach",
-                                  device_id=device.id, previous_sims=previous)
+                                  device_id=device.id, previous_sims=previous, owner=self.owner)
+        changes: dict[str, Any] = {"sims": wanted}
+        if metadata is not None:
+            changes["metadata"] = metadata
         try:
-            updated = await self.client.update_device(device.id, sims=[*previous, sim.id])
-        except LOST:
-            holders = await self._holders_of(sim.id, fresh=True)
-            if device.id not in [d.id for d in holders]:
-                await self._settle(row, "failed", detail="no answer")
-                raise
-            updated = next(d for d in holders if d.id == device.id)
+            updated = await reconcile.patch_once(self.client, device.id, **changes)
+        except LOST as exc:
+            found = None if never_sent(exc) else await reconcile.landed(
+                lambda: reconcile.attached(self.client, device.id, [sim.id]), self.rechecks,
+                self.sleep)
+            if found is None:
+                return await self._lost(exc, row, base)
+            updated = found
         except InvalidRequestError as exc:
             return await self._refused_by_api(exc, row, sim, base)
+        if not set(wanted) <= {s.id for s in updated.sims}:
+            await self._settle(row, "failed", detail="the answer lacks SIMs")
+            return PairResult(Verdict.ERROR, "sims_lost",
+                              f"the API's answer for IMEI {m(base['imeis'][0])} does not hold "
+                              "every SIM it should: ask support", device_id=device.id, **base)
         await self._settle(row, "done", device_id=device.id)
         self._remember(updated)
         return PairResult(Verdict.PAIRED, "attached", f"paired: attached {what}",
@@ -250,52 +289,48 @@ class Pairer:
     async def _create(self, sim: Sim, base: dict[str, Any]) -> PairResult:
         imeis: tuple[str, ...] = base["imeis"]
         what = f"IMEI {m(imeis[0])}{' (dual SIM)' if len(imeis) > 1 else ''} with SIM {m(base['iccid'])}"
-        if self.dry_run:
+        if self._overlay is not None:
+            self._overlay.created(imeis, sim)
             return PairResult(Verdict.PAIRED, "would_pair", f"would pair {what}", dry_run=True,
                               **base)
         key = self.client.new_idempotency_key()
         row = await self._journal("pairing_intent", imeis=imeis, iccid=base["iccid"],
                                   sim_id=sim.id, sim_type=sim.type.value, action="create",
-                                  idempotency_key=key)
+                                  idempotency_key=key, owner=self.owner)
         metadata = {"imei2": imeis[1]} if len(imeis) > 1 else None
-        resends = 0
-        while True:
-            try:
-                device = await self.client.create_device(imei=imeis[0], sims=[sim.id],
-                                                         metadata=metadata, idempotency_key=key)
-                break
-            except LOST:
-                found = await self._reconcile(sim.id, imeis)
-                if found is not None:
-                    device = found
-                    break
-                resends += 1
-                if resends > RESENDS:
-                    await self._settle(row, "failed", detail="no answer; nothing made")
-                    raise
-                await self._settle(row, "sending", attempts=resends + 1)
-            except InvalidRequestError as exc:
-                return await self._refused_by_api(exc, row, sim, base)
+        try:  # sent once: the client resends only a request that provably never left
+            device = await self.client.create_device(imei=imeis[0], sims=[sim.id],
+                                                     metadata=metadata, idempotency_key=key)
+        except LOST as exc:
+            found = None if never_sent(exc) else await reconcile.landed(
+                lambda: reconcile.created(self.client, sim.id, imeis), self.rechecks,
+                self.sleep)
+            if found is None:
+                return await self._lost(exc, row, base)
+            device = found
+        except InvalidRequestError as exc:
+            return await self._refused_by_api(exc, row, sim, base)
         await self._settle(row, "done", device_id=device.id)
         self._remember(device)
         return PairResult(Verdict.PAIRED, "created", f"paired: {what}", device_id=device.id,
                           created=True, extra=self._extra(row), **base)
 
-    async def _reconcile(self, sim_id: str, imeis: tuple[str, ...]) -> Device | None:
-        """After a lost answer: the device our POST made, if it made one."""
-        for device in await self._holders_of(sim_id, fresh=True):
-            if imeis_of(device) & set(imeis):
-                return device
-        for device in await self._devices_with(imeis, fresh=True):
-            if sim_id in [s.id for s in device.sims]:
-                return device
-        return None
+    async def _lost(self, exc: GigsError, row: Pairing | None,
+                    base: dict[str, Any]) -> PairResult:
+        """A write not seen to have landed: never sent (nothing made: the API's error), or
+        unconfirmed (it may land yet: never resent, staff scan again)."""
+        if never_sent(exc):
+            await self._settle(row, "failed", detail="not sent: nothing made")
+            raise exc
+        await self._settle(row, "unconfirmed", detail="unconfirmed: the answer was lost")
+        return PairResult(Verdict.ERROR, "unconfirmed", UNCONFIRMED, extra=self._extra(row),
+                          **base)
 
     async def _refused_by_api(self, exc: APIStatusError, row: Pairing | None, sim: Sim,
                               base: dict[str, Any]) -> PairResult:
         """The API refused (422: the SIM or the IMEI is taken): what is true now, afresh."""
         holders = await self._holders_of(sim.id, fresh=True)
-        known = self._already(holders, base["imeis"], base)
+        known = refusals.already(holders, base["imeis"], base)
         if known is not None:
             await self._settle(row, "done" if known.verdict is Verdict.ALREADY else "failed",
                                device_id=known.device_id, detail=known.reason)
@@ -306,7 +341,13 @@ class Pairer:
         if exc.code in UNKNOWN_SIM_CODES:
             return PairResult(Verdict.REFUSED, "sim_unknown",
                               f"the API does not know SIM {m(base['iccid'])}", **base)
-        if await self._devices_with(base["imeis"], fresh=True) or exc.code == "deviceAlreadyExists":
+        registered = await self._devices_with(base["imeis"], fresh=True)
+        if not registered and exc.code == "deviceAlreadyExists":
+            # devices/search shows no customer's device (REFERENCE section 10); the full list does.
+            for device in await self.client.list_devices():
+                if imeis_of(device) & set(base["imeis"]):
+                    return refusals.owned(device, base)
+        if registered or exc.code == "deviceAlreadyExists":
             return PairResult(Verdict.REFUSED, "imei_registered",
                               f"IMEI {m(base['imeis'][0])} was registered meanwhile (another "
                               "station?): scan the box again", **base)
@@ -314,52 +355,15 @@ class Pairer:
                           redact(f"the API refused the pairing: {exc.code or exc.status} "
                                  f"{printable(exc.message, 120)}"), **base)
 
-    # -- undo and resume -------------------------------------------------------------------
+    # -- undo and resume (kiosk.pair.aftercare) ----------------------------------------------
 
     async def undo(self, result: PairResult) -> PairResult:
-        """Take back a pairing this station made: delete the device it created, or give the
-        device back the SIMs it had. Anything else is REFUSED (nothing to undo)."""
-        if (result.verdict is not Verdict.PAIRED or result.dry_run or not result.device_id
-                or (not result.created and result.previous_sims is None)):
-            return replace(result, verdict=Verdict.REFUSED, reason="nothing_to_undo",
-                           message="nothing to undo: this scan changed nothing")
-        try:
-            if result.created:
-                with suppress(NotFoundError):  # gone already: undone either way
-                    await self.client.delete_device(result.device_id)
-            else:
-                await self.client.update_device(result.device_id,
-                                                sims=list(result.previous_sims or ()))
-            row_id = result.extra.get("journal_id")
-            if self.journal is not None and row_id:
-                await asyncio.to_thread(self.journal.pairing_update, row_id, status="undone")
-        except (GigsError, JournalError) as exc:
-            if isinstance(exc, JournalError):
-                return replace(result, verdict=Verdict.ERROR, reason="journal", message=str(exc))
-            return self._error(exc, result.imeis, result.iccid)
-        self._forget(result.device_id, result.sim_id)
-        return replace(result, verdict=Verdict.UNDONE, reason="undone",
-                       message=f"undone: SIM {m(result.iccid)} is no longer paired with IMEI "
-                               f"{m(result.imeis[0])}")
+        """Take back a pairing this station made (see `aftercare.undo`)."""
+        return await aftercare.undo(self, result)
 
     async def resume(self) -> list[Pairing]:
-        """Settle the journal's pairings left `sending` (a crash, a lost answer): `done` when a
-        device holds the SIM, else `failed` ("interrupted: scan again"). Returns them settled."""
-        if self.journal is None:
-            return []
-        settled = []
-        for row in await asyncio.to_thread(self.journal.pairings, status="sending"):
-            holders = await self._holders_of(row.sim_id, fresh=True)
-            mine = [d for d in holders if (row.action == "attach" and d.id == row.device_id)
-                    or (row.action == "create" and row.imei_masked in {m(i) for i in imeis_of(d)})]
-            if mine:
-                settled.append(await asyncio.to_thread(self.journal.pairing_update, row.id,
-                                                       status="done", device_id=mine[0].id))
-            else:
-                settled.append(await asyncio.to_thread(self.journal.pairing_update, row.id,
-                                                       status="failed",
-                                                       detail="interrupted: scan again"))
-        return settled
+        """Settle the journal rows a crash or a lost answer left (see `aftercare.resume`)."""
+        return await aftercare.resume(self)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -379,13 +383,4 @@ class Pairer:
 
     @staticmethod
     def _error(exc: GigsError, imeis: tuple[str, ...], iccid: str) -> PairResult:
-        if isinstance(exc, (AuthenticationError, PermissionDeniedError)):
-            reason, text = "api_key", "the API key was refused: check GIGS_TOKEN"
-        elif isinstance(exc, APIConnectionError):
-            reason, text = "api_unavailable", "the API could not be reached: try again"
-        elif isinstance(exc, APIStatusError):
-            reason, text = "api_error", f"the API failed ({exc.status} {exc.code or ''}): try again"
-        else:
-            reason, text = "api_unexpected", "the API answered unexpectedly: try again"
-        return PairResult(Verdict.ERROR, reason, redact(" ".join(text.split())), imeis=imeis,
-                          iccid=iccid)
+        return aftercare.error_result(exc, imeis, iccid)

@@ -6,8 +6,11 @@ the frame along an eased path (faster in the middle) in 0.3-0.7 s, with motion b
 as its speed over half a frame's exposure, its tilt (yaw, pitch, roll) changing on the way
 and the light drifting from frame to frame (a lamp's gain and the camera's auto-exposure),
 then wobbles to a stop and is held with a hand's tremor. At rest each IMEI has modules of
-1.6-3 px, is in view with its quiet zones, and has little blur: a reader can read the end of
-every clip.
+1.2-3 px, is in view with its quiet zones, is tilted up to 35 degrees (yaw) and 30 (pitch)
+(its modules at most 1.5 times larger at its near end than at its far end),
+with a defocus of sigma 0.25 px to 0.35 module (at most 1 px); in 30% of the clips a lamp's
+highlight sits where the box is held, leaving a scanline across each IMEI with at least half
+its contrast (and 20 grey levels): a reader can read the end of every clip.
 
 Ground truth per clip: `imeis`, `decoys`, `in_view` per frame (every IMEI whole in the frame),
 `in_view_at` (seconds: the first frame from which the IMEIs stay in view) and `still_at`
@@ -30,6 +33,7 @@ from kiosk.scan.synth import _background, decoy_number, random_imei
 FPS = 30.0
 W, H = sc.W, sc.H
 EXPOSURE = 0.5  # of a frame's time: motion blur is the distance moved meanwhile
+REST_MODULE = (1.2, 3.0)  # px, the held box's smallest IMEI module
 
 
 @dataclass(frozen=True)
@@ -94,19 +98,32 @@ def _in_view(item: sc.Item, m: np.ndarray) -> bool:
     return sc.item_facing(m, item) and all(sc.code_in_view(m, b) for b in item.codes if b.is_imei)
 
 
+def _module_spread(item: sc.Item, m: np.ndarray) -> float:
+    """How much larger an IMEI's modules are at its near end than at its far end."""
+    worst = 1.0
+    for b in (b for b in item.codes if b.is_imei):
+        xs = np.linspace(b.x0, b.x1 - item.module_px, 16)
+        y = np.full_like(xs, (b.y0 + b.y1) / 2)
+        steps = np.hypot(*(sc.project(m, np.column_stack([xs + item.module_px, y]))
+                           - sc.project(m, np.column_stack([xs, y]))).T)
+        worst = max(worst, float(steps.max() / steps.min()))
+    return worst
+
+
 def _rest_pose(item: sc.Item, rng: random.Random) -> Pose:
     """Where the box is held: IMEIs in view, modules 1.6-3 px, a natural tilt."""
     for attempt in range(200):
         roll = rng.uniform(-25, 25) if rng.random() < 0.7 else rng.uniform(-180, 180)
-        target = rng.uniform(1.6, 3.0) if attempt < 100 else 1.6
+        target = rng.uniform(REST_MODULE[0], REST_MODULE[1]) if attempt < 100 else REST_MODULE[0]
         pose = Pose((W / 2 + rng.uniform(-0.25, 0.25) * W, H / 2 + rng.uniform(-0.2, 0.2) * H),
-                    roll, rng.uniform(-25, 25), rng.uniform(-20, 20), 1.0)
+                    roll, rng.uniform(-35, 35), rng.uniform(-30, 30), 1.0)
         for _ in range(5):
             smallest = _smallest_module(item, _matrix(item, pose))
             pose = Pose(pose.at, pose.roll, pose.yaw, pose.pitch, pose.scale * target / smallest)
         m = _matrix(item, pose)
         margin_ok = all(sc.code_in_view(m, b, margin=12) for b in item.codes if b.is_imei)
-        if _in_view(item, m) and margin_ok and _smallest_module(item, m) >= 1.55:
+        if (_in_view(item, m) and margin_ok and _smallest_module(item, m) >= REST_MODULE[0] * 0.97
+                and _module_spread(item, m) <= 1.5):
             return pose
     raise RuntimeError("no rest pose for this label")  # pragma: no cover
 
@@ -159,6 +176,21 @@ def _blur_item(layer: np.ndarray, alpha: np.ndarray, length: float, angle: float
     return layer, alpha
 
 
+def _glare(item: sc.Item, m: np.ndarray, gain: np.ndarray, rng: random.Random) -> sc.Blob | None:
+    """A specular highlight fixed in the frame near where the IMEIs are held, weakened until a
+    scanline across every IMEI keeps half its contrast and 20 grey levels at rest."""
+    box = rng.choice([b for b in item.codes if b.is_imei])
+    p = sc.project(m, np.array([[box.x0 + rng.uniform(0.2, 0.8) * (box.x1 - box.x0),
+                                 box.y0 + rng.uniform(-0.5, 1.5) * (box.y1 - box.y0)]]))[0]
+    blob = sc.Blob(float(p[0]), float(p[1]), rng.uniform(40, 160), rng.uniform(30, 100),
+                   rng.uniform(0, 180), rng.uniform(120, 260))
+    while blob.peak > 40:
+        if all(sc.band_contrast(m, b, gain, blob, 20.0, 235.0) >= 20 for b in item.codes if b.is_imei):
+            return blob
+        blob = sc.Blob(blob.cx, blob.cy, blob.rx, blob.ry, blob.angle, blob.peak * 0.8)
+    return None
+
+
 def make_clip(rng: random.Random, seconds: float | None = None) -> Clip:
     """One clip; `seconds` drawn from 2-3 unless given."""
     seconds = rng.uniform(2.0, 3.0) if seconds is None else seconds
@@ -169,13 +201,18 @@ def make_clip(rng: random.Random, seconds: float | None = None) -> Clip:
     arrive = rng.uniform(0.3, 0.7)  # seconds to bring the box in
     wobble = (rng.uniform(5, 15), rng.uniform(2, 4), rng.uniform(0, 2 * math.pi))
     tremor = np.cumsum(np.random.default_rng(rng.getrandbits(32)).normal(0, 0.35, (n, 3)), axis=0)
-    background = cv2.cvtColor(_background(rng), cv2.COLOR_GRAY2BGR)
-    skin = (rng.uniform(90, 170), rng.uniform(120, 190), rng.uniform(160, 230))
+    background = cv2.cvtColor(sc.room(_background(rng)), cv2.COLOR_GRAY2BGR)
+    red = rng.uniform(150, 235)
+    skin = (red * rng.uniform(0.5, 0.68), red * rng.uniform(0.68, 0.82), red)  # BGR
     gains = (sc.light_field(rng, rng.uniform(0, 0.5)), sc.light_field(rng, rng.uniform(0, 0.5)))
     exposure = np.cumsum(np.random.default_rng(rng.getrandbits(32)).normal(0, 0.012, n))
     noise = rng.uniform(1.5, 4.0)
     jpeg = rng.randint(70, 92) if rng.random() < 0.5 else None
-    defocus = rng.uniform(0.3, 1.2)
+    defocus = rng.uniform(0.3, 1.2)  # extra blur while arriving (focus hunting)
+    m_rest = _matrix(item, rest)
+    rest_sigma = rng.uniform(0.25, min(1.0, 0.35 * _smallest_module(item, m_rest)))
+    blob = _glare(item, m_rest, gains[1], rng) if rng.random() < 0.3 else None
+    blob_field = blob.field() if blob is not None else None
     tint = (rng.uniform(0.88, 1.08), 1.0, rng.uniform(0.88, 1.08))
     grain = np.random.default_rng(rng.getrandbits(32)).standard_normal((H, W, 1), dtype=np.float32)
 
@@ -213,10 +250,12 @@ def make_clip(rng: random.Random, seconds: float | None = None) -> Clip:
             layer, alpha = _blur_item(layer, alpha, length,
                                       math.degrees(math.atan2(step[1], step[0])))
             scene = sc.composite(scene, layer, alpha)
+            if blob_field is not None:  # a lamp's highlight on the glossy label
+                scene += (blob_field * alpha)[..., None]
         f = min(1.0, t / max(seconds, 1e-6))
         gain = gains[0] * (1 - f) + gains[1] * f
         scene *= (gain * float(1.0 + exposure[i]))[..., None]
-        sigma = defocus * math.exp(-t / max(arrive, 0.1)) + 0.3
+        sigma = defocus * math.exp(-t / max(arrive, 0.1)) + rest_sigma
         scene = np.asarray(cv2.GaussianBlur(scene, (0, 0), sigma), np.float32)
         frames.append(sc.sensor(scene, rng, noise, jpeg, tint=tint, grain=grain))
         in_view.append(facing and _in_view(item, m))

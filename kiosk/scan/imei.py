@@ -141,8 +141,11 @@ _ICCID_LABEL = re.compile(r"^\s*ICCID\s*[:#]?\s*", re.IGNORECASE | re.ASCII)
 def parse_iccid(text: str) -> str:
     """A 19- or 20-digit ICCID starting with 89 and passing Luhn (a trailing F is dropped)."""
     digits = _SEPARATORS.sub("", _ICCID_LABEL.sub("", text.strip()))
-    if digits[-1:] in ("F", "f"):
+    padded = digits[-1:] in ("F", "f")
+    if padded:  # the SIM's 10-byte field pads a 19-digit ICCID with F, and only that one
         digits = digits[:-1]
+        if len(digits) != 19 and ascii_digits(digits):
+            raise InvalidIdentifier("Only a 19-digit ICCID ends in F.")
     if not digits:
         raise InvalidIdentifier("No ICCID was entered.", kind="empty")
     if not ascii_digits(digits):

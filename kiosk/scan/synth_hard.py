@@ -26,7 +26,9 @@ Kinds and their ranges (module = one narrow bar, in frame px, along the code's s
   screen/screen_dark/multi at once (small never with blur or motion).
 
 Labels of the other kinds carry one IMEI or two (30%), sometimes a 15-digit serial that fails
-Luhn and an EAN-13 (decoys). Any roll is drawn for half the non-clean frames.
+Luhn and an EAN-13 (decoys). Any roll is drawn for half the non-clean frames. Every frame has
+sensor noise (sigma 1-3.5 grey levels; clean 0.8-2), and 30% of the non-jpeg ones the JPEG
+of a webcam's MJPEG (quality 60-90).
 
 Guaranteed for every IMEI of every frame (else the frame is drawn again), so that a frame no
 reader could read never counts against one:
@@ -38,8 +40,9 @@ reader could read never counts against one:
   component across them, combined as a standard deviation) is at most 0.7 module, and the
   motion length across the bars at most 2 modules;
 - light: some scanline crossing the whole code keeps at least max(14, 3 x noise sigma) grey
-  levels between bars and spaces once the uneven light and the specular blob are applied and
-  the sensor clips (glare may wash out the rest of the code).
+  levels between bars and spaces, and at least half the contrast it has without the specular
+  blob, once the uneven light and the blob are applied and the sensor clips (glare may wash
+  out the rest of the code).
 """
 
 from __future__ import annotations
@@ -160,7 +163,7 @@ def _recipe(kind: str, rng: random.Random) -> Recipe:
     if "jpeg" in effects:
         r.jpeg, r.noise = rng.randint(12, 35), rng.uniform(3, 8)
     else:
-        r.noise = rng.uniform(1, 3) if kind == "clean" else rng.uniform(1.5, 5)
+        r.noise = rng.uniform(0.8, 2) if kind == "clean" else rng.uniform(1, 3.5)
         r.jpeg = rng.randint(60, 90) if rng.random() < 0.3 else None
     return r
 
@@ -274,7 +277,7 @@ def make_hard_frame(kind: str, rng: random.Random) -> HardFrame:
 
 def _render(r: Recipe, item: sc.Item, m: np.ndarray, gain: np.ndarray, blob: sc.Blob | None,
             rng: random.Random, imeis: list[str], decoys: list[str]) -> HardFrame:
-    scene = cv2.cvtColor(_background(rng), cv2.COLOR_GRAY2BGR).astype(np.float32)
+    scene = cv2.cvtColor(sc.room(_background(rng)), cv2.COLOR_GRAY2BGR).astype(np.float32)
     layer, alpha = sc.render_item(item, m)
     if r.motion:  # the box moves, the room does not
         k = sc.motion_kernel(r.motion, r.motion_angle)

@@ -263,6 +263,13 @@ def composite(scene: np.ndarray, layer: np.ndarray, alpha: np.ndarray) -> np.nda
 
 # -- light, blur, sensor ----------------------------------------------------------------------
 
+def room(background: np.ndarray) -> np.ndarray:
+    """synth.py's background (grey, noise sigma 6) as a webcam delivers it: its own denoising
+    leaves about a third of that; `sensor` adds the frame's noise at the end."""
+    out: np.ndarray = cv2.GaussianBlur(background, (0, 0), 0.8)
+    return out
+
+
 def motion_kernel(length: float, angle: float) -> np.ndarray:
     """A normalised line kernel `length` px long at `angle` degrees (sub-pixel lengths kept)."""
     size = math.ceil(length) | 1
@@ -313,7 +320,9 @@ class Blob:
 def band_contrast(m: np.ndarray, box: CodeBox, gain: np.ndarray, blob: Blob | None,
                   dark: float, light: float, rows: int = 11) -> float:
     """The best scanline's worst contrast (grey levels) between bar and space across the code,
-    once the light's gain and the specular blob are applied and the sensor clips at 255."""
+    once the light's gain and the specular blob are applied and the sensor clips at 255, as a
+    share of what that scanline has without the blob is kept to at least a half: scanlines the
+    blob washes out to less than half their contrast count as 0."""
     xs = np.linspace(box.x0, box.x1, 40)
     best = 0.0
     for fy in np.linspace(0.08, 0.92, rows):
@@ -325,7 +334,9 @@ def band_contrast(m: np.ndarray, box: CodeBox, gain: np.ndarray, blob: Blob | No
         add = blob.at(px.astype(np.float32), py.astype(np.float32)) if blob else 0.0
         hi = np.clip(light * g + add, 0, 255)
         lo = np.clip(dark * g + add, 0, 255)
-        best = max(best, float(np.min(hi - lo)))
+        plain = np.clip(light * g, 0, 255) - np.clip(dark * g, 0, 255)
+        if np.all(hi - lo >= 0.5 * plain):
+            best = max(best, float(np.min(hi - lo)))
     return best
 
 

@@ -196,6 +196,16 @@ class PairTable(QTableWidget):
             "imeis_in_two_devices": self.tr("These IMEIs are two registered devices, not one "
                                             "box: ask support"),
             "imei_registered": self.tr("This IMEI was registered meanwhile: scan the box again"),
+            "device_owned": self.tr("This IMEI belongs to a customer's phone: ask support"),
+            "sim_placeholder": self.tr("That is a test placeholder, not a SIM card: scan the "
+                                       "card's own ICCID"),
+            "unconfirmed": self.tr("The answer was lost: scan the box and the SIM card again in "
+                                   "a minute to check"),
+            "sims_lost": self.tr("Another station changed this phone at the same moment: scan "
+                                 "the box and the SIM card again"),
+            "journal": self.tr("The station cannot write its journal (disk full?): nothing "
+                               "was sent"),
+            "api_refused": self.tr("The Gigs API refused this pairing: ask support"),
         }
         if result.reason in known:
             return known[result.reason]

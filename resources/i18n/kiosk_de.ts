@@ -1467,6 +1467,30 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Die Gigs-API war nicht erreichbar: Karton und SIM-Karte noch einmal scannen</translation>
     </message>
     <message>
+        <source>This IMEI belongs to a customer&apos;s phone: ask support</source>
+        <translation>Diese IMEI gehört zum Telefon eines Kunden: Support fragen</translation>
+    </message>
+    <message>
+        <source>That is a test placeholder, not a SIM card: scan the card&apos;s own ICCID</source>
+        <translation>Das ist ein Test-Platzhalter, keine SIM-Karte: die ICCID der Karte scannen</translation>
+    </message>
+    <message>
+        <source>The answer was lost: scan the box and the SIM card again in a minute to check</source>
+        <translation>Die Antwort ging verloren: Karton und SIM-Karte in einer Minute erneut scannen, um es zu prüfen</translation>
+    </message>
+    <message>
+        <source>Another station changed this phone at the same moment: scan the box and the SIM card again</source>
+        <translation>Eine andere Station hat dieses Telefon gleichzeitig geändert: Karton und SIM-Karte erneut scannen</translation>
+    </message>
+    <message>
+        <source>The station cannot write its journal (disk full?): nothing was sent</source>
+        <translation>Die Station kann ihr Journal nicht schreiben (Speicher voll?): nichts wurde gesendet</translation>
+    </message>
+    <message>
+        <source>The Gigs API refused this pairing: ask support</source>
+        <translation>Die Gigs-API hat diese Kopplung abgelehnt: Support fragen</translation>
+    </message>
+    <message>
         <source>Something went wrong: scan the box and the SIM card again</source>
         <translation>Etwas ist schiefgegangen: Karton und SIM-Karte noch einmal scannen</translation>
     </message>

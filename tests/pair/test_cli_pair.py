@@ -192,3 +192,44 @@ def test_a_progress_bar_on_a_terminal_only(sandbox: Any, tmp_path: Path) -> None
     assert result.returncode == 0
     assert b"\r[pair] 1 rows  paired 1" in shown and P1.encode() not in shown
     assert "\r" not in result.stdout
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_german_excel_export_and_a_second_header_in_the_middle(sandbox: Any, tmp_path: Path,
+                                                                 sep: str) -> None:
+    text = "\n".join([sep.join(["IMEI", "IMEI2", "ICCID"]),
+                      sep.join([P1, "", PAIRING_STOCK["psim1"]]),
+                      sep.join(["imei", "imei2", "iccid"]),  # two files joined
+                      sep.join([DUAL_A, DUAL_B, PAIRING_STOCK["psim2"]]),
+                      sep.join(["12345", "", ""])]) + "\n"
+    code, rows = run(sandbox, tmp_path, text)
+    assert [(r["line"], r["verdict"]) for r in rows] == [("2", "paired"), ("4", "paired"),
+                                                         ("5", "invalid")]
+    assert code == 9 and len(devices_with(sandbox, DUAL_A)) == 1
+
+
+def test_the_export_is_never_the_input_or_the_journal(sandbox: Any, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "pairs.csv"
+    source.write_text(f"{P1},{PAIRING_STOCK['psim1']}\n", encoding="utf-8")
+    journal = tmp_path / "j.sqlite3"
+    Journal(journal).close()
+    for target, what in ((source, "the input"), (journal, "the journal")):
+        before = target.read_bytes()
+        assert main(["pair", "--input", str(source), "--export", str(target), "--api-url",
+                     sandbox.url, "--journal", str(journal)]) == 2
+        assert what in capsys.readouterr().err and target.read_bytes() == before
+    assert devices_with(sandbox, P1) == []
+
+
+def test_an_export_to_a_pipe_nobody_reads_is_one_line_not_a_hang(
+        sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "pairs.csv"
+    source.write_text(f"{P1},{PAIRING_STOCK['psim1']}\n", encoding="utf-8")
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    assert main(["pair", "--input", str(source), "--export", str(fifo), "--api-url",
+                 sandbox.url, "--journal", str(tmp_path / "j.sqlite3")]) == 2
+    assert "nobody is reading" in capsys.readouterr().err and time.monotonic() - started < 10
+    assert devices_with(sandbox, P1) == []

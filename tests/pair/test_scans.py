@@ -14,6 +14,7 @@ from kiosk.sandbox.seed import DEMO_IMEIS
 DUAL1, DUAL2 = DEMO_IMEIS["dual1"], DEMO_IMEIS["dual2"]
 OTHER = DEMO_IMEIS["esim"]
 ICCID = "89014104271234567896"
+ICCID19 = "8901410427123456782"  # 19 digits: only these may end in F (REFERENCE 2.9)
 EID = "89049032000001000000012345678901"
 
 
@@ -22,7 +23,7 @@ EID = "89049032000001000000012345678901"
     (f"IMEI1: {DUAL1[:2]} {DUAL1[2:8]} {DUAL1[8:14]} {DUAL1[14]}", "imei", DUAL1, None),
     (DUAL1[:-1] + str((int(DUAL1[-1]) + 1) % 10), "imei", None, "check digit"),
     (ICCID, "iccid", ICCID, None),
-    ("ICCID: " + ICCID + "F", "iccid", ICCID, None),
+    ("ICCID: " + ICCID19 + "F", "iccid", ICCID19, None),
     (ICCID[:-1] + "0", "iccid", None, "check digit"),
     (EID, "eid", EID, None),
     ("EID " + EID, "eid", EID, None),
