@@ -305,7 +305,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    default=30.0, help="how long to watch the camera (default 30)")
     p.add_argument("--once", action="store_true", help="stop at the first accepted IMEI(s)")
     p.add_argument("--budget", type=_bounded("--budget", 0, MAX_BUDGET_MS, "milliseconds"),
-                   default=25.0, help="decoding time budget per frame, ms (default 25)")
+                   default=300.0, help="a safety net on one image's decoding, in CPU ms (at "
+                   "least 300): the work itself is counted in steps, so the same image gives "
+                   "the same answer on a slow or busy machine")
     p.add_argument("--json", action="store_true")
     p.add_argument("-v", "--verbose", action="count", default=0,
                    help="camera states and a frame count on stderr")
