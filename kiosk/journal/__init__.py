@@ -5,10 +5,8 @@ an activation code or any other secret.
 """
 
 from kiosk.journal.pairings import Pairing
-from kiosk.journal.store import (
-    FINAL, OPEN, Activation, Journal, JournalError, default_path,
-    journal_problem, open_journal,
-)
+from kiosk.journal.paths import default_path, journal_problem, open_journal
+from kiosk.journal.store import FINAL, OPEN, Activation, Journal, JournalError
 
 __all__ = ["FINAL", "OPEN", "Activation", "Journal", "JournalError", "Pairing", "default_path",
            "journal_problem", "open_journal"]

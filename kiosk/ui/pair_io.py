@@ -1,13 +1,15 @@
-"""The pairing station's camera and export: box IMEIs and SIM cards' ICCIDs from the camera,
+"""The pairing station's camera, export and shutdown: box IMEIs and SIM cards' ICCIDs from the camera,
 and the session's pairings as the CSV Gigs' device import takes (mixed into `PairStation`)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.exports import Destination, find_destinations
 from kiosk.pair.types import PairResult
@@ -16,8 +18,8 @@ from kiosk.ui.pair_rows import session_pairings, write_pairings
 
 class CameraAndExport:
     """Needs from the station: `feed`, `classify`, `in_view`, `sim_session`, `preview`,
-    `table`, `chooser` and `export_dir`. (No `tr` here: lupdate would file the texts under
-    this class, and Qt looks them up under the station's.)"""
+    `table`, `chooser`, `export_dir`, `camera`, `tasks` and `wedge`. (No `tr` here: lupdate
+    would file the texts under this class, and Qt looks them up under the station's.)"""
 
     # -- camera -----------------------------------------------------------------------------------
 
@@ -59,3 +61,20 @@ class CameraAndExport:
     def _write_csv(self, path: Path) -> None:
         write_pairings(path, self.pairings())
 
+    def scrollables(self) -> list[QWidget]:
+        return [self.table, self.chooser.list]
+
+    async def shutdown(self) -> None:
+        """Pairings in flight finish (a few seconds at most: the client has deadlines; what is
+        cut short the journal resumes at the next start); then the camera and the keys."""
+        import shiboken6
+
+        if self.camera is not None and shiboken6.isValid(self.camera):
+            self.camera.stop()
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=5.0)
+            for task in list(self.tasks):
+                task.cancel()
+        app = QApplication.instance()
+        if app is not None and shiboken6.isValid(self.wedge):
+            app.removeEventFilter(self.wedge)

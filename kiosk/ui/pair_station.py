@@ -385,21 +385,3 @@ class PairStation(CameraAndExport, QMainWindow):
 
     def export_csv(self, folder: Path | None = None) -> Path | None:
         return self.chooser.write(folder or self.export_dir)
-
-    def scrollables(self) -> list[QWidget]:
-        return [self.table, self.chooser.list]
-
-    async def shutdown(self) -> None:
-        """Pairings in flight finish (a few seconds at most: the client has deadlines; what is
-        cut short the journal resumes at the next start); then the camera and the keys."""
-        import shiboken6
-
-        if self.camera is not None and shiboken6.isValid(self.camera):
-            self.camera.stop()
-        if self.tasks:
-            await asyncio.wait(list(self.tasks), timeout=5.0)
-            for task in list(self.tasks):
-                task.cancel()
-        app = QApplication.instance()
-        if app is not None and shiboken6.isValid(self.wedge):
-            app.removeEventFilter(self.wedge)
