@@ -157,6 +157,8 @@ FRAME_STEPS = 44
 #: Bars this upright (top and bottom scanlines' correlation) through the fitted corners: the
 #: rotated rectangle is not measured, only kept as the fallback.
 UPRIGHT = 0.85
+#: A rectification this much less upright than the other gets no steps at all.
+CLEARLY_WORSE = 0.3
 #: A read from a region counts when it is a valid IMEI or a long code: stray short reads of
 #: a few characters (pyzbar on upscaled noise, a redrawn profile) never do.
 MIN_OTHER_LENGTH = 12
@@ -196,11 +198,18 @@ def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tu
     scale = plan_.magnification(region.width)
     spent = 0
     interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR
-    options = [_upright(grey, region, region.quad is not None)]
-    if region.quad is not None:  # the rotated rectangle: measured when the corners do badly
-        options.append(_upright(grey, region, False) if options[0][0] < UPRIGHT else
-                       (0.0, 0.0, False, None))
-        options.sort(key=lambda o: -o[0])
+    if region.quad is not None and not region.quad_exact:
+        # An enclosing quadrilateral: only where the rotated rectangle leaves bars slanted.
+        options = [_upright(grey, region, False)]
+        if options[0][0] < UPRIGHT:
+            options.append(_upright(grey, region, True))
+            options.sort(key=lambda o: -o[0])
+    else:
+        options = [_upright(grey, region, region.quad is not None)]
+        if region.quad is not None:  # the rotated rectangle: measured when the corners do badly
+            options.append(_upright(grey, region, False) if options[0][0] < UPRIGHT else
+                           (0.0, 0.0, False, None))
+            options.sort(key=lambda o: -o[0])
     for rank, (_, shear, use_quad, measured) in enumerate(options):
         # The more upright of the two rectifications gets most of the steps.
         cap = REGION_STEPS - FALLBACK_STEPS if rank == 0 and len(options) > 1 else REGION_STEPS

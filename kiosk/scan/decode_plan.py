@@ -83,7 +83,7 @@ def is_light_on_dark(crop: np.ndarray, margin: float) -> bool:
         if end.size == 0 or core.size == 0:
             continue
         level = float(np.median(end))
-        dark, light = float(np.percentile(core, 10)), float(np.percentile(core, 90))
+        dark, light = prof.quantiles(core, 10, 90)
         vote += abs(level - light) - abs(level - dark)
     return vote > 0
 
@@ -106,7 +106,10 @@ def measure(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, line: np.n
     washed = False
     if core.size:
         rows = core.astype(np.float32)
-        spread = np.percentile(rows, 95, axis=1) - np.percentile(rows, 5, axis=1)
+        n = rows.shape[1]
+        i5, i95 = round(0.05 * (n - 1)), round(0.95 * (n - 1))
+        part = np.partition(rows, (i5, i95), axis=1)
+        spread = part[:, i95] - part[:, i5]
         bright = float((core >= 250).mean())
         washed = bright > 0.02 or float(spread.min()) < 0.4 * float(spread.max())
     return Measures(module, blur, washed)
