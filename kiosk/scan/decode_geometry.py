@@ -132,7 +132,8 @@ def _intersect(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np
     u = _cross(d - a, r) / denom
     if t < 1 or u < 1:
         return None
-    return a + t * r
+    point: np.ndarray = a + t * r
+    return point
 
 
 def propose_regions(grey: np.ndarray, limit: int = 6) -> list[Region]:
