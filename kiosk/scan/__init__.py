@@ -32,6 +32,9 @@ MAX_IMAGE_PIXELS = 100_000_000
 os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_IMAGE_PIXELS))
 os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "8")
+#: A phone has one IMEI per SIM slot, two at most: once two are read, the rest of a label
+#: (ICCID, EID, EAN, serials) is not looked at.
+MAX_IMEIS = 2
 
 
 def __getattr__(name: str) -> Any:
@@ -46,7 +49,7 @@ def find_imeis(frame: np.ndarray, *, budget_ms: float | None = None) -> list[str
     from kiosk.scan import decode
     found: list[str] = []
     budget = decode.DEFAULT_BUDGET_MS if budget_ms is None else budget_ms
-    for code in decode.find_codes(frame, budget_ms=budget):
+    for code in decode.find_codes(frame, budget_ms=budget, imeis_enough=MAX_IMEIS):
         imei = imei_from_code(code.text)
         if imei is not None and imei not in found:
             found.append(imei)

@@ -214,6 +214,13 @@ class Detection:
     decode_ms: float
 
 
+def _find_imei_codes(frame: np.ndarray) -> list[Code]:
+    """The worker's decoder: every code, up to the second IMEI (a phone has two at most)."""
+    from kiosk.scan import MAX_IMEIS
+
+    return find_codes(frame, imeis_enough=MAX_IMEIS)
+
+
 class CameraWorker:
     """Runs a FrameSource in background threads; all callbacks come from those threads."""
 
@@ -225,7 +232,7 @@ class CameraWorker:
         on_preview: Callable[[np.ndarray], None] = lambda f: None,
         on_detection: Callable[[Detection], None] = lambda d: None,
         on_accepted: Callable[[list[str]], None] = lambda imeis: None,
-        decode: Callable[[np.ndarray], Sequence[Code]] = find_codes,
+        decode: Callable[[np.ndarray], Sequence[Code]] = _find_imei_codes,
         session: ScanSession | None = None,
         preview_width: int = 640,
         preview_fps: float = 15.0,

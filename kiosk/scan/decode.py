@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -304,12 +304,14 @@ def to_grey(frame: np.ndarray) -> np.ndarray:
 
 def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
                symbologies: tuple[str, ...] = SYMBOLOGIES, backend: str = "auto",
-               clock: Callable[[], float] = time.process_time) -> list[Code]:
+               clock: Callable[[], float] = time.process_time,
+               imeis_enough: int | None = None) -> list[Code]:
     """Every code read in `frame` (BGR HxWx3 or grey HxW, uint8), with symbology and corners.
 
     The work is counted (`MAX_REGIONS`, `REGION_STEPS`, `FRAME_STEPS`), so the answer does not
     depend on the machine's load; `budget_ms` (at least `MIN_SAFETY_MS`, in `clock`'s time: the
-    process's CPU time) is only a safety net.
+    process's CPU time) is only a safety net. `imeis_enough`: stop once that many distinct
+    IMEIs are read (a phone has two at most: the rest of a label is not looked at).
     """
     if frame.dtype != np.uint8:
         raise ValueError("expected a uint8 image")
@@ -319,12 +321,41 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     codes: dict[str, Code] = {}
     for text, sym, corners in read(grey, symbologies):
         codes.setdefault(text, Code(text, sym, tuple(corners), "frame"))
+
+    def enough() -> bool:
+        return imeis_enough is not None and len(
+            {imei_from_code(t) for t in codes} - {None}) >= imeis_enough
+
+    if enough():
+        return _reading_order(list(codes.values()))
     for region in propose_regions(grey, MAX_REGIONS):
         if any(_explains(c.polygon, region) for c in codes.values()):
             continue  # already read in the cheap pass
+        if imeis_enough is not None and not _may_be_sibling(region, codes.values()):
+            continue
         for code in _read_region(grey, region, read, symbologies, steps):
             codes.setdefault(code.text, code)
+        if enough():
+            break
     return _reading_order(list(codes.values()))
+
+
+def _may_be_sibling(region: Region, codes: Iterable[Code]) -> bool:
+    """Once an IMEI is read, only a region that could be the phone's other IMEI is worth
+    reading: about as wide as the code read (0.5-2x), its bars turned the same way (within
+    20 degrees). No IMEI read yet: every region is."""
+    for code in codes:
+        if imei_from_code(code.text) is None or len(code.polygon) < 4:
+            continue
+        # The code's longer side runs across its bars (an IMEI is far wider than tall),
+        # whichever corner a reader starts its outline with.
+        a, b, c = code.polygon[:3]
+        (x0, y0), (x1, y1) = max(((a, b), (b, c)), key=lambda e: float(
+            np.hypot(e[1][0] - e[0][0], e[1][1] - e[0][1])))
+        width = float(np.hypot(x1 - x0, y1 - y0))
+        turn = abs((np.degrees(np.arctan2(y1 - y0, x1 - x0)) - region.angle + 90) % 180 - 90)
+        return bool(turn <= 20 and 0.5 * width <= region.width <= 2.0 * width)
+    return True
 
 
 def _explains(polygon: tuple[Point, ...], region: Region) -> bool:

@@ -34,8 +34,10 @@ class Region:
     quad_exact: bool = True
 
 
-def _structure(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    small = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_AREA)
+def _structure(grey: np.ndarray, factor: int = 2
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    small = cv2.resize(grey, (grey.shape[1] // factor, grey.shape[0] // factor),
+                       interpolation=cv2.INTER_AREA)
     f = small.astype(np.float32)
     gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=3)
@@ -137,12 +139,47 @@ def _intersect(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np
 
 
 def propose_regions(grey: np.ndarray, limit: int = 6) -> list[Region]:
-    """Barcode-like regions, largest first: strong gradients that all point the same way."""
-    mask, jxx, jyy, jxy = _structure(grey)
+    """Barcode-like regions: strong gradients that all point the same way, found at half and
+    at quarter size. A code of wide modules, blurred or smeared, breaks up at half size
+    (its wide bars and spaces hold no gradient): a quarter-size region that spans several
+    half-size ones, or that half size missed, comes first; then the half-size ones, largest
+    first."""
+    fine = _regions_at(grey, 2, limit)
+    coarse: list[Region] = []
+    covered: list[Region] = []
+    for q in _regions_at(grey, 4, limit):
+        inside = [r for r in fine if _contains(q, r.center)]
+        if (len(inside) >= 2 or (inside and q.width > 1.25 * max(r.width for r in inside))
+                or (not inside and q.width >= 160)):
+            coarse.append(q)
+            covered += [r for r in inside if r not in covered]
+    # The pieces of a code read whole come last: read only if the whole one was not.
+    rest = [r for r in fine if r not in covered]
+    return (coarse + rest + covered)[:limit]
+
+
+def _contains(region: Region, point: Point) -> bool:
+    t = np.radians(region.angle)
+    d = np.array(point) - np.array(region.center)
+    along = abs(float(d[0] * np.cos(t) + d[1] * np.sin(t)))
+    across = abs(float(-d[0] * np.sin(t) + d[1] * np.cos(t)))
+    return along <= region.width / 2 and across <= region.height / 2
+
+
+def _regions_at(grey: np.ndarray, factor: int, limit: int) -> list[Region]:
+    """Regions of the structure tensor at 1/`factor` size, largest first."""
+    return _regions_from(*_structure(grey, factor), factor, limit)
+
+
+def _regions_from(mask: np.ndarray, jxx: np.ndarray, jyy: np.ndarray, jxy: np.ndarray,
+                  factor: int, limit: int) -> list[Region]:
+    """Regions of a mask at 1/`factor` size, largest first (areas in half-size pixels, so
+    that sizes compare)."""
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     regions: list[Region] = []
+    to_half = (factor / 2) ** 2
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[: limit * 2]:
-        area = cv2.contourArea(contour)
+        area = cv2.contourArea(contour) * to_half
         if area < 150:
             break
         x, y, w, h = cv2.boundingRect(contour)
@@ -155,15 +192,15 @@ def propose_regions(grey: np.ndarray, limit: int = 6) -> list[Region]:
         v = np.array([-u[1], u[0]])
         pts = contour.reshape(-1, 2).astype(np.float64)
         pu, pv = pts @ u, pts @ v
-        width, height = (pu.max() - pu.min()) * 2, (pv.max() - pv.min()) * 2
+        width, height = (pu.max() - pu.min()) * factor, (pv.max() - pv.min()) * factor
         if width < 40 or height < 8 or width / max(height, 1) < 0.2:
             continue  # too small, or a thin line (stacked codes are taller than wide: bands split them)
         cu, cv_ = (pu.max() + pu.min()) / 2, (pv.max() + pv.min()) / 2
-        center = (cu * u + cv_ * v) * 2
+        center = (cu * u + cv_ * v) * factor
         quad, exact = fit_quad(pts + 0.5, u)
         corners = None
         if quad is not None:
-            q = quad * 2
+            q = quad * factor
             corners = (tuple(q[0]), tuple(q[1]), tuple(q[2]), tuple(q[3]))
         regions.append(Region((float(center[0]), float(center[1])), float(np.degrees(theta)),
                               float(width), float(height), False, float(area),
