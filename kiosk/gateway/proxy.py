@@ -1,0 +1,178 @@
+"""Forwarding a kiosk's Gigs request: authenticate, rate-limit, check the allow-list, send
+with the gateway's key, pass the answer back unchanged, audit.
+
+"Does this SIM have a subscription" (`GET …/subscriptions?sim=`) is answered here: the
+filter is undocumented (REFERENCE §10), so every item of the answer is checked against the
+SIM, and when Gigs ignored the filter the gateway walks the project's list itself and
+passes back only this SIM's subscriptions. A kiosk never sees another SIM's.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kiosk import __version__
+from kiosk.gateway import allow
+from kiosk.gateway.store import Kiosk
+from kiosk.gateway.web import (
+    UNAUTHORIZED, BodyTooLarge, gateway_of, gigs_error, kiosk_of, read_body,
+)
+from kiosk.redact import mask_digits
+
+MAX_REQUEST = 64 * 1024
+MAX_ANSWER = 2 * 1024 * 1024
+#: Pages (of 200) walked when Gigs ignores `?sim=`: past this the kiosk looks by user.
+SIM_WALK_PAGES = 25
+PASS_HEADERS = ("content-type", "retry-after", "idempotent-replayed", "idempotency-key",
+                "x-request-id", "request-id", "gigs-request-id")
+
+
+class Upstream:
+    """The one HTTP client to Gigs a gateway process holds (its key in the headers)."""
+
+    def __init__(self, base_url: str, token: str,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=base_url, transport=transport, follow_redirects=False,
+            timeout=httpx.Timeout(20.0, connect=5.0),
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json",
+                     "User-Agent": f"sim-kiosk-gateway/{__version__}"})
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def send(self, method: str, path: str, query: dict[str, str], body: bytes | None,
+                   headers: dict[str, str]) -> Response:
+        url = path + ("?" + urlencode(query) if query else "")
+        try:
+            async with self.http.stream(method, url, content=body, headers=headers) as answer:
+                content = b""
+                async for chunk in answer.aiter_bytes():
+                    content += chunk
+                    if len(content) > MAX_ANSWER:
+                        return gigs_error(502, "unavailable", "Gigs answered with too much")
+        except httpx.TimeoutException:
+            return gigs_error(504, "unavailable", "Gigs did not answer in time")
+        except httpx.HTTPError:
+            return gigs_error(502, "unavailable", "Gigs cannot be reached from the gateway")
+        kept = {k: v for k, v in answer.headers.items() if k.lower() in PASS_HEADERS}
+        return Response(content, status_code=answer.status_code, headers=kept)
+
+
+def _id_of(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return str(value["id"])
+    return None
+
+
+async def sim_subscriptions(upstream: Upstream, path: str, sim: str,
+                            query: dict[str, str]) -> Response:
+    """This SIM's subscriptions, checked item by item, as one page."""
+    matches: list[Any] = []
+    ask = {"sim": sim, "limit": "200", **({"status": query["status"]} if "status" in query else {})}
+    for _ in range(SIM_WALK_PAGES):
+        answer = await upstream.send("GET", path, ask, None, {})
+        if answer.status_code != 200:
+            return answer  # a refusal of the filter (422) goes back: the kiosk looks by user
+        try:
+            page = json.loads(answer.body)
+            items = page["items"]
+            after = page.get("moreItemsAfter")
+        except (ValueError, KeyError, TypeError):
+            return gigs_error(502, "unavailable", "Gigs answered with something unexpected")
+        matches.extend(i for i in items if isinstance(i, dict) and _id_of(i.get("sim")) == sim)
+        if not after:
+            return Response(json.dumps({"object": "list", "items": matches,
+                                        "moreItemsAfter": None, "moreItemsBefore": None}),
+                            media_type="application/json")
+        ask = {**ask, "after": str(after)}
+    return gigs_error(422, "invalid", "the SIM filter is not available: list by user")
+
+
+def _masked_imei(body: Any) -> str | None:
+    imei = body.get("imei") if isinstance(body, dict) else None
+    return mask_digits(imei) if isinstance(imei, str) and imei.isdigit() else None
+
+
+async def forward(request: Request) -> Response:
+    gw = gateway_of(request)
+    started = time.monotonic()
+    raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+    raw_query = request.scope.get("query_string", b"").decode("latin-1")
+    kiosk: Kiosk | None = None
+    endpoint = allow.endpoint_of(raw_path)
+    imei: str | None = None
+
+    async def done(response: Response, note: str | None = None) -> Response:
+        await gw.db(gw.store.audit, kiosk=kiosk.kiosk if kiosk else None,
+                    store=kiosk.store if kiosk else None, method=request.method,
+                    endpoint=endpoint, status=response.status_code,
+                    latency_ms=(time.monotonic() - started) * 1000, imei=imei, note=note)
+        return response
+
+    kiosk = await kiosk_of(request)
+    if kiosk is None:
+        return await done(gigs_error(401, *UNAUTHORIZED), "no valid kiosk token")
+    wait = await gw.db(gw.store.hit, f"k:{kiosk.kiosk}", gw.config.rate_limit, 60)
+    if wait is not None:
+        return await done(gigs_error(429, "rateLimited", "too many requests from this kiosk",
+                                     {"Retry-After": str(int(wait))}))
+    try:
+        body = await read_body(request, MAX_REQUEST)
+    except BodyTooLarge:
+        return await done(gigs_error(413, "forbidden", "the request body is too large"))
+    policy = allow.Policy(gw.config.project, kiosk.payment_method or gw.config.payment_method,
+                          gw.config.direct_subscriptions)
+    try:
+        allowed = allow.check(request.method, raw_path, raw_query, body, policy)
+    except allow.Refused as refused:
+        endpoint = refused.endpoint
+        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {refused}"),
+                          "refused: " + refused.message)
+    endpoint = allowed.endpoint
+    imei = _masked_imei(allowed.body)
+    upstream: Upstream = request.app.state.upstream
+    if allowed.rule.special == "subscriptions" and "sim" in allowed.query:
+        return await done(await sim_subscriptions(upstream, raw_path, allowed.query["sim"],
+                                                  allowed.query))
+    headers = {}
+    if allowed.body is not None:
+        headers["Content-Type"] = "application/json"
+    key = request.headers.get("idempotency-key")
+    if key and len(key) <= 255 and key.isprintable():
+        headers["Idempotency-Key"] = key
+    answer = await upstream.send(request.method, raw_path, allowed.query,
+                                 body if allowed.body is not None else None, headers)
+    if allowed.rule.client == "create_order" and 200 <= answer.status_code < 300:
+        await _remember_order(request, kiosk, answer, placed=True)
+    elif allowed.rule.client == "retrieve_order" and answer.status_code == 200:
+        await _remember_order(request, kiosk, answer, placed=False)
+    return await done(answer)
+
+
+async def _remember_order(request: Request, kiosk: Kiosk, answer: Response, *,
+                          placed: bool) -> None:
+    """Order id -> kiosk, so the order's events reach this kiosk's stream."""
+    gw = gateway_of(request)
+    try:
+        order = json.loads(answer.body)
+    except ValueError:
+        return
+    order_id = _id_of(order)
+    if not isinstance(order, dict) or not order_id or not allow.SEGMENT.fullmatch(order_id):
+        return
+    sub = _id_of(order.get("subscription"))
+    status = order.get("status") if isinstance(order.get("status"), str) else None
+    if placed:
+        await gw.db(gw.store.order_placed, order_id, kiosk, sub, status)
+    elif await gw.db(gw.store.owner_of, "order", order_id) == kiosk.kiosk:
+        await gw.db(gw.store.order_seen, order_id, sub, status)
