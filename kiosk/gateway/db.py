@@ -165,12 +165,12 @@ def upsert_increment(conn: Connection, bucket: str, window: int) -> int:
     """One more hit in (bucket, window), atomically across replicas; the new count."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
-        stmt = pg_insert(rate).values(bucket=bucket, window=window, count=1)
-        stmt = stmt.on_conflict_do_update(index_elements=[rate.c.bucket, rate.c.window],
-                                          set_={"count": rate.c.count + 1})
+        pg = pg_insert(rate).values(bucket=bucket, window=window, count=1)
+        stmt: Any = pg.on_conflict_do_update(index_elements=[rate.c.bucket, rate.c.window],
+                                             set_={"count": rate.c.count + 1})
     else:
         from sqlalchemy.dialects.sqlite import insert as lite_insert
-        stmt = lite_insert(rate).values(bucket=bucket, window=window, count=1)
-        stmt = stmt.on_conflict_do_update(index_elements=[rate.c.bucket, rate.c.window],
+        lite = lite_insert(rate).values(bucket=bucket, window=window, count=1)
+        stmt = lite.on_conflict_do_update(index_elements=[rate.c.bucket, rate.c.window],
                                           set_={"count": rate.c.count + 1})
     return int(conn.execute(stmt.returning(rate.c.count)).scalar_one())

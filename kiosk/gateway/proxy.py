@@ -84,7 +84,7 @@ async def sim_subscriptions(upstream: Upstream, path: str, sim: str,
         if answer.status_code != 200:
             return answer  # a refusal of the filter (422) goes back: the kiosk looks by user
         try:
-            page = json.loads(answer.body)
+            page = json.loads(bytes(answer.body))
             items = page["items"]
             after = page.get("moreItemsAfter")
         except (ValueError, KeyError, TypeError):
@@ -164,7 +164,7 @@ async def _remember_order(request: Request, kiosk: Kiosk, answer: Response, *,
     """Order id -> kiosk, so the order's events reach this kiosk's stream."""
     gw = gateway_of(request)
     try:
-        order = json.loads(answer.body)
+        order = json.loads(bytes(answer.body))
     except ValueError:
         return
     order_id = _id_of(order)
