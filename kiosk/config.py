@@ -3,7 +3,9 @@
 Precedence, lowest to highest: built-in defaults < the config file (`--config PATH`, else
 $KIOSK_CONFIG, else `~/.config/sim-kiosk/kiosk.toml`) < environment variables < command-line
 flags. The API key is not in the file: it lives in `api-key` beside it (owner-only), or in
-$GIGS_TOKEN; it is never displayed back or logged. The operator PIN is stored salted and hashed.
+$GIGS_TOKEN; it is never displayed back or logged. In gateway mode the kiosk holds no API key,
+only its kiosk token, in `gateway-token` beside the config (owner-only; `kiosk join`). The
+operator PIN is stored salted and hashed.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "qa_expect_sims": (1, 8),
 }
 CHOICES: dict[str, tuple[str, ...]] = {
-    "api_mode": ("sandbox", "live"),
+    "api_mode": ("sandbox", "live", "gateway"),
     "mode": ("kiosk", "qa", "pair"),
     "language": ("en", "de"),
 }
@@ -104,7 +106,7 @@ def check_pin(pin: str, stored: str) -> bool:
 @dataclass(frozen=True)
 class KioskConfig:
     # [api]
-    api_mode: str = "sandbox"  # "sandbox" (embedded) or "live"
+    api_mode: str = "sandbox"  # "sandbox" (embedded), "live" or "gateway" (a fleet's)
     api_url: str | None = None
     project: str | None = None
     idempotency_keys: bool = True
@@ -135,6 +137,8 @@ class KioskConfig:
             problem = value_problem(f.name, getattr(self, f.name))
             if problem:
                 out[f.name] = problem
+        if self.api_mode == "gateway" and not self.api_url and "api_url" not in out:
+            out["api_url"] = "gateway mode needs the gateway's URL (kiosk join URL CODE)"
         return out
 
 
@@ -321,12 +325,13 @@ def parse_config(data: bytes, where: str) -> dict[str, Any]:
 
 
 class ConfigStore:
-    """The config file and the API key file, both owner-only."""
+    """The config file, the API key file and the kiosk token file, all owner-only."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         env = os.environ.get("KIOSK_CONFIG")
         self.path = Path(path or env or default_dir() / "kiosk.toml")
         self.key_path = self.path.with_name("api-key")
+        self.token_path = self.path.with_name("gateway-token")
 
     def load(self, env: Mapping[str, str] | None = None,
              overrides: Mapping[str, Any] | None = None) -> KioskConfig:
@@ -374,6 +379,21 @@ class ConfigStore:
             self._write(self.key_path, key.strip() + "\n")
         elif self.key_path.exists():
             self.key_path.unlink()
+
+    def gateway_token(self) -> str | None:
+        """The kiosk token `kiosk join` stored (masked in every log line once read)."""
+        from kiosk.redact import add_secret
+
+        data = read_bounded(self.token_path, 4096)
+        token = data.decode("utf-8", "replace").strip() if data else None
+        add_secret(token)
+        return token or None
+
+    def set_gateway_token(self, token: str | None) -> None:
+        if token:
+            self._write(self.token_path, token.strip() + "\n")
+        else:
+            self.token_path.unlink(missing_ok=True)
 
     @staticmethod
     def _write(path: Path, text: str) -> None:
