@@ -92,7 +92,7 @@ async def join(url: str, code: str, *, name: str | None = None,
         raise JoinError(f"cannot reach the gateway at {printable(url, 200)}: "
                         f"{type(exc).__name__}", "unreachable") from None
     answer = _json(data)
-    if response.status_code in (401, 403, 429):
+    if response.status_code in (403, 429):  # the contract's refusals of a code
         message = answer.get("message") if isinstance(answer, dict) else None
         said = printable(message, 200) if isinstance(message, str) else "the code was refused"
         if response.status_code == 429:
