@@ -49,6 +49,7 @@ class GatewayDouble(ThreadedServer):
         self.forwarded: list[tuple[str, str]] = []
         self.events: list[tuple[int, str, dict[str, Any]]] = []
         self.joins = 0
+        self.bearers: set[str] = set()  # every token kiosks sent
         #: 503 for every new stream; `drop_streams()` ends the open ones.
         self.refuse_streams = False
         self.stream_requests: list[str | None] = []  # each stream's Last-Event-ID
@@ -91,6 +92,7 @@ class GatewayDouble(ThreadedServer):
 
     def _kiosk(self, request: Request) -> str | None:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        self.bearers.add(token)
         return self.tokens.get(token) if scheme == "Bearer" else None
 
     async def _join(self, request: Request) -> Response:
