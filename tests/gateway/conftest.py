@@ -23,7 +23,16 @@ from kiosk.gateway.store import Store
 from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
 from kiosk.sandbox.serve import ThreadedSandbox, free_port
 
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+def _pg_bin() -> Path:
+    """PG_BIN, or the newest /usr/lib/postgresql/N/bin (Debian's layout; 15 on bookworm)."""
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 GIGS_TOKEN = "gigs-live-key-TEST-0123456789abcdef"
 WEBHOOK_SECRET = "whsec-test-0123456789abcdef"
 ADMIN_TOKEN = "admin-test-0123456789abcdef"
