@@ -22,8 +22,17 @@ from kiosk.ui.widgets import button, label
 Connection = Callable[[], tuple[KioskConfig, str | None]]
 
 
+def connection_secret(store: Any, api_mode: str, typed: str | None = None) -> str | None:
+    """What to authenticate with: the kiosk token in gateway mode (the API key is never sent
+    to a gateway), else the key as typed or stored."""
+    if api_mode == "gateway":
+        return store.gateway_token()  # type: ignore[no-any-return]
+    return typed or store.api_key()  # type: ignore[no-any-return]
+
+
 def api_settings(config: KioskConfig, key: str | None) -> ApiSettings:
-    """The connection these (possibly unsaved) settings describe."""
+    """The connection these (possibly unsaved) settings describe (in gateway mode `key` is the
+    kiosk token: `connection_secret`)."""
     if config.api_mode == "sandbox":
         return ApiSettings()
     return ApiSettings(api_url=config.api_url, project=config.project, token=key,
