@@ -116,7 +116,7 @@ def test_migrations_run_once_even_when_replicas_start_together(database_url: str
     def go(engine: sa.Engine) -> None:
         try:
             db.migrate(engine)
-        except BaseException as exc:  # noqa: BLE001 -- reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=go, args=(e,)) for e in engines]
