@@ -123,6 +123,7 @@ class FleetClient:
         self._tasks = []
         self.events.set_connected(False)
         await self._http.aclose()
+        log.info("fleet: %s", " ".join(f"{k}={v}" for k, v in self.snapshot().items()))
 
     def snapshot(self) -> dict[str, Any]:
         """Every counter (the fleet's and the polls'), for the benchmark and diagnostics."""
