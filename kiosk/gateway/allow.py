@@ -11,7 +11,9 @@ not listed are refused, and a few rules have a check of their own (`special`):
 - `store_method`: only the store's own payment method may be retrieved;
 - `direct`: a subscription without an order (no payment) only when the gateway allows it;
 - `subscriptions`: only with a `user` or a `sim` filter; with `sim` the gateway answers
-  itself (the filter is undocumented: it checks every item, see `proxy.py`).
+  itself (the filter is undocumented: it checks every item, see `proxy.py`);
+- `own_sim`: an eSIM's credentials only for the kiosk that ordered for that SIM (checked
+  against the database in `proxy.py`: DESIGN §6, least disclosure).
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ ALLOW: tuple[Rule, ...] = (
          query={"user": "id", "sim": "id", "status": "words", **_LIST}, special="subscriptions"),
     Rule("GET", P + "/subscriptions/{subscription}", "retrieve_subscription"),
     Rule("GET", P + "/sims/{sim}", "retrieve_sim"),
-    Rule("GET", P + "/sims/{sim}/credentials", "sim_credentials"),
+    Rule("GET", P + "/sims/{sim}/credentials", "sim_credentials", special="own_sim"),
     Rule("GET", P + "/sims/{sim}/eSimProfile", "esim_profile"),
 )
 #: Words that may appear in an audited endpoint as they are; any other segment is an id.

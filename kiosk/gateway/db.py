@@ -16,6 +16,8 @@ import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from kiosk.redact import add_secret
+
 metadata = sa.MetaData()
 
 stores = sa.Table(
@@ -92,13 +94,27 @@ events = sa.Table(
     sa.Column("at", sa.Float, nullable=False),
 )
 
+#: Added by migration 2: the SIMs of orders (and subscriptions) a kiosk placed, so an eSIM's
+#: credentials go to that kiosk only.
+kiosk_sims = sa.Table(
+    "kiosk_sims", metadata,
+    sa.Column("sim_id", sa.String(64), primary_key=True),
+    sa.Column("kiosk", sa.String(32), nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
 
 def _v1(conn: Connection) -> None:
-    metadata.create_all(conn)
+    # Named, not all of `metadata`: a table a later migration adds must not appear here.
+    metadata.create_all(conn, tables=[stores, codes, kiosks, rate, audit, orders, events])
+
+
+def _v2(conn: Connection) -> None:
+    kiosk_sims.create(conn)
 
 
 #: Append only; never edit one that has shipped.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
 ADVISORY_LOCK = 0x6B696F736B  # "kiosk": the one key the gateway locks migrations with
 
 schema_version = sa.Table("schema_version", sa.MetaData(),
@@ -112,6 +128,7 @@ def default_url() -> str:
 
 def engine_for(url: str) -> Engine:
     """An engine for `postgresql://…` (psycopg 3) or `sqlite:///path`."""
+    add_secret(sa.engine.make_url(url).password)  # a password in the URL: never in a log line
     if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("sqlite"):

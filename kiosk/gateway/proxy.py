@@ -141,6 +141,11 @@ async def forward(request: Request) -> Response:
     endpoint = allowed.endpoint
     imei = _masked_imei(allowed.body)
     upstream: Upstream = request.app.state.upstream
+    if (allowed.rule.special == "own_sim"
+            and await gw.db(gw.store.sim_kiosk, allowed.params["sim"]) != kiosk.kiosk):
+        message = "an eSIM's credentials go only to the kiosk that ordered for this SIM"
+        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
+                          "refused: " + message)
     if allowed.rule.special == "subscriptions" and "sim" in allowed.query:
         return await done(await sim_subscriptions(upstream, raw_path, allowed.query["sim"],
                                                   allowed.query))
@@ -152,27 +157,40 @@ async def forward(request: Request) -> Response:
         headers["Idempotency-Key"] = key
     answer = await upstream.send(request.method, raw_path, allowed.query,
                                  body if allowed.body is not None else None, headers)
-    if allowed.rule.client == "create_order" and 200 <= answer.status_code < 300:
-        await _remember_order(request, kiosk, answer, placed=True)
-    elif allowed.rule.client == "retrieve_order" and answer.status_code == 200:
-        await _remember_order(request, kiosk, answer, placed=False)
+    if 200 <= answer.status_code < 300 and allowed.rule.client in REMEMBERED:
+        await _remember(request, kiosk, allowed, answer)
     return await done(answer)
 
 
-async def _remember_order(request: Request, kiosk: Kiosk, answer: Response, *,
-                          placed: bool) -> None:
-    """Order id -> kiosk, so the order's events reach this kiosk's stream."""
+REMEMBERED = ("create_order", "retrieve_order", "create_subscription", "retrieve_subscription")
+
+
+async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
+                    answer: Response) -> None:
+    """Order id -> kiosk (its events go to this kiosk's stream) and SIM -> kiosk (its eSIM
+    credentials go to this kiosk only), from what this kiosk sent and Gigs answered."""
     gw = gateway_of(request)
     try:
-        order = json.loads(bytes(answer.body))
+        found = json.loads(bytes(answer.body))
     except ValueError:
         return
-    order_id = _id_of(order)
-    if not isinstance(order, dict) or not order_id or not allow.SEGMENT.fullmatch(order_id):
+    found_id = _id_of(found)
+    if not isinstance(found, dict) or not found_id or not allow.SEGMENT.fullmatch(found_id):
         return
-    sub = _id_of(order.get("subscription"))
-    status = order.get("status") if isinstance(order.get("status"), str) else None
-    if placed:
-        await gw.db(gw.store.order_placed, order_id, kiosk, sub, status)
-    elif await gw.db(gw.store.owner_of, "order", order_id) == kiosk.kiosk:
-        await gw.db(gw.store.order_seen, order_id, sub, status)
+    client, store = allowed.rule.client, gw.store
+    status = found.get("status") if isinstance(found.get("status"), str) else None
+    sub = found.get("subscription")
+    sims = [_id_of(found.get("sim")), _id_of(sub.get("sim")) if isinstance(sub, dict) else None]
+    if client == "create_order":
+        sims.append(allowed.body["subscriptionDetails"]["sim"])
+        await gw.db(store.order_placed, found_id, kiosk, _id_of(sub), status)
+    elif client == "create_subscription":
+        sims.append(allowed.body["sim"])
+    elif client == "retrieve_order":
+        if await gw.db(store.owner_of, "order", found_id) != kiosk.kiosk:
+            return
+        await gw.db(store.order_seen, found_id, _id_of(sub), status)
+    elif await gw.db(store.owner_of, "subscription", found_id) != kiosk.kiosk:
+        return
+    for sim in {s for s in sims if s and s != "auto" and allow.SEGMENT.fullmatch(s)}:
+        await gw.db(store.sim_ordered, sim, kiosk.kiosk)

@@ -207,6 +207,26 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(db.orders.update().where(o.order_id == order_id).values(**values))
 
+    def sim_ordered(self, sim_id: str, kiosk: str) -> None:
+        """This kiosk ordered for this SIM: its eSIM credentials may go to this kiosk only."""
+        s = db.kiosk_sims.c
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(sa.select(s.kiosk).where(s.sim_id == sim_id)).first():
+                    conn.execute(db.kiosk_sims.update().where(s.sim_id == sim_id)
+                                 .values(kiosk=kiosk, at=self.clock()))
+                else:
+                    conn.execute(db.kiosk_sims.insert().values(sim_id=sim_id, kiosk=kiosk,
+                                                               at=self.clock()))
+        except sa.exc.IntegrityError:  # the same SIM recorded at the same time elsewhere
+            pass
+
+    def sim_kiosk(self, sim_id: str) -> str | None:
+        s = db.kiosk_sims.c
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(s.kiosk).where(s.sim_id == sim_id)).first()
+        return row.kiosk if row else None
+
     def owner_of(self, kind: str, object_id: str) -> str | None:
         """The kiosk that placed this order (or the order of this subscription)."""
         o = db.orders.c

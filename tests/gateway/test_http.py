@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 
 import httpx
 import pytest
@@ -15,8 +16,9 @@ from kiosk.gateway.app import create_app
 from kiosk.gateway.config import from_env
 from kiosk.gateway.store import Store
 from kiosk.gigs.errors import AuthenticationError, PermissionDeniedError
-from tests.gateway.conftest import ADMIN_TOKEN, GatewayFactory, gateway_env
-from tests.gateway.helpers import ACTIVE_IMEI, bearer, client_for, join, place_order
+from kiosk.sandbox.serve import ThreadedSandbox
+from tests.gateway.conftest import ADMIN_TOKEN, GatewayFactory, Served, gateway_env
+from tests.gateway.helpers import ACTIVE_IMEI, PSIM_IMEI, bearer, client_for, join, place_order
 
 
 def test_join_answers_per_contract_and_a_code_works_once(make_gateway: GatewayFactory,
@@ -60,6 +62,15 @@ def test_the_kiosk_client_works_through_the_gateway_and_orders_are_recorded(
 
     order = asyncio.run(go())
     assert store.owner_of("order", order) == joined["kiosk"]
+    # The ordered SIM's credentials: this kiosk only (an eSIM code is for the visit that
+    # ordered it), another kiosk of the same store is refused.
+    other = join(gw.url, store, name="till 2")
+    sim = httpx.post(gw.url + "/projects/demo/devices/search", json={"imei": PSIM_IMEI},
+                     headers=bearer(joined["token"])).json()["items"][0]["sims"][0]["id"]
+    creds = f"/projects/demo/sims/{sim}/credentials"
+    assert httpx.get(gw.url + creds, headers=bearer(joined["token"])).status_code == 200
+    refused = httpx.get(gw.url + creds, headers=bearer(other["token"]))
+    assert refused.status_code == 403 and "ordered for this SIM" in refused.json()["message"]
     rows = store.audit_rows(limit=50)
     assert {r["endpoint"] for r in rows} >= {"/projects/{project}/orders",
                                              "/projects/{project}/devices/search"}
@@ -219,3 +230,22 @@ def test_the_fleet_page_lists_escapes_and_revokes(make_gateway: GatewayFactory,
     answer = httpx.get(gw.url + "/projects/demo/plans", headers=bearer(joined["token"]))
     assert answer.status_code == 401
     assert httpx.post(gw.url + "/fleet/revoke", data={"kiosk": "x"}).status_code == 403
+
+
+def test_the_serving_process_prunes_the_audit_log_past_its_retention(
+        tmp_path: object, sandbox: ThreadedSandbox) -> None:
+    url = f"sqlite:///{tmp_path}/g.sqlite3"
+    now = [time.time() - 3 * 86400]
+    store = Store(Store.open(url).engine, lambda: now[0])
+    store.audit(kiosk="ksk_old", store="S", method="GET", endpoint="/x", status=200, latency_ms=1)
+    now[0] = time.time()
+    store.audit(kiosk="ksk_new", store="S", method="GET", endpoint="/x", status=200, latency_ms=1)
+    config = from_env(gateway_env(sandbox.url, url, GATEWAY_AUDIT_DAYS="2"))
+    served = Served(create_app(config, store, prune_every=0.1))
+    try:
+        deadline = time.monotonic() + 5
+        while len(store.audit_rows()) > 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        served.stop()
+    assert [r["kiosk"] for r in store.audit_rows()] == ["ksk_new"]

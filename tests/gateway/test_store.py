@@ -141,3 +141,19 @@ def test_a_newer_schema_is_refused(database_url: str) -> None:
     with pytest.raises(RuntimeError, match="newer"):
         db.migrate(engine)
     engine.dispose()
+
+
+def test_a_database_of_an_older_schema_is_upgraded_in_order(database_url: str) -> None:
+    engine = db.engine_for(database_url)
+    with engine.begin() as conn:  # what a gateway of schema 1 left behind
+        db.schema_version.create(conn)
+        conn.execute(db.schema_version.insert().values(version=1))
+        db.MIGRATIONS[0](conn)
+    assert not sa.inspect(engine).has_table("kiosk_sims")
+    assert db.migrate(engine) == len(db.MIGRATIONS) >= 2
+    assert sa.inspect(engine).has_table("kiosk_sims")
+    store = Store(engine)
+    store.sim_ordered("sim_1", "ksk_a")
+    store.sim_ordered("sim_1", "ksk_b")  # ordered again, by another kiosk: the latest one
+    assert store.sim_kiosk("sim_1") == "ksk_b" and store.sim_kiosk("sim_2") is None
+    engine.dispose()
