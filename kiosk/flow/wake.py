@@ -30,7 +30,7 @@ class PollCounters:
     #: Polls the usual schedule would have sent during lengthened sleeps, minus the one that
     #: followed each: requests the stream saved.
     polls_saved: int = 0
-    #: Sleeps ended early by an event about the activation.
+    #: Sleeps ended early by an event about the activation (or by the stream coming back).
     woken_by_event: int = 0
     #: Sleeps lengthened because the stream was up; sleeps as usual because it was down.
     waits_streamed: int = 0
@@ -59,14 +59,16 @@ class StatusEvents:
         return self._connected
 
     def set_connected(self, up: bool) -> None:
-        """The stream came up or went down; down wakes every lengthened sleep at once."""
+        """The stream came up or went down. Either way every watching poll is woken once:
+        down, so it goes back to its usual pace at once; up, so one poll right away catches
+        what changed while the stream was down (events are not replayed from before the
+        first connection)."""
         if up == self._connected:
             return
         self._connected = up
-        if not up:
-            for events in self._waiters.values():
-                for event in events:
-                    event.set()
+        for events in self._waiters.values():
+            for event in events:
+                event.set()
 
     def publish(self, resource_id: str, status: str | None = None) -> None:
         """An update about an order or subscription: wake the polls that wait on it."""

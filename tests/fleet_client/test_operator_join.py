@@ -31,6 +31,10 @@ def panel(qtbot: Any, qapp: Any, tmp_path: Path):  # type: ignore[no-untyped-def
     widget.show()
     yield widget
     journal.close()
+    # The panel's loop claims to be running (qasync's already_running): undone, or every
+    # asyncio test after this one would find "a running event loop" (they run before tests/ui).
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
 
 
 def shown(panel: Any) -> list[str]:
