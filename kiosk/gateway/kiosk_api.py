@@ -53,8 +53,12 @@ async def join(request: Request) -> Response:
     if joined is None:
         return await done(gigs_error(403, "forbidden", "this code is wrong, used or expired: "
                                      "ask for a new one"), note="code refused")
+    # `payment_method`: the one the gateway lets this kiosk's orders use (the kiosk's flow
+    # names it in each order); beyond the contract's four fields, which the kiosk side reads.
     answer = JSONResponse({"kiosk": joined.kiosk, "token": joined.token, "store": joined.store,
-                           "project": gw.config.project}, status_code=201,
+                           "project": gw.config.project,
+                           "payment_method": joined.payment_method or gw.config.payment_method},
+                          status_code=201,
                           headers={"Cache-Control": "no-store"})
     return await done(answer, joined.kiosk, joined.store)
 

@@ -34,6 +34,7 @@ class Joined:
     kiosk: str
     token: str
     store: str
+    payment_method: str | None  # the store's, None: the gateway's default
 
 
 class Store:
@@ -100,7 +101,9 @@ class Store:
             conn.execute(db.kiosks.insert().values(
                 kiosk=kiosk, store=row.store, name=name[:100], token_hash=token_hash,
                 created_at=now, version=version[:40]))
-        return Joined(kiosk, token, row.store)
+            method = conn.execute(sa.select(db.stores.c.payment_method).where(
+                db.stores.c.store == row.store)).scalar()
+        return Joined(kiosk, token, row.store, method)
 
     def authenticate(self, kiosk: str, secret: str) -> Kiosk | None:
         """The kiosk behind a token, read fresh on every request (revocation is immediate)."""

@@ -16,6 +16,7 @@ from kiosk.gateway.app import create_app
 from kiosk.gateway.config import from_env
 from kiosk.gateway.store import Store
 from kiosk.gigs.errors import AuthenticationError, PermissionDeniedError
+from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
 from kiosk.sandbox.serve import ThreadedSandbox
 from tests.gateway.conftest import ADMIN_TOKEN, GatewayFactory, Served, gateway_env
 from tests.gateway.helpers import ACTIVE_IMEI, PSIM_IMEI, bearer, client_for, join, place_order
@@ -25,7 +26,10 @@ def test_join_answers_per_contract_and_a_code_works_once(make_gateway: GatewayFa
                                                          database_url: str) -> None:
     gw, store, _ = make_gateway(database_url)
     joined = join(gw.url, store)
-    assert set(joined) - {"code"} == {"kiosk", "token", "store", "project"}
+    assert set(joined) - {"code"} == {"kiosk", "token", "store", "project", "payment_method"}
+    assert joined["payment_method"] == STORE_PAYMENT_METHOD_ID  # the gateway's default
+    own = join(gw.url, store, store_id="STORE-7", payment_method="pm_store7")
+    assert own["payment_method"] == "pm_store7"
     assert tokens.KIOSK_ID.fullmatch(joined["kiosk"]) and joined["project"] == "demo"
     assert re.fullmatch(r"kt_ksk_[a-z2-7]{12}_[A-Za-z0-9_-]{43}", joined["token"])
     again = httpx.post(gw.url + "/gateway/v1/join", json={"code": joined["code"], "name": "x"})
