@@ -102,6 +102,9 @@ def serve(args: argparse.Namespace) -> int:
     scheme = config.database_url.split(":", 1)[0]
     print(f"Gateway on http://{args.host}:{args.port} for project {config.project} "
           f"({args.workers} worker(s), {scheme} database). Ctrl-C stops.", flush=True)
+    if not config.allow_plain_http and args.host not in ("127.0.0.1", "::1", "localhost"):
+        print("Plain HTTP is answered from this machine only: put a TLS proxy in front "
+              "(--trusted-proxy) or pass --allow-plain-http.", flush=True)
     if not config.admin_token:
         print("The fleet page is off: set GATEWAY_ADMIN_TOKEN to turn it on.", flush=True)
     if not config.webhook_secret:

@@ -16,12 +16,15 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from kiosk.gateway import fleet, kiosk_api, proxy, webhooks
 from kiosk.gateway.config import GatewayConfig, from_env
 from kiosk.gateway.store import Store
-from kiosk.gateway.web import Gateway, PlainHttpGuard
+from kiosk.gateway.web import Gateway, PlainHttpGuard, gigs_error
 from kiosk.redact import install_redaction
 
 log = logging.getLogger("kiosk.gateway")
@@ -38,6 +41,12 @@ async def _prune_forever(gw: Gateway, every: float) -> None:
         except Exception as exc:  # the database may be away for a while: try again later
             log.warning("pruning failed: %s", type(exc).__name__)
         await asyncio.sleep(every)
+
+
+async def _database_down(request: Request, exc: Exception) -> Response:
+    log.warning("the database failed: %s", type(exc).__name__)
+    return gigs_error(503, "unavailable", "the gateway's database is unavailable: try again",
+                      {"Retry-After": "5"})
 
 
 def create_app(config: GatewayConfig, store: Store, *,
@@ -70,7 +79,8 @@ def create_app(config: GatewayConfig, store: Store, *,
         Route("/{path:path}", proxy.forward, methods=METHODS),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(PlainHttpGuard, config=config)])
+                    middleware=[Middleware(PlainHttpGuard, config=config)],
+                    exception_handlers={SQLAlchemyError: _database_down})
     app.state.gateway = gw
     app.state.upstream = upstream
     return app

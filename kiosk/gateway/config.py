@@ -50,7 +50,7 @@ class GatewayConfig:
     trusted_proxies: tuple[str, ...] = ()
     direct_subscriptions: bool = False
     keepalive_seconds: float = 15.0
-    poll_seconds: float = 0.3
+    poll_seconds: float = 0.4  # the event stream's look at the events table
 
     @property
     def project(self) -> str:

@@ -29,7 +29,7 @@ SESSION_SECONDS = 8 * 3600
 STYLE = """body{font:14px system-ui,sans-serif;margin:16px;max-width:1248px}
 table{border-collapse:collapse;width:100%;margin-bottom:20px}th,td{border-bottom:1px solid #ddd;
 padding:4px 6px;text-align:left;white-space:nowrap}h2{margin:18px 0 6px;font-size:16px}
-.revoked{color:#999}button{font-size:13px}form{display:inline}"""
+td:last-child{white-space:normal}.revoked{color:#999}button{font-size:13px}form{display:inline}"""
 
 
 def _mac(key: str, text: str) -> str:
@@ -72,10 +72,11 @@ def _table(headers: list[str], rows: list[list[str]], empty: str) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _page(title: str, body: str) -> HTMLResponse:
+def _page(title: str, body: str, *, refresh: bool = False) -> HTMLResponse:
+    refresh_tag = "<meta http-equiv=refresh content=30>" if refresh else ""
     return HTMLResponse(
         f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-        f"<meta name=viewport content='width=device-width'><style>{STYLE}</style></head>"
+        f"<meta name=viewport content='width=device-width'>{refresh_tag}<style>{STYLE}</style></head>"
         f"<body>{body}</body></html>",
         headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
                  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
@@ -126,7 +127,7 @@ def render(data: dict[str, Any], csrf: str, now: float) -> HTMLResponse:
         + "<h2>Recent audit entries</h2>"
         + _table(["When", "Kiosk", "Store", "Method", "Endpoint", "Status", "ms", "IMEI", "Note"],
                  audit, "Nothing audited yet."))
-    return _page("Fleet", body)
+    return _page("Fleet", body, refresh=True)
 
 
 def _admin(request: Request) -> str | None:

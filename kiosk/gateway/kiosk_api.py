@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import time
 from collections.abc import AsyncIterator
@@ -16,11 +17,21 @@ from kiosk.gateway.web import (
     UNAUTHORIZED, client_address, gateway_of, gigs_error, json_object, kiosk_of,
 )
 
+log = logging.getLogger("kiosk.gateway")
 MODES = ("kiosk", "qa", "pair")
+#: Seconds between two looks at whether a streaming kiosk was revoked.
+REVOCATION_CHECK = 1.0
 COUNTERS = ("activations_today", "failures_today", "pending")
 
 
 async def health(request: Request) -> Response:
+    """200 `{"ok": true}` while this replica can reach the database (load balancers)."""
+    gw = gateway_of(request)
+    try:
+        await gw.db(gw.store.ping)
+    except Exception as exc:
+        log.warning("health: the database is unavailable (%s)", type(exc).__name__)
+        return JSONResponse({"ok": False}, status_code=503)
     return JSONResponse({"ok": True})
 
 
@@ -138,10 +149,12 @@ async def events(request: Request) -> Response:
     async def stream() -> AsyncIterator[str]:
         nonlocal after
         yield "retry: 3000\n\n"
-        quiet_since = time.monotonic()
+        quiet_since = checked = time.monotonic()
         while True:
-            if not await gw.db(gw.store.is_active, name):
-                return
+            if time.monotonic() - checked >= REVOCATION_CHECK:
+                checked = time.monotonic()
+                if not await gw.db(gw.store.is_active, name):
+                    return  # revoked: the stream ends
             for row in await gw.db(gw.store.events_after, name, after):
                 after = int(row["seq"])
                 quiet_since = time.monotonic()

@@ -9,7 +9,9 @@ passes back only this SIM's subscriptions. A kiosk never sees another SIM's.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -26,8 +28,11 @@ from kiosk.gateway.web import (
 )
 from kiosk.redact import mask_digits
 
+log = logging.getLogger("kiosk.gateway")
 MAX_REQUEST = 64 * 1024
 MAX_ANSWER = 2 * 1024 * 1024
+#: The whole exchange with Gigs (a server dripping bytes is cut too).
+ANSWER_DEADLINE = 18.0
 #: Pages (of 200) walked when Gigs ignores `?sim=`: past this the kiosk looks by user.
 SIM_WALK_PAGES = 25
 PASS_HEADERS = ("content-type", "retry-after", "idempotent-replayed", "idempotency-key",
@@ -41,7 +46,9 @@ class Upstream:
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.http = httpx.AsyncClient(
             base_url=base_url, transport=transport, follow_redirects=False,
-            timeout=httpx.Timeout(20.0, connect=5.0),
+            # Within the kiosk client's 20 s per attempt, so the kiosk hears the gateway's
+            # answer (a 504 in the Gigs shape) rather than its own timeout.
+            timeout=httpx.Timeout(15.0, connect=5.0),
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json",
                      "User-Agent": f"sim-kiosk-gateway/{__version__}"})
 
@@ -52,15 +59,19 @@ class Upstream:
                    headers: dict[str, str]) -> Response:
         url = path + ("?" + urlencode(query) if query else "")
         try:
-            async with self.http.stream(method, url, content=body, headers=headers) as answer:
+            async with asyncio.timeout(ANSWER_DEADLINE), \
+                    self.http.stream(method, url, content=body, headers=headers) as answer:
                 content = b""
                 async for chunk in answer.aiter_bytes():
                     content += chunk
                     if len(content) > MAX_ANSWER:
                         return gigs_error(502, "unavailable", "Gigs answered with too much")
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, TimeoutError):
+            log.warning("Gigs did not answer in time: %s %s", method, allow.endpoint_of(path))
             return gigs_error(504, "unavailable", "Gigs did not answer in time")
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
+            log.warning("Gigs cannot be reached: %s (%s %s)", type(exc).__name__, method,
+                        allow.endpoint_of(path))
             return gigs_error(502, "unavailable", "Gigs cannot be reached from the gateway")
         kept = {k: v for k, v in answer.headers.items() if k.lower() in PASS_HEADERS}
         return Response(content, status_code=answer.status_code, headers=kept)

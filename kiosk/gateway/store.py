@@ -48,6 +48,10 @@ class Store:
         db.migrate(store.engine)
         return store
 
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -253,3 +253,27 @@ def test_the_serving_process_prunes_the_audit_log_past_its_retention(
     finally:
         served.stop()
     assert [r["kiosk"] for r in store.audit_rows()] == ["ksk_new"]
+
+
+def test_health_and_refusals_say_when_the_database_is_down(tmp_path: object) -> None:
+    from kiosk.gateway import db
+    from kiosk.sandbox.serve import free_port
+
+    url = f"sqlite:///{tmp_path}/g.sqlite3"
+    config = from_env(gateway_env("http://127.0.0.1:9", url))
+    down = Store(db.engine_for(f"postgresql://postgres@127.0.0.1:{free_port()}/none"))
+
+    async def go(store: Store) -> tuple[httpx.Response, httpx.Response]:
+        app = create_app(config, store, prune_every=None)
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 5555))
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as http:
+            health = await http.get("/gateway/v1/health")
+            token = "Bearer kt_ksk_aaaaaaaaaaaa_" + "a" * 43
+            return health, await http.get("/projects/demo/plans", headers={"Authorization": token})
+
+    health, forwarded = asyncio.run(go(Store.open(url)))
+    assert health.status_code == 200 and health.json() == {"ok": True}
+    assert forwarded.status_code == 401
+    health, forwarded = asyncio.run(go(down))
+    assert health.status_code == 503 and health.json() == {"ok": False}
+    assert forwarded.status_code == 503 and forwarded.json()["type"] == "unavailable"
