@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl
 
 SEGMENT = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _WORDS = re.compile(r"[A-Za-z]{1,30}(,[A-Za-z]{1,30}){0,9}")
-_CURSOR = re.compile(r"[A-Za-z0-9_=-]{1,200}")
+_CURSOR = re.compile(r"[A-Za-z0-9_=+/.-]{1,500}")  # opaque; re-encoded when forwarded
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

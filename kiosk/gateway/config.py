@@ -49,7 +49,8 @@ class GatewayConfig:
     allow_plain_http: bool = False
     trusted_proxies: tuple[str, ...] = ()
     direct_subscriptions: bool = False
-    keepalive_seconds: float = 15.0
+    # The contract: a keep-alive at least every 15 s; polls add up to `poll_seconds`.
+    keepalive_seconds: float = 12.0
     poll_seconds: float = 0.4  # the event stream's look at the events table
 
     @property

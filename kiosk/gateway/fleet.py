@@ -106,7 +106,8 @@ def render(data: dict[str, Any], csrf: str, now: float) -> HTMLResponse:
                   "<button>Revoke</button></form>")
         fps = "" if k["camera_fps"] is None else f"{k['camera_fps']:.1f}"
         cls = " class=revoked" if revoked else ""
-        kiosks.append([f"<span{cls}>{_e(k['kiosk'])}</span>", _e(k["store"]), _e(k["name"]),
+        name = k["name"] if len(k["name"]) <= 32 else k["name"][:31] + "…"
+        kiosks.append([f"<span{cls}>{_e(k['kiosk'])}</span>", _e(k["store"]), _e(name),
                        _e(_when(k["last_seen"], now)), _e(k["version"]), _e(k["mode"]), _e(fps),
                        _e(k["activations_today"]), _e(k["failures_today"]), _e(k["pending"]),
                        action])
