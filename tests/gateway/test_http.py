@@ -277,3 +277,21 @@ def test_health_and_refusals_say_when_the_database_is_down(tmp_path: object) -> 
     health, forwarded = asyncio.run(go(down))
     assert health.status_code == 503 and health.json() == {"ok": False}
     assert forwarded.status_code == 503 and forwarded.json()["type"] == "unavailable"
+
+
+def test_gigs_answer_reaches_the_kiosk_even_when_the_audit_cannot_be_written(
+        make_gateway: GatewayFactory, tmp_path: object) -> None:
+    import sqlalchemy as sa
+
+    gw, store, _ = make_gateway(f"sqlite:///{tmp_path}/g.sqlite3")
+    joined = join(gw.url, store)
+
+    def broken(**_: object) -> None:
+        raise sa.exc.OperationalError("INSERT INTO audit", {}, Exception("disk I/O error"))
+
+    store.audit = broken  # type: ignore[method-assign]
+    answer = httpx.get(gw.url + "/projects/demo/plans?status=available",
+                       headers=bearer(joined["token"]))
+    assert answer.status_code == 200 and answer.json()["object"] == "list"
+    refused = httpx.get(gw.url + "/projects/demo/users", headers=bearer(joined["token"]))
+    assert refused.status_code == 503  # nothing was sent: a refusal may fail as a whole
