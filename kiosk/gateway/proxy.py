@@ -25,12 +25,14 @@ from kiosk import __version__
 from kiosk.gateway import allow
 from kiosk.gateway.store import Kiosk
 from kiosk.gateway.web import (
-    UNAUTHORIZED, BodyTooLarge, gateway_of, gigs_error, kiosk_of, read_body,
+    UNAUTHORIZED, BodyTooLarge, client_address, gateway_of, gigs_error, kiosk_of, read_body,
 )
 from kiosk.redact import mask_digits
 
 log = logging.getLogger("kiosk.gateway")
 MAX_REQUEST = 64 * 1024
+#: Requests without a valid kiosk token audited per client address and minute.
+UNAUTHENTICATED = 30
 MAX_ANSWER = 2 * 1024 * 1024
 #: The whole exchange with Gigs (a server dripping bytes is cut too).
 ANSWER_DEADLINE = 18.0
@@ -133,6 +135,11 @@ async def forward(request: Request) -> Response:
 
     kiosk = await kiosk_of(request)
     if kiosk is None:
+        # Audited, but not without bound: a flood of bad tokens from one address past
+        # UNAUTHENTICATED a minute is answered without filling the audit log.
+        address = client_address(request.scope, gw.config)
+        if await gw.db(gw.store.hit, f"a:{address}", UNAUTHENTICATED, 60) is not None:
+            return gigs_error(401, *UNAUTHORIZED)
         return await done(gigs_error(401, *UNAUTHORIZED), "no valid kiosk token")
     wait = await gw.db(gw.store.hit, f"k:{kiosk.kiosk}", gw.config.rate_limit, 60)
     if wait is not None:

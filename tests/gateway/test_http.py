@@ -295,3 +295,16 @@ def test_gigs_answer_reaches_the_kiosk_even_when_the_audit_cannot_be_written(
     assert answer.status_code == 200 and answer.json()["object"] == "list"
     refused = httpx.get(gw.url + "/projects/demo/users", headers=bearer(joined["token"]))
     assert refused.status_code == 503  # nothing was sent: a refusal may fail as a whole
+
+
+def test_bad_tokens_are_audited_but_a_flood_does_not_fill_the_log(
+        make_gateway: GatewayFactory, tmp_path: object) -> None:
+    from kiosk.gateway.proxy import UNAUTHENTICATED
+
+    gw, store, _ = make_gateway(f"sqlite:///{tmp_path}/g.sqlite3")
+    with httpx.Client(base_url=gw.url) as http:
+        for _ in range(UNAUTHENTICATED + 10):
+            answer = http.get("/projects/demo/plans", headers=bearer("kt_ksk_aaaaaaaaaaaa_" + "a" * 43))
+            assert answer.status_code == 401
+    rows = store.audit_rows(limit=1000)
+    assert len(rows) == UNAUTHENTICATED and {r["note"] for r in rows} == {"no valid kiosk token"}
