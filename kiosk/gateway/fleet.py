@@ -101,8 +101,8 @@ def render(data: dict[str, Any], csrf: str, now: float) -> HTMLResponse:
         revoked = k["revoked_at"] is not None
         action = ("revoked" if revoked else
                   "<form method=post action=/fleet/revoke>"
-                  f"<input type=hidden name=csrf value={_e(csrf)}>"
-                  f"<input type=hidden name=kiosk value={_e(k['kiosk'])}>"
+                  f"<input type=hidden name=csrf value=\"{_e(csrf)}\">"
+                  f"<input type=hidden name=kiosk value=\"{_e(k['kiosk'])}\">"
                   "<button>Revoke</button></form>")
         fps = "" if k["camera_fps"] is None else f"{k['camera_fps']:.1f}"
         cls = " class=revoked" if revoked else ""
@@ -118,7 +118,7 @@ def render(data: dict[str, Any], csrf: str, now: float) -> HTMLResponse:
               _e(a["note"])] for a in data["audit"]]
     body = (
         "<form method=post action=/fleet/logout style='float:right'>"
-        f"<input type=hidden name=csrf value={_e(csrf)}><button>Sign out</button></form>"
+        f"<input type=hidden name=csrf value=\"{_e(csrf)}\"><button>Sign out</button></form>"
         "<h1>Fleet</h1><h2>Kiosks</h2>"
         + _table(["Kiosk", "Store", "Name", "Last seen", "Version", "Mode", "Camera fps",
                   "Activations today", "Failures", "Pending", ""], kiosks, "No kiosk enrolled.")
