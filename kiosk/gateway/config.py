@@ -9,6 +9,7 @@ puts into the environment so every worker process reads the same ones).
 | `GATEWAY_ADMIN_TOKEN` | the fleet page's password (no page without it) |
 | `GATEWAY_WEBHOOK_SECRET`, `…_HEADER`, `…_ENCODING` | webhook HMAC (no webhooks without it) |
 | `GATEWAY_RATE_LIMIT` | requests per kiosk per minute (default 120) |
+| `GATEWAY_JOIN_LIMIT` | join attempts per client address per minute (default 10) |
 | `GATEWAY_AUDIT_DAYS` | audit retention in days (default 90) |
 | `GATEWAY_ALLOW_PLAIN_HTTP`, `GATEWAY_TRUSTED_PROXIES` | plain HTTP off loopback; TLS proxies |
 | `GATEWAY_DIRECT_SUBSCRIPTIONS` | allow subscriptions without an order (default off) |
