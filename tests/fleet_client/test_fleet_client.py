@@ -28,7 +28,7 @@ async def test_heartbeats_are_sent_with_what_the_contract_asks(fleet: Fleet,
     fc = client(settings.base_url, settings.bearer, heartbeat_every=0.1)
     fc.start()
     try:
-        await until(lambda: len(fleet.gateway.heartbeats) >= 3)
+        await until(lambda: fc.counters.heartbeats_sent >= 3)
     finally:
         await fc.stop()
     beat = fleet.gateway.heartbeats[0]
@@ -66,7 +66,11 @@ async def test_events_reach_the_hub_and_resume_after_a_drop(fleet: Fleet,
     fc.start()
     try:
         await until(lambda: fc.events.connected)
+        assert watch.event.is_set()  # (re)connected: one poll catches what it missed
+        watch.arm(["ord_abc"])  # the poll is sent: listening again
         fleet.gateway.push("order.updated", {"id": "ord_other", "status": "paid"})
+        await until(lambda: "ord_other" in fc.events.last_status)
+        assert not watch.event.is_set()  # another order's event wakes nobody here
         fleet.gateway.push("order.updated", {"id": "ord_abc", "status": "paid"})
         await until(watch.event.is_set)
         assert fc.events.last_status == {"ord_other": "paid", "ord_abc": "paid"}
