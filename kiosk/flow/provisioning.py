@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -89,7 +88,6 @@ class _Poll:
         if self.deadline_at is not None and now >= self.deadline_at:
             raise DeadlinePassed(self.act)
         delay = self.schedule.wait(now, retry_after)
-        preview = copy.copy(self.schedule)  # the usual pace after this, to count polls saved
         cap = None
         if self.deadline_at is not None:
             cap = max(0.0, self.deadline_at - now) + 0.001
@@ -97,7 +95,9 @@ class _Poll:
         if self.watch is None or not events or retry_after is not None:
             await self.ctx.sleep(delay)
         else:
-            await self.watch.sleep(delay, self.ctx.sleep, lambda n: preview.wait(now), cap)
+            # A long sleep moves the schedule on as the polls it saved would have: should the
+            # stream drop, polling goes on at the pace it would have reached by then.
+            await self.watch.sleep(delay, self.ctx.sleep, lambda n: self.schedule.wait(now), cap)
 
 
 class Provisioner:
