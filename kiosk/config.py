@@ -18,7 +18,6 @@ import math
 import re
 import os
 import secrets
-import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -28,15 +27,11 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from kiosk.config_io import MAX_CONFIG_BYTES as MAX_CONFIG_BYTES  # re-exported, as before
+from kiosk.config_io import ConfigError as ConfigError
+from kiosk.config_io import read_bounded as read_bounded
+
 DEFAULT_PIN = "2468"
-# The config file is a few hundred bytes; anything longer (or /dev/zero) is refused unread.
-MAX_CONFIG_BYTES = 64 * 1024
-
-
-class ConfigError(ValueError):
-    """A configuration that cannot be used, said in one line: the file or variable, the key and
-    what is allowed. The commands print it and exit 2 (invalid input), without a traceback."""
-
 
 # The one table of allowed values: the operator page's Save (through `problems()`) and every
 # load (file and environment) check against it.
@@ -256,46 +251,6 @@ def _checked(where: str, name: str, raw: Any) -> Any:
     if problem:
         raise _say(where, name, problem, raw)
     return value
-
-
-def read_bounded(path: Path, limit: int = MAX_CONFIG_BYTES) -> bytes | None:
-    """The file's bytes, at most `limit` of them (None: there is no such file).
-
-    Never blocks on a FIFO, never reads a directory, and stops at the limit on a device
-    such as /dev/zero. Every failure is a ConfigError naming the file.
-    """
-    where = f"config {path}"
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise ConfigError(f"{where}: a link to a file that does not exist") from None
-        return None
-    except PermissionError:
-        raise ConfigError(f"{where}: cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise ConfigError(f"{where}: is a directory, not a file")
-        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
-            raise ConfigError(f"{where}: is a pipe or socket, not a file")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(65536, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise ConfigError(f"{where}: larger than {limit // 1024} KiB, not a kiosk config")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
 
 
 def parse_config(data: bytes, where: str) -> dict[str, Any]:
