@@ -3,10 +3,11 @@
 Qt-free, on the asyncio loop (qasync's in the kiosk): nothing here blocks the UI. Every 30 s a
 heartbeat (version, mode, camera fps, activations and failures today, pending) goes to
 `POST /gateway/v1/heartbeat`. `GET /gateway/v1/events` is read as a server-sent event stream
-(resumed with Last-Event-ID, reconnected with backoff); its order and subscription events wake
-the flow's status polls (`kiosk.flow.wake.StatusEvents`), which poll as before while the
-stream is down. A failure is logged once when it starts and once when it ends, never the token.
-The protocol: docs/gateway-protocol.md. Joining a fleet: `kiosk.fleet_client_join`.
+(resumed with Last-Event-ID, reconnected with backoff) while an activation is being followed
+(and a minute after); its order and subscription events wake the flow's status polls
+(`kiosk.flow.wake.StatusEvents`), which poll as before while the stream is down. A failure
+is logged once when it starts and once when it ends, never the token. The protocol:
+docs/gateway-protocol.md. Joining a fleet: `kiosk.fleet_client_join`.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class FleetClient:
     def __init__(self, url: str, token: str, events: StatusEvents,
                  status: Callable[[], Any], *, heartbeat_every: float = 30.0,
                  backoff: tuple[float, float] = (1.0, 30.0), silence: float = STREAM_SILENCE,
+                 linger: float = 60.0,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         add_secret(token)
         self.url = url.rstrip("/")
@@ -101,6 +103,8 @@ class FleetClient:
         self.heartbeat_every = heartbeat_every
         self.backoff = backoff
         self.silence = silence
+        #: The stream stays open this long after the last pending activation ended.
+        self.linger = linger
         self.counters = FleetCounters()
         self.last_event_id: str | None = None
         self._http = httpx.AsyncClient(
@@ -165,9 +169,12 @@ class FleetClient:
     async def _listen(self) -> None:
         failures = 0
         while True:
+            await self.events.wanted.wait()  # only while an activation is being followed
             started = time.monotonic()
             try:
-                await self._stream()
+                if await self._stream() == "idle":
+                    self.events.set_connected(False)  # closed by us: nothing pending
+                    continue
                 why = "the gateway ended the stream"
             except asyncio.CancelledError:
                 raise
@@ -185,7 +192,12 @@ class FleetClient:
             delay = min(high, low * 2 ** (failures - 1))
             await asyncio.sleep(delay * (0.5 + random.random() / 2))
 
-    async def _stream(self) -> None:
+    def _idle(self) -> bool:
+        return (not self.events.wanted.is_set()
+                and time.monotonic() - self.events.idle_since > self.linger)
+
+    async def _stream(self) -> str:
+        """Read the stream until it ends ("ended") or nothing is pending ("idle")."""
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
         if self.last_event_id is not None:
             headers["Last-Event-ID"] = self.last_event_id
@@ -207,6 +219,9 @@ class FleetClient:
                     event = SseEvent()
                 else:
                     event.feed(line)
+                if self._idle():  # checked at least at every keep-alive (15 s)
+                    return "idle"
+        return "ended"
 
     def _dispatch(self, event: SseEvent) -> None:
         if event.id is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass
 
@@ -51,6 +52,11 @@ class StatusEvents:
         self.counters = PollCounters()
         self._connected = False
         self._waiters: dict[str, set[asyncio.Event]] = {}
+        self._watches = 0
+        #: Set while an activation is being followed (the stream is wanted only then) ...
+        self.wanted = asyncio.Event()
+        #: ... and since when (time.monotonic) none has been.
+        self.idle_since: float = time.monotonic()
         #: The last status seen per id (bounded), for whoever starts watching late.
         self.last_status: dict[str, str] = {}
 
@@ -81,7 +87,17 @@ class StatusEvents:
             event.set()
 
     def watch(self, ids: Iterable[str | None]) -> Watch:
+        """Interest in events about one activation, until `Watch.close`."""
+        self._watches += 1
+        self.wanted.set()
         return Watch(self, tuple(i for i in ids if i))
+
+    def _closed(self) -> None:
+        self._watches -= 1
+        if self._watches <= 0:
+            self._watches = 0
+            self.wanted.clear()
+            self.idle_since = time.monotonic()
 
     def _add(self, ids: tuple[str, ...], event: asyncio.Event) -> None:
         for i in ids:
@@ -105,6 +121,7 @@ class Watch:
     def __init__(self, hub: StatusEvents, ids: tuple[str, ...]) -> None:
         self.hub, self.ids = hub, ids
         self.event = asyncio.Event()
+        self.closed = False
 
     def arm(self, ids: Iterable[str | None]) -> None:
         """Start (again) listening, to these ids from now on (the subscription appears)."""
@@ -116,7 +133,10 @@ class Watch:
         self.event.clear()
 
     def close(self) -> None:
-        self.hub._remove(self.ids, self.event)
+        if not self.closed:
+            self.closed = True
+            self.hub._remove(self.ids, self.event)
+            self.hub._closed()
 
     async def sleep(self, delay: float, sleep: Callable[[float], Awaitable[None]],
                     schedule: Callable[[float], float] | None = None,

@@ -95,9 +95,11 @@ async def test_a_refused_stream_is_retried_with_backoff(fleet: Fleet, store: Con
     settings = await joined(fleet, store)
     fleet.gateway.refuse_streams = True
     fc = client(settings.base_url, settings.bearer, heartbeat_every=60, backoff=(0.05, 0.1))
+    pending = fc.events.watch(["ord_1"])  # an activation is followed: the stream is wanted
     with caplog.at_level(logging.INFO, logger="kiosk.fleet"):
         fc.start()
         await until(lambda: len(fleet.gateway.stream_requests) >= 4)
+        pending.close()
         await fc.stop()
     assert not fc.events.connected and fc.counters.stream_connects == 0
     said = [r.getMessage() for r in caplog.records if "event stream" in r.getMessage()]

@@ -36,16 +36,20 @@ class Run:
 
 
 async def activate(fleet: Fleet, store: ConfigStore, tmp_path: Path, *, stream: bool,
-                   during: Any = None, **hub: Any) -> Run:
+                   during: Any = None, warm: bool = True, linger: float = 60.0,
+                   **hub: Any) -> Run:
+    """One activation of the demo eSIM; `warm`: the stream is already open (another activation
+    pending in the background keeps it so), else it opens for this one."""
     settings = await joined(fleet, store)
     fleet.gateway.refuse_streams = not stream
     events = StatusEvents(**hub)
     fc = FleetClient(settings.base_url, settings.bearer, events, lambda: {"mode": "kiosk"},
-                     heartbeat_every=60, backoff=(0.05, 0.2))
+                     heartbeat_every=60, backoff=(0.05, 0.2), linger=linger)
     fc.start()
     journal = Journal(tmp_path / "journal.sqlite3")
+    background = events.watch(()) if warm else None
     try:
-        if stream:
+        if stream and warm:
             await until(lambda: events.connected)
         async with make_client(settings) as client:
             flow = Flow(Context(client, journal, FlowSettings(**PACE), events=events))
@@ -62,6 +66,8 @@ async def activate(fleet: Fleet, store: ConfigStore, tmp_path: Path, *, stream: 
         polls = sum(fleet.gateway.count("GET", path) for path in STATUS_POLLS)
         return Run(state, polls, fc, seconds)
     finally:
+        if background is not None:
+            background.close()
         await fc.stop()
         journal.close()
 
@@ -117,3 +123,43 @@ async def test_heartbeat_counts_from_the_journal(fleet: Fleet, store: ConfigStor
         assert today(journal) == {"activations_today": 1, "failures_today": 0, "pending": 0}
     finally:
         journal.close()
+
+
+async def test_the_stream_opens_for_an_activation_and_closes_after(
+        fleet: Fleet, store: ConfigStore, tmp_path: Path) -> None:
+    fleet.sandbox.sandbox.config.order_delay = 1.0
+    settings = await joined(fleet, store)
+    events = StatusEvents()
+    fc = FleetClient(settings.base_url, settings.bearer, events, lambda: {"mode": "kiosk"},
+                     heartbeat_every=60, linger=0.3)
+    fc.start()
+    await asyncio.sleep(0.3)
+    assert fleet.gateway.stream_requests == []  # nothing pending: no stream
+    await fc.stop()
+    run = await activate(fleet, store, tmp_path, stream=True, warm=False, linger=0.3)
+    assert isinstance(run.state, Ready)
+    counted = run.fleet.events.counters
+    assert run.fleet.counters.stream_connects == 1 and counted.woken_by_event >= 1
+    assert run.fleet.counters.stream_drops == 0
+
+
+async def test_the_stream_closes_a_while_after_the_last_activation(
+        fleet: Fleet, store: ConfigStore) -> None:
+    settings = await joined(fleet, store)
+    events = StatusEvents()
+    fc = FleetClient(settings.base_url, settings.bearer, events, lambda: {"mode": "kiosk"},
+                     heartbeat_every=60, linger=0.3)
+    fc.start()
+    try:
+        pending = events.watch(["ord_1"])
+        await until(lambda: events.connected)
+        await asyncio.sleep(0.6)
+        assert events.connected  # open as long as an activation is followed
+        pending.close()
+        await until(lambda: not events.connected)
+        second = events.watch(["ord_2"])  # and open again for the next one
+        await until(lambda: events.connected)
+        second.close()
+    finally:
+        await fc.stop()
+    assert fc.counters.stream_connects == 2 and fc.counters.stream_drops == 0

@@ -60,14 +60,13 @@ async def test_a_whole_activation_leaves_no_key_at_the_kiosk(
         fc = FleetClient(settings.base_url, settings.bearer, events, lambda: {"mode": "kiosk"},
                          heartbeat_every=0.1)
         fc.start()
-        await until(lambda: events.connected)
         async with make_client(settings) as client:
             flow = Flow(Context(client, journal, FlowSettings(
                 poll_initial=0.1, payment_method=STORE_PAYMENT_METHOD_ID), events=events))
             plan = next(p["id"] for p in fleet.sandbox.sandbox.store.plans.values()
                         if p["name"] == "Travel 5 GB")
             state = await drive(flow, [DEMO_IMEIS["esim"]], plan)
-            assert isinstance(state, Ready)
+            assert isinstance(state, Ready) and fc.counters.stream_connects == 1
             await flow.cancel()
         await until(lambda: fc.counters.heartbeats_sent >= 2)
         await fc.stop()
