@@ -1,4 +1,5 @@
-"""The kiosk refuses to start in gateway mode until it has joined: one line, exit 2, before Qt."""
+"""The kiosk in gateway mode: it refuses to start unjoined (one line, exit 2, before Qt); joined,
+it starts with the fleet client and stops it, and never reads the API key."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kiosk.cli import main
 from kiosk.config import ConfigStore, KioskConfig
+from tests.fleet_client.conftest import Fleet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,3 +41,24 @@ def test_gateway_mode_without_a_url_is_one_line_and_exit_2(tmp_path: Path) -> No
     store.path.write_text('[api]\napi_mode = "gateway"\n')
     result = start(store.path)
     assert result.returncode == 2 and "api_url" in result.stderr
+
+
+def test_a_joined_kiosk_starts_with_the_fleet_client_and_stops_it(fleet: Fleet,
+                                                                  tmp_path: Path) -> None:
+    store = ConfigStore(tmp_path / "kiosk.toml")
+    assert main(["join", fleet.gateway.url, fleet.gateway.enroll(), "--config",
+                 str(store.path)]) == 0
+    store.set_api_key("gigs_sk_left_from_live_mode_0123456789")
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "gui", "--probe-startup", "--windowed", "--no-sound",
+         "-v", "--config", str(store.path), "--journal", str(tmp_path / "journal.sqlite3")],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "welcome shown" in result.stdout
+    assert "API key (the api-key file) is ignored" in result.stderr  # said once, no value
+    assert "fleet: heartbeats_sent=" in result.stderr  # started, and stopped at the end
+    token = store.gateway_token()
+    assert token is not None
+    for secret in (fleet.key, token, "gigs_sk_left"):
+        assert secret not in result.stdout + result.stderr
