@@ -161,6 +161,12 @@ def gateway(args: argparse.Namespace) -> int:
     if args.gateway_command is None:
         raise CliError("which gateway command? serve, enroll, revoke, kiosks or audit "
                        "(see `kiosk gateway --help`)", EXIT_INVALID)
+    import importlib.util
+
+    # The kiosk bundle leaves the gateway and its database drivers out (packaging/kiosk.spec).
+    if any(importlib.util.find_spec(m) is None for m in ("sqlalchemy", "kiosk.gateway")):
+        raise CliError("the gateway is not part of this kiosk build: install sim-kiosk from "
+                       "source on the server (packaging/README.md)", EXIT_ERROR)
     return COMMANDS[args.gateway_command](args)
 
 
