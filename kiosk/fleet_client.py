@@ -187,7 +187,7 @@ class FleetClient:
             self.events.set_connected(False)  # the flow polls as before from now on
             self._stream_log.failed(why)
             # A stream that stayed up a while starts the backoff afresh.
-            failures = 1 if time.monotonic() - started > 60 else failures + 1
+            failures = 1 if time.monotonic() - started > 60 else min(failures + 1, 30)
             low, high = self.backoff
             delay = min(high, low * 2 ** (failures - 1))
             await asyncio.sleep(delay * (0.5 + random.random() / 2))
