@@ -26,10 +26,11 @@ from kiosk.gateway.web import (
 
 COOKIE = "fleet_session"
 SESSION_SECONDS = 8 * 3600
-STYLE = """body{font:14px system-ui,sans-serif;margin:16px;max-width:1248px}
+STYLE = """body{font:14px system-ui,sans-serif;margin:16px;max-width:1600px}
 table{border-collapse:collapse;width:100%;margin-bottom:20px}th,td{border-bottom:1px solid #ddd;
 padding:4px 6px;text-align:left;white-space:nowrap}h2{margin:18px 0 6px;font-size:16px}
-td:last-child{white-space:normal}.revoked{color:#999}button{font-size:13px}form{display:inline}"""
+td:last-child{white-space:normal}.revoked,tr:has(.revoked) td{color:#999}button{font-size:13px}
+form{display:inline}"""
 
 
 def _mac(key: str, text: str) -> str:
