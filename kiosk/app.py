@@ -148,7 +148,8 @@ async def run(app: Any, args: argparse.Namespace) -> int:
             return {"mode": config.mode, "camera_fps": camera["fps"](),
                     **await asyncio.to_thread(today, journal)}
 
-        fleet = FleetClient(settings.base_url, settings.bearer, StatusEvents(), heartbeat)
+        fleet = FleetClient(settings.base_url, settings.bearer, StatusEvents(), heartbeat,
+                            linger=60.0)  # the stream only while an order is pending
         fleet.start()
         args.fleet = fleet  # the counters, for the benchmark
     ctx = Context(client, journal, FlowSettings(payment_method=payment, deadline=config.deadline),

@@ -3,8 +3,8 @@
 Qt-free, on the asyncio loop (qasync's in the kiosk): nothing here blocks the UI. Every 30 s a
 heartbeat (version, mode, camera fps, activations and failures today, pending) goes to
 `POST /gateway/v1/heartbeat`. `GET /gateway/v1/events` is read as a server-sent event stream
-(resumed with Last-Event-ID, reconnected with backoff) while an activation is being followed
-(and a minute after); its order and subscription events wake the flow's status polls
+(resumed with Last-Event-ID, reconnected with backoff), in the kiosk only while an activation
+is followed (and a minute after: `linger`); its order and subscription events wake the flow's status polls
 (`kiosk.flow.wake.StatusEvents`), which poll as before while the stream is down. A failure
 is logged once when it starts and once when it ends, never the token. The protocol:
 docs/gateway-protocol.md. Joining a fleet: `kiosk.fleet_client_join`.
@@ -92,7 +92,7 @@ class FleetClient:
     def __init__(self, url: str, token: str, events: StatusEvents,
                  status: Callable[[], Any], *, heartbeat_every: float = 30.0,
                  backoff: tuple[float, float] = (1.0, 30.0), silence: float = STREAM_SILENCE,
-                 linger: float = 60.0,
+                 linger: float | None = None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         add_secret(token)
         self.url = url.rstrip("/")
@@ -103,7 +103,9 @@ class FleetClient:
         self.heartbeat_every = heartbeat_every
         self.backoff = backoff
         self.silence = silence
-        #: The stream stays open this long after the last pending activation ended.
+        #: None: the stream is kept open all the time; seconds: it is open only while an
+        #: activation is followed (the protocol's "while an order is pending") and this long
+        #: after the last one ended (the kiosk: a minute).
         self.linger = linger
         self.counters = FleetCounters()
         self.last_event_id: str | None = None
@@ -169,7 +171,8 @@ class FleetClient:
     async def _listen(self) -> None:
         failures = 0
         while True:
-            await self.events.wanted.wait()  # only while an activation is being followed
+            if self.linger is not None:
+                await self.events.wanted.wait()  # only while an activation is followed
             started = time.monotonic()
             try:
                 if await self._stream() == "idle":
@@ -193,7 +196,7 @@ class FleetClient:
             await asyncio.sleep(delay * (0.5 + random.random() / 2))
 
     def _idle(self) -> bool:
-        return (not self.events.wanted.is_set()
+        return (self.linger is not None and not self.events.wanted.is_set()
                 and time.monotonic() - self.events.idle_since > self.linger)
 
     async def _stream(self) -> str:

@@ -45,8 +45,11 @@ class Joined:
     store: str
     project: str
     token: str
-    #: The store's payment method, when the gateway says it (not in the contract yet).
+    #: The store's payment method, the only one its orders may use (None: none configured).
     payment_method: str | None = None
+    #: Whether the answer had the field at all (a gateway from before it was added has not:
+    #: then the config's own payment method stays).
+    says_payment_method: bool = False
 
     def __repr__(self) -> str:  # never the token, not even in a traceback's locals
         return f"Joined(kiosk={self.kiosk!r}, store={self.store!r}, project={self.project!r})"
@@ -144,17 +147,20 @@ def _joined(answer: Any) -> Joined:
     if not isinstance(project, str) or not ID.fullmatch(project):
         raise JoinError("the gateway's answer has no project id", "unexpected")
     method = answer.get("payment_method")
-    method = method if isinstance(method, str) and ID.fullmatch(method) else None
-    return Joined(kiosk=kiosk, store=store, project=project, token=token, payment_method=method)
+    if method is not None and (not isinstance(method, str) or not ID.fullmatch(method)):
+        raise JoinError("the gateway's answer has a payment method that is no id", "unexpected")
+    return Joined(kiosk=kiosk, store=store, project=project, token=token, payment_method=method,
+                  says_payment_method="payment_method" in answer)
 
 
 def save_joined(store: ConfigStore, url: str, joined: Joined) -> None:
-    """The token to `gateway-token`, then the config: gateway mode, this URL and project.
-    The rest of the config (PIN, camera, language) stays as it was."""
+    """The token to `gateway-token`, then the config: gateway mode, this URL, the project and
+    the store's payment method. The rest of the config (PIN, camera, language) stays."""
     config = store.load(env={})
     config = replace(config, api_mode="gateway", api_url=url.strip().rstrip("/"),
                      project=joined.project,
-                     payment_method=joined.payment_method or config.payment_method)
+                     payment_method=joined.payment_method if joined.says_payment_method
+                     else config.payment_method)
     if problems := config.problems():  # checked before anything is written
         raise JoinError("; ".join(f"{k}: {v}" for k, v in problems.items()), "invalid")
     store.set_gateway_token(joined.token)

@@ -44,6 +44,8 @@ class GatewayDouble(ThreadedServer):
         self.keep_alive = keep_alive
         self.webhooks = webhooks
         self.codes: dict[str, str] = {}  # normalized code -> store
+        #: What join says is the store's payment method (None: none configured).
+        self.payment_method: str | None = "pm_1SandboxStoreCounter4242"
         self.tokens: dict[str, str] = {}  # token -> kiosk id
         self.heartbeats: list[dict[str, Any]] = []
         self.forwarded: list[tuple[str, str]] = []
@@ -106,7 +108,8 @@ class GatewayDouble(ThreadedServer):
         token = f"kt_{kiosk}_{secrets.token_urlsafe(32)}"
         self.tokens[token] = kiosk
         return JSONResponse({"kiosk": kiosk, "token": token, "store": store,
-                             "project": self.project}, status_code=201)
+                             "project": self.project, "payment_method": self.payment_method},
+                            status_code=201)
 
     async def _heartbeat(self, request: Request) -> Response:
         kiosk = self._kiosk(request)

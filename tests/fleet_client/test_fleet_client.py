@@ -122,3 +122,14 @@ async def test_only_the_contracts_events_count(kind: str, data: str,
     for line in (f"event: {kind}", f"data: {data}", ": keep-alive"):
         event.feed(line)
     assert parse_update(event) == expected
+
+
+async def test_without_linger_the_stream_is_open_all_the_time(fleet: Fleet,
+                                                              store: ConfigStore) -> None:
+    settings = await joined(fleet, store)
+    fc = client(settings.base_url, settings.bearer, heartbeat_every=60)  # nothing pending
+    fc.start()
+    try:
+        await until(lambda: fc.events.connected)
+    finally:
+        await fc.stop()

@@ -84,10 +84,21 @@ def test_not_a_gateway_is_exit_5(fleet: Fleet, store: ConfigStore,
     assert not store.token_path.exists()
 
 
-def test_the_rest_of_the_config_stays(fleet: Fleet, store: ConfigStore) -> None:
+@pytest.mark.parametrize("said", ["pm_1SandboxStoreCounter4242", None])
+def test_the_stores_payment_method_and_the_rest_stays(fleet: Fleet, store: ConfigStore,
+                                                      said: str | None) -> None:
     store.path.parent.mkdir(parents=True)
     store.path.write_text('[kiosk]\nlanguage = "de"\ncamera = "2"\n'
-                          '[api]\npayment_method = "pm_store"\n')
+                          '[api]\npayment_method = "pm_from_live_mode"\n')
+    fleet.gateway.payment_method = said
     assert join(store, fleet.gateway.url, fleet.gateway.enroll()) == 0
     config = store.load(env={})
-    assert (config.language, config.camera, config.payment_method) == ("de", "2", "pm_store")
+    assert (config.language, config.camera, config.payment_method) == ("de", "2", said)
+
+
+def test_a_payment_method_that_is_no_id_is_refused(fleet: Fleet, store: ConfigStore,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    fleet.gateway.payment_method = "pm_1/../users"
+    assert join(store, fleet.gateway.url, fleet.gateway.enroll()) == 5
+    assert "payment method" in capsys.readouterr().err
+    assert not store.token_path.exists() and not store.path.exists()
