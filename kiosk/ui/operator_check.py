@@ -62,6 +62,9 @@ async def test_connection(config: KioskConfig, key: str | None) -> tuple[bool, s
             "Connection", "Connected: %1 plans on sale (%2 ms)").replace(
             "%1", str(len(plans))).replace("%2", f"{ms:.0f}")
     except AuthenticationError:
+        if config.api_mode == "gateway":
+            return False, QCoreApplication.translate(
+                "Connection", "Kiosk token rejected (401): revoked? Join the fleet again")
         return False, QCoreApplication.translate("Connection", "API key rejected (401)")
     except GigsError as exc:
         return False, QCoreApplication.translate("Connection", "Cannot use the API: %1").replace(

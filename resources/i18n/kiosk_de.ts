@@ -131,6 +131,10 @@
         <translation>Verbunden: %1 Tarife im Angebot (%2 ms)</translation>
     </message>
     <message>
+        <source>Kiosk token rejected (401): revoked? Join the fleet again</source>
+        <translation>Kiosk-Token abgelehnt (401): widerrufen? Treten Sie der Flotte erneut bei</translation>
+    </message>
+    <message>
         <source>API key rejected (401)</source>
         <translation>API-Schlüssel abgelehnt (401)</translation>
     </message>

@@ -60,6 +60,10 @@ def test_join_a_fleet_from_the_operator_page(panel: Any, qtbot: Any, fleet: Flee
     panel.on_test()  # through the gateway, with the kiosk token
     qtbot.waitUntil(lambda: "Connected" in panel.settings_message.text(), timeout=10_000)
     assert fleet.gateway.bearers == {token}
+    fleet.gateway.tokens.clear()  # revoked
+    panel.on_test()
+    qtbot.waitUntil(lambda: "Kiosk token rejected" in panel.settings_message.text(),
+                    timeout=10_000)
 
 
 @pytest.mark.parametrize(("url", "code", "said"), [
