@@ -4,12 +4,8 @@ sandbox as the upstream Gigs, and gateways served by uvicorn on loopback ports."
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,72 +18,31 @@ from kiosk.gateway.config import GatewayConfig, from_env
 from kiosk.gateway.store import Store
 from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
 from kiosk.sandbox.serve import ThreadedSandbox, free_port
+from tests.gateway import pg
+from tests.gateway.replicas import ADMIN_TOKEN, GIGS_TOKEN, WEBHOOK_SECRET
 
-def _pg_bin() -> Path:
-    """PG_BIN, or the newest /usr/lib/postgresql/N/bin (Debian's layout; 15 on bookworm)."""
-    if os.environ.get("PG_BIN"):
-        return Path(os.environ["PG_BIN"])
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
-    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
-
-
-PG_BIN = _pg_bin()
-GIGS_TOKEN = "gigs-live-key-TEST-0123456789abcdef"
-WEBHOOK_SECRET = "whsec-test-0123456789abcdef"
-ADMIN_TOKEN = "admin-test-0123456789abcdef"
-
-
-def _as_postgres(cmd: list[str]) -> list[str]:
-    # PostgreSQL refuses to run as root; tests and CI run as root.
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+__all__ = ["ADMIN_TOKEN", "GIGS_TOKEN", "WEBHOOK_SECRET"]  # the tests' own secrets, shared
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A PostgreSQL cluster of its own on a free loopback port; its base URL."""
-    if not (PG_BIN / "initdb").exists():
-        message = f"PostgreSQL is not installed ({PG_BIN}/initdb): scripts/setup.sh installs it"
+    if not pg.available():
+        message = (f"PostgreSQL is not installed ({pg.PG_BIN}/initdb): scripts/setup.sh "
+                   "installs it")
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    root = Path(tempfile.mkdtemp(prefix="gateway-pg-"))
-    data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(sockets, "postgres")
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
-    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust",
-                                 "-U", "postgres", "-E", "UTF8", "--no-sync"]), **quiet)
-    port = free_port()
-    options = (f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w",
-                                 "-l", str(root / "log"), "start"]), **quiet)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                     "-w", "stop"]), stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=False)
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _pg_admin(base: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+    with pg.throwaway_cluster() as base:
+        yield base
 
 
 @pytest.fixture
 def pg_url(postgres_server: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test."""
-    name = "t_" + uuid.uuid4().hex[:12]
-    _pg_admin(postgres_server, f"CREATE DATABASE {name}")
-    yield f"{postgres_server}/{name}"
-    _pg_admin(postgres_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    url = pg.new_database(postgres_server)
+    yield url
+    pg.drop_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
