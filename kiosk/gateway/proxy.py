@@ -174,11 +174,21 @@ async def forward(request: Request) -> Response:
     key = request.headers.get("idempotency-key")
     if key and len(key) <= 255 and key.isprintable():
         headers["Idempotency-Key"] = key
+    # The SIM is this kiosk's before the order leaves: if this replica dies before Gigs
+    # answers, the kiosk finds its order through another replica and still gets its eSIM
+    # code there (tests/gateway/test_failover.py). A definite refusal releases it.
+    claimed = None
+    if allowed.rule.client in ("create_order", "create_subscription"):
+        sim = (allowed.body.get("subscriptionDetails") or allowed.body)["sim"]
+        if sim != "auto" and await gw.db(gw.store.claim_sim, sim, kiosk.kiosk):
+            claimed = sim
     answer = await upstream.send(request.method, raw_path, allowed.query,
                                  body if allowed.body is not None else None, headers)
     # Gigs acted on it: whatever happens to the bookkeeping now, the kiosk gets Gigs' answer
     # (an order placed must never look failed because the audit could not be written).
     try:
+        if claimed and answer.status_code in REFUSED:
+            await gw.db(gw.store.release_sim, claimed, kiosk.kiosk)
         if 200 <= answer.status_code < 300 and allowed.rule.client in REMEMBERED:
             await _remember(request, kiosk, allowed, answer)
         return await done(answer)
@@ -189,6 +199,8 @@ async def forward(request: Request) -> Response:
 
 
 REMEMBERED = ("create_order", "retrieve_order", "create_subscription", "retrieve_subscription")
+#: Answers that say for sure that nothing was made.
+REFUSED = (400, 401, 403, 404, 422)
 
 
 async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,

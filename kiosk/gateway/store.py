@@ -228,6 +228,26 @@ class Store:
         except sa.exc.IntegrityError:  # the same SIM recorded at the same time elsewhere
             pass
 
+    def claim_sim(self, sim_id: str, kiosk: str) -> bool:
+        """Before an order for this SIM leaves: it is this kiosk's unless it is a kiosk's
+        already. True: claimed now (released again if Gigs refuses the order). So a kiosk
+        whose answer was lost with a replica still gets the eSIM code it ordered."""
+        s = db.kiosk_sims.c
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(sa.select(s.kiosk).where(s.sim_id == sim_id)).first():
+                    return False
+                conn.execute(db.kiosk_sims.insert().values(sim_id=sim_id, kiosk=kiosk,
+                                                           at=self.clock()))
+        except sa.exc.IntegrityError:  # claimed at the same time elsewhere
+            return False
+        return True
+
+    def release_sim(self, sim_id: str, kiosk: str) -> None:
+        s = db.kiosk_sims.c
+        with self.engine.begin() as conn:
+            conn.execute(db.kiosk_sims.delete().where(s.sim_id == sim_id, s.kiosk == kiosk))
+
     def sim_kiosk(self, sim_id: str) -> str | None:
         s = db.kiosk_sims.c
         with self.engine.connect() as conn:
