@@ -5,11 +5,12 @@
 On loopback: a throwaway PostgreSQL cluster (tests/gateway/pg.py), `kiosk sandbox` as Gigs
 (its own process; orders take `--order-seconds` to complete), two `kiosk gateway serve`
 processes on that database. `--kiosks` simulated kiosks (asyncio tasks in this process, each
-joined with its own code and token, kiosk i on replica i % 2) run activations back to back
-for `--seconds` (then the ones in flight finish, and it stops): the request sequence of the
-kiosk flow for an eSIM (device search, the SIM's subscriptions, plans, the store's payment
-method, user, address, order with an idempotency key, status polls, subscription, eSIM
-code), and a heartbeat every 30 s.
+joined with its own code and token, kiosk i on replica i % 2) run activations, `--pause`
+seconds apart on average, for `--seconds` (then the ones in flight finish, and it stops):
+the request sequence of the kiosk flow for an eSIM (device search, the SIM's subscriptions,
+plans, the store's payment method, user, address, order with an idempotency key, status
+polls, subscription, eSIM code), and a heartbeat every 30 s. Kiosks start spread over one
+pause, so the load is even from the start.
 
 Half the kiosks follow their order with the event stream (`GET /gateway/v1/events`, opened
 while an order is followed; a poll sleeps until an event about the order arrives, 15 s at
@@ -225,16 +226,19 @@ class Relay:
                 await asyncio.sleep(0.2)
 
 
-async def kiosk_loop(kiosk: Kiosk, deadline: float, stop: asyncio.Event) -> None:
+async def kiosk_loop(kiosk: Kiosk, deadline: float, stop: asyncio.Event,
+                     pause: float) -> None:
     beats = asyncio.create_task(kiosk.heartbeats(stop))
-    await asyncio.sleep(random.random())  # not all at once
+    with contextlib.suppress(TimeoutError):  # not all at once
+        await asyncio.wait_for(stop.wait(), random.uniform(0, pause))
     serial = 0
     try:
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not stop.is_set():
             serial += 1
             with contextlib.suppress(httpx.HTTPError, RuntimeError, KeyError):
                 await kiosk.activate(serial)
-            await asyncio.sleep(random.uniform(0.2, 1.0))  # the next customer
+            with contextlib.suppress(TimeoutError):  # the next customer, or the end
+                await asyncio.wait_for(stop.wait(), random.uniform(0.5, 1.5) * pause)
     finally:
         await stop.wait()
         await beats
@@ -261,7 +265,7 @@ async def drive(args: argparse.Namespace, urls: list[str], tokens: list[str],
                   for n, token in enumerate(tokens)]
         stop = asyncio.Event()
         started = time.monotonic()
-        loops = [asyncio.create_task(kiosk_loop(k, started + args.seconds, stop))
+        loops = [asyncio.create_task(kiosk_loop(k, started + args.seconds, stop, args.pause))
                  for k in kiosks]
         await asyncio.sleep(args.seconds)
         stop.set()  # heartbeats end; activations in flight finish (bounded)
@@ -273,7 +277,7 @@ async def drive(args: argparse.Namespace, urls: list[str], tokens: list[str],
     total = sum(tally.requests.values())
     done = sum(tally.done.values())
     return {
-        "kiosks": args.kiosks, "seconds": round(took, 1), "requests": total,
+        "kiosks": args.kiosks, "seconds": round(took, 1), "pause": args.pause, "requests": total,
         "requests_per_s": round(total / took, 1), "activations": done,
         "activations_per_min": round(done / took * 60, 1),
         "latency_ms": {"all_via_gateway_p50": round(pct(tally.all_via, 0.5), 1),
@@ -338,7 +342,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def table(result: dict[str, Any]) -> str:
     lat, polls = result["latency_ms"], result["polls_per_activation"]
     rows = [
-        ("kiosks / seconds", f"{result['kiosks']} / {result['seconds']}"),
+        ("kiosks / seconds / mean pause between activations",
+         f"{result['kiosks']} / {result['seconds']} / {result['pause']} s"),
         ("requests through the gateway", f"{result['requests']} ({result['requests_per_s']}/s)"),
         ("activations", f"{result['activations']} ({result['activations_per_min']}/min)"),
         ("latency, every request via gateway p50 / p99 ms",
@@ -368,6 +373,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--order-seconds", type=float, default=3.0,
                    help="how long the sandbox takes from order to completed")
+    p.add_argument("--pause", type=float, default=0.6, help="mean seconds a kiosk waits "
+                   "between two activations (default 0.6: a stress test; a real kiosk waits "
+                   "minutes)")
     p.add_argument("--postgres", metavar="URL", help="a running cluster's base URL "
                    "(default: start a throwaway one)")
     p.add_argument("--json", action="store_true")
