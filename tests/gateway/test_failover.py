@@ -9,7 +9,7 @@ the kiosk token, as `api_mode = "gateway"` sets it up. A replica is SIGKILLed:
 - `reconciled`: while the order POST waits at Gigs (the sandbox holds it 1.5 s before acting):
   the kiosk's connection is cut, it looks for the order through the other replica, finds
   nothing at first, then finds the order Gigs made meanwhile, and takes it;
-- `resent`: the same, but Gigs holds the first POST for 3 s: the kiosk, finding nothing,
+- `resent`: the same, but Gigs holds the first POST for 4 s: the kiosk, finding nothing,
   sends again with the same idempotency key through the other replica; the first request
   then lands and is answered as a replay;
 - `polls`: between the order and the first status poll: the poll goes to the other replica.
@@ -45,7 +45,7 @@ SCENARIOS = {
     # name: (the request whose bytes trigger the kill, seconds after it, Gigs holds the
     #        order POST this long before acting, the flow's reconcile_settle, unclear_quiet)
     "reconciled": (ORDER_POST, 0.3, 1.5, 0.5, 3.0),
-    "resent": (ORDER_POST, 0.3, 3.0, 0.3, 1.0),
+    "resent": (ORDER_POST, 0.3, 4.0, 0.3, 1.0),
     "polls": (STATUS_POLL, 0.0, 0.0, 0.5, 3.0),
 }
 
