@@ -47,16 +47,20 @@ def throwaway_cluster(max_connections: int = 200) -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(sockets, "postgres")
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
+
+    def quiet(cmd: list[str]) -> None:
+        subprocess.run(_as_postgres(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       check=True)
+
     try:
-        subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust",
-                                     "-U", "postgres", "-E", "UTF8", "--no-sync"]), **quiet)
+        quiet([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+               "-E", "UTF8", "--no-sync"])
         port = free_port()
         options = (f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off "
                    f"-c max_connections={max_connections}")
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options,
-                                     "-w", "-l", str(root / "log"), "start"]), **quiet)
+        quiet([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
+               str(root / "log"), "start"])
         try:
             yield f"postgresql://postgres@127.0.0.1:{port}"
         finally:
@@ -71,7 +75,7 @@ def admin(base: str, sql: str) -> None:
     import psycopg
 
     with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql.encode())  # our own fixed statements, not user input
 
 
 def new_database(base: str) -> str:
