@@ -49,6 +49,10 @@ def main(args: argparse.Namespace) -> int:
         store = ConfigStore(args.config)
         config = store.load(overrides={"mode": args.mode, "language": args.language,
                                        "idle_seconds": args.idle_seconds})
+        if config.api_mode == "gateway" and not args.demo:  # joined, with a token
+            from kiosk.fleet_client import gateway_settings
+
+            args.gateway_settings = gateway_settings(store, config)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -115,8 +119,11 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     from kiosk.ui.window import KioskWindow, Services
 
     store, config = args.loaded_config  # loaded and checked by main()
-    token = os.environ.get("GIGS_TOKEN") or store.api_key()
-    if args.demo or (config.api_mode == "sandbox" and not config.api_url and not token):
+    gateway = getattr(args, "gateway_settings", None)  # the kiosk token; the key is not read
+    token = None if gateway else os.environ.get("GIGS_TOKEN") or store.api_key()
+    if gateway:
+        settings = gateway
+    elif args.demo or (config.api_mode == "sandbox" and not config.api_url and not token):
         settings = ApiSettings()
     else:
         settings = ApiSettings(api_url=config.api_url, project=config.project, token=token,
@@ -130,7 +137,23 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     journal = open_journal(args.journal, settings.in_process)
     payment = config.payment_method or (
         STORE_PAYMENT_METHOD_ID if settings.in_process or not settings.token else None)
-    ctx = Context(client, journal, FlowSettings(payment_method=payment, deadline=config.deadline))
+    fleet = None
+    if gateway:  # heartbeats, and events that wake the status polls
+        from kiosk.flow.wake import StatusEvents
+        from kiosk.fleet_client import FleetClient, today
+
+        camera: dict[str, Any] = {"fps": lambda: None}  # the kiosk window's, once it exists
+
+        async def heartbeat() -> dict[str, Any]:
+            return {"mode": config.mode, "camera_fps": camera["fps"](),
+                    **await asyncio.to_thread(today, journal)}
+
+        fleet = FleetClient(settings.base_url, settings.bearer, StatusEvents(), heartbeat,
+                            linger=60.0)  # the stream only while an order is pending
+        fleet.start()
+        args.fleet = fleet  # the counters, for the benchmark
+    ctx = Context(client, journal, FlowSettings(payment_method=payment, deadline=config.deadline),
+                  events=fleet.events if fleet else None)
     background = BackgroundActivations(ctx)
     translations = Translations(app)
     translations.set(config.language)
@@ -151,10 +174,10 @@ async def run(app: Any, args: argparse.Namespace) -> int:
     check_pin = staff_guard(store, config, args.pin, ask_for_change=not args.tour)
     if config.mode == "qa" and not args.tour:
         return await run_qa_station(app, client, journal, background, config, make_camera,
-                                    args)
+                                    args, fleet)
     if config.mode == "pair" and not args.tour:
         return await run_pair_station(app, client, journal, background, config, make_camera,
-                                      args)
+                                      args, fleet)
     from kiosk.ui.services import OperatorServices
 
     from kiosk.scan.camera import detect_cameras
@@ -177,6 +200,8 @@ async def run(app: Any, args: argparse.Namespace) -> int:
         sound=config.sound and not args.no_sound, windowed=bool(args.windowed or args.tour),
         default_language=config.language)
     window = KioskWindow(services)
+    if fleet is not None:
+        camera["fps"] = lambda: (window.camera_stats or {}).get("fps")
     if config.language != "en":
         window.language = "en"
         window.toggle_language()
@@ -206,11 +231,11 @@ async def run(app: Any, args: argparse.Namespace) -> int:
         return 0
     finally:
         await window.shutdown()
-        await close_services(background, client, journal)
+        await close_services(background, client, journal, fleet)
 
 
 async def run_qa_station(app: Any, client: Any, journal: Any, background: Any, config: Any,
-                         make_camera: Any, args: argparse.Namespace) -> int:
+                         make_camera: Any, args: argparse.Namespace, fleet: Any = None) -> int:
     """The warehouse QA station instead of the customer wizard (`--mode qa`)."""
     from kiosk.qa import QaRules
     from kiosk.ui.qa_station import QaStation
@@ -235,11 +260,11 @@ async def run_qa_station(app: Any, client: Any, journal: Any, background: Any, c
         return 0
     finally:
         await station.shutdown()
-        await close_services(background, client, journal)
+        await close_services(background, client, journal, fleet)
 
 
 async def run_pair_station(app: Any, client: Any, journal: Any, background: Any, config: Any,
-                           make_camera: Any, args: argparse.Namespace) -> int:
+                           make_camera: Any, args: argparse.Namespace, fleet: Any = None) -> int:
     """The warehouse pairing station instead of the customer wizard (`--mode pair`): pairings
     a crash left half-done are settled from the journal before the first scan."""
     from kiosk.pair.engine import Pairer
@@ -271,12 +296,15 @@ async def run_pair_station(app: Any, client: Any, journal: Any, background: Any,
         return 0
     finally:
         await station.shutdown()
-        await close_services(background, client, journal)
+        await close_services(background, client, journal, fleet)
 
 
-async def close_services(background: Any, client: Any, journal: Any) -> None:
-    """The end of the ordered shutdown, after the screen's own: activations, API, journal."""
+async def close_services(background: Any, client: Any, journal: Any, fleet: Any = None) -> None:
+    """The end of the ordered shutdown, after the screen's own: activations, fleet, API,
+    journal."""
     await background.stop()
+    if fleet is not None:
+        await fleet.stop()
     await client.aclose()
     journal.close()
 

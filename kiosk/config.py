@@ -3,7 +3,9 @@
 Precedence, lowest to highest: built-in defaults < the config file (`--config PATH`, else
 $KIOSK_CONFIG, else `~/.config/sim-kiosk/kiosk.toml`) < environment variables < command-line
 flags. The API key is not in the file: it lives in `api-key` beside it (owner-only), or in
-$GIGS_TOKEN; it is never displayed back or logged. The operator PIN is stored salted and hashed.
+$GIGS_TOKEN; it is never displayed back or logged. In gateway mode the kiosk holds no API key,
+only its kiosk token, in `gateway-token` beside the config (owner-only; `kiosk join`). The
+operator PIN is stored salted and hashed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import math
 import re
 import os
 import secrets
-import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -26,15 +27,11 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from kiosk.config_io import MAX_CONFIG_BYTES as MAX_CONFIG_BYTES  # re-exported, as before
+from kiosk.config_io import ConfigError as ConfigError
+from kiosk.config_io import read_bounded as read_bounded
+
 DEFAULT_PIN = "2468"
-# The config file is a few hundred bytes; anything longer (or /dev/zero) is refused unread.
-MAX_CONFIG_BYTES = 64 * 1024
-
-
-class ConfigError(ValueError):
-    """A configuration that cannot be used, said in one line: the file or variable, the key and
-    what is allowed. The commands print it and exit 2 (invalid input), without a traceback."""
-
 
 # The one table of allowed values: the operator page's Save (through `problems()`) and every
 # load (file and environment) check against it.
@@ -45,7 +42,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "qa_expect_sims": (1, 8),
 }
 CHOICES: dict[str, tuple[str, ...]] = {
-    "api_mode": ("sandbox", "live"),
+    "api_mode": ("sandbox", "live", "gateway"),
     "mode": ("kiosk", "qa", "pair"),
     "language": ("en", "de"),
 }
@@ -104,7 +101,7 @@ def check_pin(pin: str, stored: str) -> bool:
 @dataclass(frozen=True)
 class KioskConfig:
     # [api]
-    api_mode: str = "sandbox"  # "sandbox" (embedded) or "live"
+    api_mode: str = "sandbox"  # "sandbox" (embedded), "live" or "gateway" (a fleet's)
     api_url: str | None = None
     project: str | None = None
     idempotency_keys: bool = True
@@ -135,6 +132,8 @@ class KioskConfig:
             problem = value_problem(f.name, getattr(self, f.name))
             if problem:
                 out[f.name] = problem
+        if self.api_mode == "gateway" and not self.api_url and "api_url" not in out:
+            out["api_url"] = "gateway mode needs the gateway's URL (kiosk join URL CODE)"
         return out
 
 
@@ -254,46 +253,6 @@ def _checked(where: str, name: str, raw: Any) -> Any:
     return value
 
 
-def read_bounded(path: Path, limit: int = MAX_CONFIG_BYTES) -> bytes | None:
-    """The file's bytes, at most `limit` of them (None: there is no such file).
-
-    Never blocks on a FIFO, never reads a directory, and stops at the limit on a device
-    such as /dev/zero. Every failure is a ConfigError naming the file.
-    """
-    where = f"config {path}"
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise ConfigError(f"{where}: a link to a file that does not exist") from None
-        return None
-    except PermissionError:
-        raise ConfigError(f"{where}: cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise ConfigError(f"{where}: is a directory, not a file")
-        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
-            raise ConfigError(f"{where}: is a pipe or socket, not a file")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(65536, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise ConfigError(f"{where}: larger than {limit // 1024} KiB, not a kiosk config")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-
-
 def parse_config(data: bytes, where: str) -> dict[str, Any]:
     """The file's settings by field name, each checked; ConfigError for anything unusable.
     Unknown sections and keys are ignored, as they always were."""
@@ -321,12 +280,13 @@ def parse_config(data: bytes, where: str) -> dict[str, Any]:
 
 
 class ConfigStore:
-    """The config file and the API key file, both owner-only."""
+    """The config file, the API key file and the kiosk token file, all owner-only."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         env = os.environ.get("KIOSK_CONFIG")
         self.path = Path(path or env or default_dir() / "kiosk.toml")
         self.key_path = self.path.with_name("api-key")
+        self.token_path = self.path.with_name("gateway-token")
 
     def load(self, env: Mapping[str, str] | None = None,
              overrides: Mapping[str, Any] | None = None) -> KioskConfig:
@@ -374,6 +334,21 @@ class ConfigStore:
             self._write(self.key_path, key.strip() + "\n")
         elif self.key_path.exists():
             self.key_path.unlink()
+
+    def gateway_token(self) -> str | None:
+        """The kiosk token `kiosk join` stored (masked in every log line once read)."""
+        from kiosk.redact import add_secret
+
+        data = read_bounded(self.token_path, 4096)
+        token = data.decode("utf-8", "replace").strip() if data else None
+        add_secret(token)
+        return token or None
+
+    def set_gateway_token(self, token: str | None) -> None:
+        if token:
+            self._write(self.token_path, token.strip() + "\n")
+        else:
+            self.token_path.unlink(missing_ok=True)
 
     @staticmethod
     def _write(path: Path, text: str) -> None:

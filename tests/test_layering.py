@@ -10,7 +10,9 @@ import pytest
 CORE = ["kiosk.gigs", "kiosk.gigs.client", "kiosk.sandbox", "kiosk.sandbox.serve",
         "kiosk.scan.imei", "kiosk.scan.code128", "kiosk.settings", "kiosk.redact",
         "kiosk.connect", "kiosk.cli", "kiosk.pinlock", "kiosk.flow.machine", "kiosk.flow.guard",
-        "kiosk.exports", "kiosk.payment_choice", "kiosk.pair.engine", "kiosk.qa.reader"]
+        "kiosk.exports", "kiosk.payment_choice", "kiosk.pair.engine", "kiosk.qa.reader",
+        "kiosk.gateway.app", "kiosk.gateway.store", "kiosk.gateway.allow", "kiosk.cli.gateway",
+        "kiosk.fleet_client", "kiosk.fleet_client_join", "kiosk.flow.wake", "kiosk.cli.join"]
 
 
 @pytest.mark.parametrize("module", CORE)

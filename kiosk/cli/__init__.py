@@ -12,6 +12,8 @@ from kiosk import __version__, logs
 from kiosk.cli import activate as activate_cmd
 from kiosk.cli import browse, gui, serve
 from kiosk.cli import doctor as doctor_cmd
+from kiosk.cli import gateway as gateway_cmd
+from kiosk.cli import join as join_cmd
 from kiosk.cli import pair as pair_cmd
 from kiosk.cli import qa as qa_cmd
 from kiosk.cli import scan as scan_cmd
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     qa_cmd.add_parsers(sub)
     pair_cmd.add_parsers(sub)
     serve.add_parsers(sub)
+    gateway_cmd.add_parsers(sub)
+    join_cmd.add_parsers(sub)
     options = gui_parser.format_help().split("options:", 1)[-1]
     options = re.sub(r"\n  -h, --help[^\n]*", "", options)
     parser.epilog = "kiosk [OPTIONS] is short for kiosk gui [OPTIONS], the kiosk itself:" + options
@@ -90,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             return serve.sandbox(args)
         if args.command == "scan":
             return scan_cmd.scan(args)
+        if args.command == "join":
+            return join_cmd.join(args)
+        if args.command == "gateway":
+            return gateway_cmd.gateway(args)
         if args.command == "doctor":
             return doctor_cmd.doctor(args)
         return serve.demo_sheet(args)

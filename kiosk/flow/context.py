@@ -6,11 +6,14 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.gigs import GigsClient
 from kiosk.gigs.models import User
 from kiosk.journal import Activation, Journal
+
+if TYPE_CHECKING:
+    from kiosk.flow.wake import StatusEvents
 
 T = TypeVar("T")
 
@@ -53,6 +56,8 @@ class Context:
     prefetched: dict[str, asyncio.Future[list[User]]] = field(default_factory=dict, repr=False)
     #: The store's payment method and when (ctx.clock) Retrieve last found it usable.
     checked_payment: tuple[str, float] | None = None
+    #: Gateway mode: order and subscription events that end a status poll's sleep early.
+    events: StatusEvents | None = None
 
     @property
     def target(self) -> str:

@@ -13,6 +13,7 @@ from kiosk.flow.context import Context, PollSchedule
 from kiosk.flow.errors import KioskError, from_api_error
 from kiosk.flow.lpa import ActivationCode, InvalidActivationCode, parse_activation_code
 from kiosk.flow.states import Ready, Step
+from kiosk.flow.wake import Watch
 from kiosk.gigs import AuthenticationError, GigsError, NotFoundError, PermissionDeniedError
 from kiosk.gigs.models import (
     ActivationTrigger, Order, OrderStatus, SimStatus, SimType, Subscription, SubscriptionStatus,
@@ -44,6 +45,8 @@ class _Poll:
     act: Activation
     deadline_at: float | None
     schedule: PollSchedule
+    #: Gateway mode: events about the order or subscription end a sleep early.
+    watch: Watch | None = None
 
     async def get(self, fetch: Callable[[], Awaitable[T]]) -> T | None:
         """One poll: the value, or None after a transient error (waited for as asked).
@@ -52,6 +55,9 @@ class _Poll:
         its answer, or asks again and again to retry after 59 s, cannot hold the activation
         past it.
         """
+        if self.watch is not None:  # before sending: an event during the request counts
+            self.watch.arm((self.act.order_id, self.act.subscription_id))
+            self.watch.hub.counters.polls += 1
         try:
             if self.deadline_at is None:
                 return await fetch()
@@ -75,14 +81,23 @@ class _Poll:
             await self.wait(getattr(exc, "retry_after", None))
             return None
 
-    async def wait(self, retry_after: float | None = None) -> None:
+    async def wait(self, retry_after: float | None = None, *, events: bool = False) -> None:
+        """Sleep until the next poll; `events`: an order or subscription event may end it
+        (the stream, when up, also lengthens it). A Retry-After is always waited out."""
         now = self.ctx.clock()
         if self.deadline_at is not None and now >= self.deadline_at:
             raise DeadlinePassed(self.act)
         delay = self.schedule.wait(now, retry_after)
+        cap = None
         if self.deadline_at is not None:
-            delay = min(delay, max(0.0, self.deadline_at - now) + 0.001)
-        await self.ctx.sleep(delay)
+            cap = max(0.0, self.deadline_at - now) + 0.001
+            delay = min(delay, cap)
+        if self.watch is None or not events or retry_after is not None:
+            await self.ctx.sleep(delay)
+        else:
+            # A long sleep moves the schedule on as the polls it saved would have: should the
+            # stream drop, polling goes on at the pace it would have reached by then.
+            await self.watch.sleep(delay, self.ctx.sleep, lambda n: self.schedule.wait(now), cap)
 
 
 class Provisioner:
@@ -101,8 +116,17 @@ class Provisioner:
 
     async def run(self, act: Activation, *, deadline_at: float | None,
                   progress: Progress = lambda steps: None) -> tuple[Activation, Ready]:
+        watch = self.ctx.events.watch(()) if self.ctx.events is not None else None
+        try:
+            return await self._run(act, deadline_at, progress, watch)
+        finally:
+            if watch is not None:
+                watch.close()
+
+    async def _run(self, act: Activation, deadline_at: float | None, progress: Progress,
+                   watch: Watch | None) -> tuple[Activation, Ready]:
         ctx, client = self.ctx, self.ctx.client
-        poll = _Poll(ctx, act, deadline_at, PollSchedule(ctx.settings, ctx.clock()))
+        poll = _Poll(ctx, act, deadline_at, PollSchedule(ctx.settings, ctx.clock()), watch)
         done = {Step.ORDER_PLACED}
         progress(frozenset(done))
 
@@ -130,7 +154,7 @@ class Provisioner:
                 act = poll.act = await ctx.update(act, subscription_id=order.subscription,
                                                   detail="order completed")
                 break
-            await poll.wait()
+            await poll.wait(events=True)
         done.add(Step.SUBSCRIPTION_CREATED)
         progress(frozenset(done))
 
@@ -144,7 +168,7 @@ class Provisioner:
                 poll.act = act
                 if finished:
                     break
-            await poll.wait()
+            await poll.wait(events=True)
         assert sub is not None and sub.sim is not None
         sim = sub.sim
         code = None

@@ -14,7 +14,8 @@ from shiboken6 import isValid
 
 from kiosk.config import KioskConfig, hash_pin
 from kiosk.pinlock import new_pin_problem
-from kiosk.ui.operator_check import test_connection
+from kiosk.ui.operator_check import connection_secret, test_connection
+from kiosk.ui.operator_join import join_fleet
 from kiosk.ui.operator_payments import PaymentTab
 from kiosk.ui.operator_tabs import ActivationsTab, DiagnosticsTab
 from kiosk.ui.services import OperatorServices
@@ -95,15 +96,20 @@ class OperatorPanel(QWidget):
     def _connection_tab(self) -> QWidget:
         tab = QWidget()
         self.api_mode = QComboBox()
-        self.api_mode.addItems(["sandbox", "live"])
+        self.api_mode.addItems(["sandbox", "live", "gateway"])
         self.api_url, self.project = QLineEdit(), QLineEdit()
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.idempotency = QCheckBox()
         self.test_button = button("", self.on_test)
-        self._labelled(self.api_mode, self.project, self.api_url, self.api_key)
+        # Joining a fleet: the gateway's URL is the API URL above, the code goes here.
+        self.join_code = QLineEdit()
+        self.join_code.setMaxLength(40)
+        self.join_button = button("", self.on_join)
+        self._labelled(self.api_mode, self.project, self.api_url, self.api_key, self.join_code)
         self._grid(tab, [[(self.api_mode, 1), (self.project, 1)], [(self.api_url, 3)],
-                         [(self.api_key, 1), (self.idempotency, 2)], [(self.test_button, 2)]])
+                         [(self.api_key, 1), (self.idempotency, 2)],
+                         [(self.join_code, 1), (self.join_button, 1)], [(self.test_button, 2)]])
         return tab
 
     def _kiosk_tab(self) -> QWidget:
@@ -155,13 +161,17 @@ class OperatorPanel(QWidget):
                  self.idle: self.tr("Idle time (s)"), self.countdown: self.tr("Countdown (s)"),
                  self.deadline: self.tr("Activation deadline (s)"),
                  self.camera: self.tr("Camera"), self.language: self.tr("Language"),
-                 self.new_pin: self.tr("New PIN"), self.confirm_pin: self.tr("Repeat the PIN")}
+                 self.new_pin: self.tr("New PIN"), self.confirm_pin: self.tr("Repeat the PIN"),
+                 self.join_code: self.tr("Enrolment code")}
         for widget, text in names.items():
             self.labels[widget].setText(text)
             widget.setAccessibleName(text)
         self.idempotency.setText(self.tr("Send idempotency keys"))
         self.idempotency.setAccessibleName(self.tr("Idempotency keys"))
         self.test_button.setText(self.tr("Test connection"))
+        self.join_button.setText(self.tr("Join a fleet"))
+        self.join_button.setAccessibleName(self.tr("Join a fleet"))
+        self.join_code.setPlaceholderText(self.tr("from the gateway, e.g. 7K3M-Q9TX-2HPW"))
         self.save_button.setText(self.tr("Save"))
         self.preview_button.setText(self.tr("Preview camera"))
         self.api_key.setPlaceholderText(self.tr("stored (type to replace)")
@@ -205,6 +215,7 @@ class OperatorPanel(QWidget):
         self.language.setCurrentText(config.language)
         wipe(self.new_pin)
         wipe(self.confirm_pin)
+        wipe(self.join_code)
 
     def edited(self) -> KioskConfig:
         return replace(
@@ -217,7 +228,25 @@ class OperatorPanel(QWidget):
             language=self.language.currentText())
 
     def _key(self) -> str | None:
-        return self.api_key.text().strip() or self.services.store.api_key()
+        """The secret for the API as typed: the kiosk token in gateway mode (never the key)."""
+        return connection_secret(self.services.store, self.api_mode.currentText(),
+                                 self.api_key.text().strip())
+
+    def on_join(self) -> None:
+        """Join the fleet at the typed URL with the typed code; the code field is wiped."""
+        url, code = self.api_url.text(), self.join_code.text()
+        wipe(self.join_code)
+
+        async def go() -> None:
+            ok, message = await join_fleet(self.services.store, url, code)
+            if not isValid(self):
+                return
+            if ok:
+                self.config = self.services.store.load()
+                self.show_config(self.config)
+            show_status(self.settings_message, "ok" if ok else "error", message)
+
+        self.services.run(go())
 
     def on_test(self) -> None:
         async def go() -> None:

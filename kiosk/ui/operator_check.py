@@ -22,8 +22,17 @@ from kiosk.ui.widgets import button, label
 Connection = Callable[[], tuple[KioskConfig, str | None]]
 
 
+def connection_secret(store: Any, api_mode: str, typed: str | None = None) -> str | None:
+    """What to authenticate with: the kiosk token in gateway mode (the API key is never sent
+    to a gateway), else the key as typed or stored."""
+    if api_mode == "gateway":
+        return store.gateway_token()  # type: ignore[no-any-return]
+    return typed or store.api_key()  # type: ignore[no-any-return]
+
+
 def api_settings(config: KioskConfig, key: str | None) -> ApiSettings:
-    """The connection these (possibly unsaved) settings describe."""
+    """The connection these (possibly unsaved) settings describe (in gateway mode `key` is the
+    kiosk token: `connection_secret`)."""
     if config.api_mode == "sandbox":
         return ApiSettings()
     return ApiSettings(api_url=config.api_url, project=config.project, token=key,
@@ -53,6 +62,9 @@ async def test_connection(config: KioskConfig, key: str | None) -> tuple[bool, s
             "Connection", "Connected: %1 plans on sale (%2 ms)").replace(
             "%1", str(len(plans))).replace("%2", f"{ms:.0f}")
     except AuthenticationError:
+        if config.api_mode == "gateway":
+            return False, QCoreApplication.translate(
+                "Connection", "Kiosk token rejected (401): revoked? Join the fleet again")
         return False, QCoreApplication.translate("Connection", "API key rejected (401)")
     except GigsError as exc:
         return False, QCoreApplication.translate("Connection", "Cannot use the API: %1").replace(

@@ -16,7 +16,7 @@ from kiosk import __version__
 from kiosk.config import KioskConfig
 from kiosk.journal import OPEN
 from kiosk.ui.operator_check import (  # noqa: F401 (api_settings, refused: the panel's too)
-    Connection, ProjectCheck, api_settings, refused, test_connection,
+    Connection, ProjectCheck, api_settings, connection_secret, refused, test_connection,
 )
 from kiosk.ui.staff_widgets import ExportChooser, file_writer, show_status
 from kiosk.ui.widgets import button, label
@@ -75,7 +75,9 @@ class DiagnosticsTab(Retranslated):
                        **self.services.diagnostics()}
 
         async def api() -> None:
-            _, message = await test_connection(self.config(), self.services.store.api_key())
+            config = self.config()
+            _, message = await test_connection(config, connection_secret(
+                self.services.store, config.api_mode))
             self._facts["API"] = message
             self._show_facts()
 

@@ -131,6 +131,10 @@
         <translation>Verbunden: %1 Tarife im Angebot (%2 ms)</translation>
     </message>
     <message>
+        <source>Kiosk token rejected (401): revoked? Join the fleet again</source>
+        <translation>Kiosk-Token abgelehnt (401): widerrufen? Treten Sie der Flotte erneut bei</translation>
+    </message>
+    <message>
         <source>API key rejected (401)</source>
         <translation>API-Schlüssel abgelehnt (401)</translation>
     </message>
@@ -536,6 +540,41 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
     <message>
         <source>✘ Not exported to %1: %2. Nothing is lost: choose another place.</source>
         <translation>✘ Nicht nach %1 exportiert: %2. Nichts ist verloren: Wählen Sie einen anderen Ort.</translation>
+    </message>
+</context>
+<context>
+    <name>FleetJoin</name>
+    <message>
+        <source>Not joined, nothing sent: type the gateway&apos;s URL in API URL (https://, or http:// to this machine)</source>
+        <translation>Nicht beigetreten, nichts gesendet: Geben Sie die URL des Gateways unter API-URL ein (https:// oder http:// zu diesem Gerät)</translation>
+    </message>
+    <message>
+        <source>Not joined: an enrolment code is 3 groups of 4 letters and digits, e.g. 7K3M-Q9TX-2HPW</source>
+        <translation>Nicht beigetreten: Ein Anmeldecode besteht aus 3 Gruppen zu 4 Buchstaben und Ziffern, z. B. 7K3M-Q9TX-2HPW</translation>
+    </message>
+    <message>
+        <source>Not joined: the gateway refused the code (wrong, used or expired; or too many tries)</source>
+        <translation>Nicht beigetreten: Das Gateway hat den Code abgelehnt (falsch, schon benutzt oder abgelaufen; oder zu viele Versuche)</translation>
+    </message>
+    <message>
+        <source>Not joined: the gateway cannot be reached at this URL</source>
+        <translation>Nicht beigetreten: Das Gateway ist unter dieser URL nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>Not joined: this URL answers, but not as a fleet gateway</source>
+        <translation>Nicht beigetreten: Diese URL antwortet, aber nicht als Flotten-Gateway</translation>
+    </message>
+    <message>
+        <source>Not joined: %1</source>
+        <translation>Nicht beigetreten: %1</translation>
+    </message>
+    <message>
+        <source>Not joined: the configuration cannot be written (%1)</source>
+        <translation>Nicht beigetreten: Die Konfiguration kann nicht geschrieben werden (%1)</translation>
+    </message>
+    <message>
+        <source>✔ Joined the fleet as %1 (store %2). Restart the kiosk to use the gateway.</source>
+        <translation>✔ Der Flotte beigetreten als %1 (Filiale %2). Starten Sie den Kiosk neu, um das Gateway zu nutzen.</translation>
     </message>
 </context>
 <context>
@@ -1165,12 +1204,24 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>PIN wiederholen</translation>
     </message>
     <message>
+        <source>Enrolment code</source>
+        <translation>Anmeldecode</translation>
+    </message>
+    <message>
         <source>Idempotency keys</source>
         <translation>Idempotenzschlüssel</translation>
     </message>
     <message>
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
+    </message>
+    <message>
+        <source>Join a fleet</source>
+        <translation>Einer Flotte beitreten</translation>
+    </message>
+    <message>
+        <source>from the gateway, e.g. 7K3M-Q9TX-2HPW</source>
+        <translation>vom Gateway, z. B. 7K3M-Q9TX-2HPW</translation>
     </message>
     <message>
         <source>Save</source>

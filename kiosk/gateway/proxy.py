@@ -1,0 +1,234 @@
+"""Forwarding a kiosk's Gigs request: authenticate, rate-limit, check the allow-list, send
+with the gateway's key, pass the answer back unchanged, audit.
+
+"Does this SIM have a subscription" (`GET …/subscriptions?sim=`) is answered here: the
+filter is undocumented (REFERENCE §10), so every item of the answer is checked against the
+SIM, and when Gigs ignored the filter the gateway walks the project's list itself and
+passes back only this SIM's subscriptions. A kiosk never sees another SIM's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kiosk import __version__
+from kiosk.gateway import allow
+from kiosk.gateway.store import Kiosk
+from kiosk.gateway.web import (
+    UNAUTHORIZED, BodyTooLarge, client_address, gateway_of, gigs_error, kiosk_of, read_body,
+)
+from kiosk.redact import mask_digits
+
+log = logging.getLogger("kiosk.gateway")
+MAX_REQUEST = 64 * 1024
+#: Requests without a valid kiosk token audited per client address and minute.
+UNAUTHENTICATED = 30
+MAX_ANSWER = 2 * 1024 * 1024
+#: The whole exchange with Gigs (a server dripping bytes is cut too).
+ANSWER_DEADLINE = 18.0
+#: Pages (of 200) walked when Gigs ignores `?sim=`: past this the kiosk looks by user.
+SIM_WALK_PAGES = 25
+PASS_HEADERS = ("content-type", "retry-after", "idempotent-replayed", "idempotency-key",
+                "x-request-id", "request-id", "gigs-request-id")
+
+
+class Upstream:
+    """The one HTTP client to Gigs a gateway process holds (its key in the headers)."""
+
+    def __init__(self, base_url: str, token: str,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=base_url, transport=transport, follow_redirects=False,
+            # Within the kiosk client's 20 s per attempt, so the kiosk hears the gateway's
+            # answer (a 504 in the Gigs shape) rather than its own timeout.
+            timeout=httpx.Timeout(15.0, connect=5.0),
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json",
+                     "User-Agent": f"sim-kiosk-gateway/{__version__}"})
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def send(self, method: str, path: str, query: dict[str, str], body: bytes | None,
+                   headers: dict[str, str]) -> Response:
+        url = path + ("?" + urlencode(query) if query else "")
+        try:
+            async with asyncio.timeout(ANSWER_DEADLINE), \
+                    self.http.stream(method, url, content=body, headers=headers) as answer:
+                content = b""
+                async for chunk in answer.aiter_bytes():
+                    content += chunk
+                    if len(content) > MAX_ANSWER:
+                        return gigs_error(502, "unavailable", "Gigs answered with too much")
+        except (httpx.TimeoutException, TimeoutError):
+            log.warning("Gigs did not answer in time: %s %s", method, allow.endpoint_of(path))
+            return gigs_error(504, "unavailable", "Gigs did not answer in time")
+        except httpx.HTTPError as exc:
+            log.warning("Gigs cannot be reached: %s (%s %s)", type(exc).__name__, method,
+                        allow.endpoint_of(path))
+            return gigs_error(502, "unavailable", "Gigs cannot be reached from the gateway")
+        kept = {k: v for k, v in answer.headers.items() if k.lower() in PASS_HEADERS}
+        return Response(content, status_code=answer.status_code, headers=kept)
+
+
+def _id_of(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return str(value["id"])
+    return None
+
+
+async def sim_subscriptions(upstream: Upstream, path: str, sim: str,
+                            query: dict[str, str]) -> Response:
+    """This SIM's subscriptions, checked item by item, as one page."""
+    matches: list[Any] = []
+    ask = {"sim": sim, "limit": "200", **({"status": query["status"]} if "status" in query else {})}
+    for _ in range(SIM_WALK_PAGES):
+        answer = await upstream.send("GET", path, ask, None, {})
+        if answer.status_code != 200:
+            return answer  # a refusal of the filter (422) goes back: the kiosk looks by user
+        try:
+            page = json.loads(bytes(answer.body))
+            items = page["items"]
+            after = page.get("moreItemsAfter")
+        except (ValueError, KeyError, TypeError):
+            return gigs_error(502, "unavailable", "Gigs answered with something unexpected")
+        matches.extend(i for i in items if isinstance(i, dict) and _id_of(i.get("sim")) == sim)
+        if not after:
+            return Response(json.dumps({"object": "list", "items": matches,
+                                        "moreItemsAfter": None, "moreItemsBefore": None}),
+                            media_type="application/json")
+        ask = {**ask, "after": str(after)}
+    return gigs_error(422, "invalid", "the SIM filter is not available: list by user")
+
+
+def _masked_imei(body: Any) -> str | None:
+    imei = body.get("imei") if isinstance(body, dict) else None
+    return mask_digits(imei) if isinstance(imei, str) and imei.isdigit() else None
+
+
+async def forward(request: Request) -> Response:
+    gw = gateway_of(request)
+    started = time.monotonic()
+    raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+    raw_query = request.scope.get("query_string", b"").decode("latin-1")
+    kiosk: Kiosk | None = None
+    endpoint = allow.endpoint_of(raw_path)
+    imei: str | None = None
+
+    async def done(response: Response, note: str | None = None) -> Response:
+        await gw.db(gw.store.audit, kiosk=kiosk.kiosk if kiosk else None,
+                    store=kiosk.store if kiosk else None, method=request.method,
+                    endpoint=endpoint, status=response.status_code,
+                    latency_ms=(time.monotonic() - started) * 1000, imei=imei, note=note)
+        return response
+
+    kiosk = await kiosk_of(request)
+    if kiosk is None:
+        # Audited, but not without bound: a flood of bad tokens from one address past
+        # UNAUTHENTICATED a minute is answered without filling the audit log.
+        address = client_address(request.scope, gw.config)
+        if await gw.db(gw.store.hit, f"a:{address}", UNAUTHENTICATED, 60) is not None:
+            return gigs_error(401, *UNAUTHORIZED)
+        return await done(gigs_error(401, *UNAUTHORIZED), "no valid kiosk token")
+    wait = await gw.db(gw.store.hit, f"k:{kiosk.kiosk}", gw.config.rate_limit, 60)
+    if wait is not None:
+        return await done(gigs_error(429, "rateLimited", "too many requests from this kiosk",
+                                     {"Retry-After": str(int(wait))}))
+    try:
+        body = await read_body(request, MAX_REQUEST)
+    except BodyTooLarge:
+        return await done(gigs_error(413, "forbidden", "the request body is too large"))
+    policy = allow.Policy(gw.config.project, kiosk.payment_method or gw.config.payment_method,
+                          gw.config.direct_subscriptions)
+    try:
+        allowed = allow.check(request.method, raw_path, raw_query, body, policy)
+    except allow.Refused as refused:
+        endpoint = refused.endpoint
+        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {refused}"),
+                          "refused: " + refused.message)
+    endpoint = allowed.endpoint
+    imei = _masked_imei(allowed.body)
+    upstream: Upstream = request.app.state.upstream
+    if (allowed.rule.special == "own_sim"
+            and await gw.db(gw.store.sim_kiosk, allowed.params["sim"]) != kiosk.kiosk):
+        message = "an eSIM's credentials go only to the kiosk that ordered for this SIM"
+        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
+                          "refused: " + message)
+    if allowed.rule.special == "subscriptions" and "sim" in allowed.query:
+        return await done(await sim_subscriptions(upstream, raw_path, allowed.query["sim"],
+                                                  allowed.query))
+    headers = {}
+    if allowed.body is not None:
+        headers["Content-Type"] = "application/json"
+    key = request.headers.get("idempotency-key")
+    if key and len(key) <= 255 and key.isprintable():
+        headers["Idempotency-Key"] = key
+    # The SIM is this kiosk's before the order leaves: if this replica dies before Gigs
+    # answers, the kiosk finds its order through another replica and still gets its eSIM
+    # code there (tests/gateway/test_failover.py). A definite refusal releases it.
+    claimed = None
+    if allowed.rule.client in ("create_order", "create_subscription"):
+        sim = (allowed.body.get("subscriptionDetails") or allowed.body)["sim"]
+        if sim != "auto" and await gw.db(gw.store.claim_sim, sim, kiosk.kiosk):
+            claimed = sim
+    answer = await upstream.send(request.method, raw_path, allowed.query,
+                                 body if allowed.body is not None else None, headers)
+    # Gigs acted on it: whatever happens to the bookkeeping now, the kiosk gets Gigs' answer
+    # (an order placed must never look failed because the audit could not be written).
+    try:
+        if claimed and answer.status_code in REFUSED:
+            await gw.db(gw.store.release_sim, claimed, kiosk.kiosk)
+        if 200 <= answer.status_code < 300 and allowed.rule.client in REMEMBERED:
+            await _remember(request, kiosk, allowed, answer)
+        return await done(answer)
+    except SQLAlchemyError as exc:
+        log.warning("could not record %s %s (%s): answered anyway", request.method, endpoint,
+                    type(exc).__name__)
+        return answer
+
+
+REMEMBERED = ("create_order", "retrieve_order", "create_subscription", "retrieve_subscription")
+#: Answers that say for sure that nothing was made.
+REFUSED = (400, 401, 403, 404, 422)
+
+
+async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
+                    answer: Response) -> None:
+    """Order id -> kiosk (its events go to this kiosk's stream) and SIM -> kiosk (its eSIM
+    credentials go to this kiosk only), from what this kiosk sent and Gigs answered."""
+    gw = gateway_of(request)
+    try:
+        found = json.loads(bytes(answer.body))
+    except ValueError:
+        return
+    found_id = _id_of(found)
+    if not isinstance(found, dict) or not found_id or not allow.SEGMENT.fullmatch(found_id):
+        return
+    client, store = allowed.rule.client, gw.store
+    status = found.get("status") if isinstance(found.get("status"), str) else None
+    sub = found.get("subscription")
+    sims = [_id_of(found.get("sim")), _id_of(sub.get("sim")) if isinstance(sub, dict) else None]
+    if client == "create_order":
+        sims.append(allowed.body["subscriptionDetails"]["sim"])
+        await gw.db(store.order_placed, found_id, kiosk, _id_of(sub), status)
+    elif client == "create_subscription":
+        sims.append(allowed.body["sim"])
+    elif client == "retrieve_order":
+        if await gw.db(store.owner_of, "order", found_id) != kiosk.kiosk:
+            return
+        await gw.db(store.order_seen, found_id, _id_of(sub), status)
+    elif await gw.db(store.owner_of, "subscription", found_id) != kiosk.kiosk:
+        return
+    for sim in {s for s in sims if s and s != "auto" and allow.SEGMENT.fullmatch(s)}:
+        await gw.db(store.sim_ordered, sim, kiosk.kiosk)

@@ -1,0 +1,396 @@
+"""Benchmark of the fleet gateway (issue 17): many kiosks, two replicas, one PostgreSQL.
+
+    python -m tests.bench.bench_gateway [--kiosks 200] [--seconds 60] [--json]
+
+On loopback: a throwaway PostgreSQL cluster (tests/gateway/pg.py), `kiosk sandbox` as Gigs
+(its own process; orders take `--order-seconds` to complete), two `kiosk gateway serve`
+processes on that database. `--kiosks` simulated kiosks (asyncio tasks in this process, each
+joined with its own code and token, kiosk i on replica i % 2) run activations, `--pause`
+seconds apart on average, for `--seconds` (then the ones in flight finish, and it stops):
+the request sequence of the kiosk flow for an eSIM (device search, the SIM's subscriptions,
+plans, the store's payment method, user, address, order with an idempotency key, status
+polls, subscription, eSIM code), and a heartbeat every 30 s. Kiosks start spread over one
+pause, so the load is even from the start.
+
+Half the kiosks follow their order with the event stream (`GET /gateway/v1/events`, opened
+while an order is followed; a poll sleeps until an event about the order arrives, 15 s at
+most, as kiosk/flow/wake.py does), half by polling only (0.1 s, x1.6, at most 3 s). The
+events come from signed webhooks this benchmark posts to the gateway as the sandbox's orders
+change (the sandbox sends none): a relay watches each placed order at the sandbox directly.
+
+Latency added by the gateway: every read a kiosk sends (device search, plans, status polls)
+is sent again straight to the sandbox right after its answer; the table gives both and the
+per-request difference (paired), p50 and p99. Duplicate orders: orders the sandbox made
+during the run minus orders the kiosks were answered for (must be 0); errors: any kiosk
+request answered >= 400 or not at all (must be 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from kiosk.gateway.store import Store
+from kiosk.gateway.webhooks import sign
+from kiosk.sandbox.seed import PLAN_IDS, STORE_PAYMENT_METHOD_ID
+from kiosk.scan.imei import luhn_check_digit
+from tests.bench.bench_client import start_sandbox
+from tests.gateway import pg
+from tests.gateway.replicas import WEBHOOK_SECRET, Replica
+
+P = "/projects/demo"
+STREAM_INTERVAL = 15.0
+
+
+@dataclass
+class Tally:
+    requests: Counter[str] = field(default_factory=Counter)
+    via: list[float] = field(default_factory=list)  # ms, reads through the gateway
+    direct: list[float] = field(default_factory=list)  # ms, the same reads to the sandbox
+    added: list[float] = field(default_factory=list)  # ms, paired differences
+    all_via: list[float] = field(default_factory=list)  # ms, every kiosk request
+    errors: Counter[str] = field(default_factory=Counter)
+    placed: int = 0
+    done: dict[str, int] = field(default_factory=lambda: {"stream": 0, "poll": 0})
+    polls: dict[str, int] = field(default_factory=lambda: {"stream": 0, "poll": 0})
+    events: int = 0
+    webhooks: int = 0
+
+
+class Kiosk:
+    def __init__(self, n: int, url: str, token: str, http: httpx.AsyncClient,
+                 direct: httpx.AsyncClient, tally: Tally, stream: bool, relay: Relay) -> None:
+        self.n, self.url, self.http, self.direct, self.tally = n, url, http, direct, tally
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.stream, self.relay = stream, relay
+        self.mode = "stream" if stream else "poll"
+        self.woken: dict[str, asyncio.Event] = {}
+        self.activations = 0
+        self.last_event_id: str | None = None
+
+    async def call(self, method: str, path: str, *, json_body: Any = None, paired: bool = False,
+                   key: str | None = None) -> dict[str, Any]:
+        headers = dict(self.headers)
+        if key:
+            headers["Idempotency-Key"] = key
+        name = f"{method} {path.split('?')[0].replace(P, '')[:24]}"
+        started = time.perf_counter()
+        try:
+            answer = await self.http.request(method, self.url + path, json=json_body,
+                                             headers=headers)
+        except httpx.HTTPError as exc:
+            self.tally.errors[f"{name}: {type(exc).__name__}"] += 1
+            raise
+        took = (time.perf_counter() - started) * 1000
+        self.tally.requests[name] += 1
+        self.tally.all_via.append(took)
+        if answer.status_code >= 400:
+            self.tally.errors[f"{name}: {answer.status_code}"] += 1
+            raise RuntimeError(answer.text[:200])
+        if paired:
+            started = time.perf_counter()
+            await self.direct.request(method, path, json=json_body)
+            direct = (time.perf_counter() - started) * 1000
+            self.tally.via.append(took)
+            self.tally.direct.append(direct)
+            self.tally.added.append(took - direct)
+        result: dict[str, Any] = answer.json() if answer.content else {}
+        return result
+
+    async def heartbeats(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await self.call("POST", "/gateway/v1/heartbeat", json_body={
+                "version": "0.1.0", "mode": "kiosk", "camera_fps": 15.0,
+                "activations_today": self.activations, "failures_today": 0, "pending": 0})
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 30)
+
+    async def activate(self, serial: int) -> None:
+        body = f"35850731{self.n * 4000 + serial:06d}"
+        imei = body + luhn_check_digit(body)
+        made = await self.direct.post(P + "/devices", json={"imei": imei,
+                                                            "sims": ["sim_test_esim"]})
+        made.raise_for_status()  # setup, not the kiosk's: not counted
+        found = await self.call("POST", P + "/devices/search", json_body={"imei": imei},
+                                paired=True)
+        sim = found["items"][0]["sims"][0]["id"]
+        await self.call("GET", f"{P}/subscriptions?sim={sim}")
+        await self.call("GET", P + "/plans?status=available", paired=True)
+        await self.call("GET", f"{P}/paymentMethods/{STORE_PAYMENT_METHOD_ID}")
+        email = f"k{self.n}-{serial}@bench.example"
+        user = await self.call("POST", P + "/users",
+                               json_body={"email": email, "fullName": "Bench Mark"})
+        address = await self.call("POST", f"{P}/users/{user['id']}/addresses", json_body={
+            "line1": "Main St 1", "city": "Berlin", "postalCode": "10115", "country": "DE"})
+        order = await self.call("POST", P + "/orders", key=f"bench-{self.n}-{serial}", json_body={
+            "paymentMethod": STORE_PAYMENT_METHOD_ID, "plan": PLAN_IDS["travel"],
+            "subscriptionDetails": {"sim": sim, "user": user["id"],
+                                    "userAddress": address["id"]}})
+        self.tally.placed += 1
+        final = await self.follow(order["id"])
+        await self.call("GET", f"{P}/subscriptions/{final['subscription']}")
+        await self.call("GET", f"{P}/sims/{sim}/credentials")
+        self.activations += 1
+        self.tally.done[self.mode] += 1
+
+    async def follow(self, order_id: str) -> dict[str, Any]:
+        woken = self.woken[order_id] = asyncio.Event()
+        listener = asyncio.create_task(self.listen()) if self.stream else None
+        if self.stream:
+            self.relay.watch(order_id, self.url)
+        wait = 0.1
+        try:
+            while True:
+                woken.clear()
+                order = await self.call("GET", f"{P}/orders/{order_id}", paired=True)
+                self.tally.polls[self.mode] += 1
+                if order["status"] == "completed":
+                    return order
+                if self.stream:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(woken.wait(), max(wait, STREAM_INTERVAL))
+                else:
+                    await asyncio.sleep(wait)
+                wait = min(wait * 1.6, 3.0)
+        finally:
+            self.woken.pop(order_id, None)
+            if listener:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
+
+    async def listen(self) -> None:
+        headers = dict(self.headers)
+        if self.last_event_id:  # as the kiosk's fleet client resumes: no replay of old events
+            headers["Last-Event-ID"] = self.last_event_id
+        async with self.http.stream("GET", self.url + "/gateway/v1/events",
+                                    headers=headers, timeout=None) as answer:
+            async for line in answer.aiter_lines():
+                if line.startswith("id: "):
+                    self.last_event_id = line[4:]
+                elif line.startswith("data: "):
+                    event = json.loads(line[6:])
+                    self.tally.events += 1
+                    if event["id"] in self.woken:
+                        self.woken[event["id"]].set()
+
+
+class Relay:
+    """Webhooks for the gateway, as Gigs would send them: each placed order is watched at
+    the sandbox directly, and every change of its status is posted, signed, to the replica
+    the kiosk uses."""
+
+    def __init__(self, direct: httpx.AsyncClient, http: httpx.AsyncClient, tally: Tally,
+                 order_seconds: float) -> None:
+        self.direct, self.http, self.tally, self.delay = direct, http, tally, order_seconds
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def watch(self, order_id: str, gateway: str) -> None:
+        task = asyncio.create_task(self._watch(order_id, gateway))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _watch(self, order_id: str, gateway: str) -> None:
+        try:
+            await self._follow(order_id, gateway)
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            self.tally.errors[f"webhook relay: {type(exc).__name__}"] += 1
+
+    async def _follow(self, order_id: str, gateway: str) -> None:
+        seen = "pending"
+        await asyncio.sleep(self.delay / 2)
+        while seen != "completed":
+            order = (await self.direct.get(f"{P}/orders/{order_id}")).json()
+            if order["status"] != seen:
+                seen = order["status"]
+                body = json.dumps({"object": "event", "id": f"evt_{order_id}_{seen}",
+                                   "project": "demo", "type": "com.gigs.order.updated",
+                                   "data": {"object": "order", "id": order_id,
+                                            "status": seen}}).encode()
+                answer = await self.http.post(gateway + "/webhooks/gigs", content=body, headers={
+                    "X-Gigs-Signature": sign(WEBHOOK_SECRET, body)})
+                answer.raise_for_status()
+                self.tally.webhooks += 1
+            else:
+                await asyncio.sleep(0.2)
+
+
+async def kiosk_loop(kiosk: Kiosk, deadline: float, stop: asyncio.Event,
+                     pause: float) -> None:
+    beats = asyncio.create_task(kiosk.heartbeats(stop))
+    with contextlib.suppress(TimeoutError):  # not all at once
+        await asyncio.wait_for(stop.wait(), random.uniform(0, pause))
+    serial = 0
+    try:
+        while time.monotonic() < deadline and not stop.is_set():
+            serial += 1
+            with contextlib.suppress(httpx.HTTPError, RuntimeError, KeyError):
+                await kiosk.activate(serial)
+            with contextlib.suppress(TimeoutError):  # the next customer, or the end
+                await asyncio.wait_for(stop.wait(), random.uniform(0.5, 1.5) * pause)
+    finally:
+        await stop.wait()
+        await beats
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def drive(args: argparse.Namespace, urls: list[str], tokens: list[str],
+                sandbox: str) -> dict[str, Any]:
+    tally = Tally()
+    limits = httpx.Limits(max_connections=4 * args.kiosks + 50, max_keepalive_connections=None)
+    timeout = httpx.Timeout(30.0)
+    async with httpx.AsyncClient(limits=limits, timeout=timeout) as http, \
+            httpx.AsyncClient(base_url=sandbox, limits=limits, timeout=timeout,
+                              headers={"Authorization": "Bearer bench"}) as direct:
+        before = (await direct.get("/_sandbox/stats")).json()["counts"]["orders"]
+        relay = Relay(direct, http, tally, args.order_seconds)
+        kiosks = [Kiosk(n, urls[n % len(urls)], token, http, direct, tally, n % 2 == 1, relay)
+                  for n, token in enumerate(tokens)]
+        stop = asyncio.Event()
+        started = time.monotonic()
+        loops = [asyncio.create_task(kiosk_loop(k, started + args.seconds, stop, args.pause))
+                 for k in kiosks]
+        await asyncio.sleep(args.seconds)
+        stop.set()  # heartbeats end; activations in flight finish (bounded)
+        await asyncio.wait_for(asyncio.gather(*loops), args.seconds + 60)
+        took = time.monotonic() - started
+        for task in list(relay.tasks):
+            task.cancel()
+        after = (await direct.get("/_sandbox/stats")).json()["counts"]["orders"]
+    total = sum(tally.requests.values())
+    done = sum(tally.done.values())
+    return {
+        "kiosks": args.kiosks, "seconds": round(took, 1), "pause": args.pause, "requests": total,
+        "requests_per_s": round(total / took, 1), "activations": done,
+        "activations_per_min": round(done / took * 60, 1),
+        "latency_ms": {"all_via_gateway_p50": round(pct(tally.all_via, 0.5), 1),
+                       "all_via_gateway_p99": round(pct(tally.all_via, 0.99), 1),
+                       "reads_via_gateway_p50": round(pct(tally.via, 0.5), 1),
+                       "reads_via_gateway_p99": round(pct(tally.via, 0.99), 1),
+                       "reads_direct_p50": round(pct(tally.direct, 0.5), 1),
+                       "reads_direct_p99": round(pct(tally.direct, 0.99), 1),
+                       "added_p50": round(pct(tally.added, 0.5), 1),
+                       "added_p99": round(pct(tally.added, 0.99), 1),
+                       "paired_samples": len(tally.added)},
+        "errors": sum(tally.errors.values()), "error_kinds": dict(tally.errors),
+        "orders_placed": tally.placed, "orders_in_sandbox": after - before,
+        "duplicate_orders": max(0, after - before - tally.placed),
+        "polls_per_activation": {
+            mode: round(tally.polls[mode] / tally.done[mode], 2) if tally.done[mode] else None
+            for mode in ("poll", "stream")},
+        "activations_by_mode": dict(tally.done), "events_received": tally.events,
+        "webhooks_posted": tally.webhooks,
+        "requests_per_activation": round(total / max(done, 1), 1),
+    }
+
+
+@contextlib.contextmanager
+def fleet(args: argparse.Namespace) -> Iterator[tuple[list[str], list[str], str]]:
+    """PostgreSQL, the sandbox, two replicas, the kiosks joined: (replica URLs, tokens,
+    sandbox URL)."""
+    with contextlib.ExitStack() as stack:
+        base = args.postgres or stack.enter_context(pg.throwaway_cluster(max_connections=300))
+        database = pg.new_database(base)
+        stack.callback(pg.drop_database, database)
+        proc, sandbox = start_sandbox()
+        stack.callback(proc.wait, 10)
+        stack.callback(proc.terminate)
+        httpx.patch(sandbox + "/_sandbox/settings", json={
+            "order_delay": args.order_seconds, "undocumented_filters": "honour"}).raise_for_status()
+        Store.open(database).close()
+        replicas = [Replica(sandbox, database, GATEWAY_RATE_LIMIT="100000",
+                            GATEWAY_JOIN_LIMIT="10000") for _ in range(2)]
+        for replica in replicas:
+            stack.callback(replica.stop)
+        for replica in replicas:
+            replica.wait_healthy()
+        store = Store.open(database)
+        stack.callback(store.close)
+        tokens = []
+        with httpx.Client(timeout=30) as http:
+            for n in range(args.kiosks):
+                code = store.enroll(f"STORE-{n % 20:03d}", valid_seconds=600, payment_method=None)
+                answer = http.post(replicas[n % 2].url + "/gateway/v1/join",
+                                   json={"code": code, "name": f"bench {n}", "version": "0.1.0"})
+                answer.raise_for_status()
+                tokens.append(answer.json()["token"])
+        yield [r.url for r in replicas], tokens, sandbox
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    with fleet(args) as (urls, tokens, sandbox):
+        return asyncio.run(drive(args, urls, tokens, sandbox))
+
+
+def table(result: dict[str, Any]) -> str:
+    lat, polls = result["latency_ms"], result["polls_per_activation"]
+    rows = [
+        ("kiosks / seconds / mean pause between activations",
+         f"{result['kiosks']} / {result['seconds']} / {result['pause']} s"),
+        ("requests through the gateway", f"{result['requests']} ({result['requests_per_s']}/s)"),
+        ("activations", f"{result['activations']} ({result['activations_per_min']}/min)"),
+        ("latency, every request via gateway p50 / p99 ms",
+         f"{lat['all_via_gateway_p50']} / {lat['all_via_gateway_p99']}"),
+        ("reads via gateway p50 / p99 ms", f"{lat['reads_via_gateway_p50']} / "
+                                           f"{lat['reads_via_gateway_p99']}"),
+        ("same reads direct to the sandbox p50 / p99 ms",
+         f"{lat['reads_direct_p50']} / {lat['reads_direct_p99']}"),
+        ("added by the gateway (paired) p50 / p99 ms",
+         f"{lat['added_p50']} / {lat['added_p99']} ({lat['paired_samples']} pairs)"),
+        ("errors (must be 0)", str(result["errors"])),
+        ("orders placed / in the sandbox / duplicates (must be 0)",
+         f"{result['orders_placed']} / {result['orders_in_sandbox']} / "
+         f"{result['duplicate_orders']}"),
+        ("status polls per activation: polling / event stream",
+         f"{polls['poll']} / {polls['stream']}"),
+        ("events received / webhooks posted",
+         f"{result['events_received']} / {result['webhooks_posted']}"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--kiosks", type=int, default=200)
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--order-seconds", type=float, default=3.0,
+                   help="how long the sandbox takes from order to completed")
+    p.add_argument("--pause", type=float, default=0.6, help="mean seconds a kiosk waits "
+                   "between two activations (default 0.6: a stress test; a real kiosk waits "
+                   "minutes)")
+    p.add_argument("--postgres", metavar="URL", help="a running cluster's base URL "
+                   "(default: start a throwaway one)")
+    p.add_argument("--json", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not args.postgres and not pg.available():
+        print(f"PostgreSQL is not installed ({pg.PG_BIN}): scripts/setup.sh", file=sys.stderr)
+        return 2
+    result = run(args)
+    print(json.dumps(result, indent=2) if args.json else table(result))
+    return 0 if result["errors"] == 0 and result["duplicate_orders"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
