@@ -63,11 +63,12 @@ extra_apt=()
 if ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   extra_apt+=("python3-venv")
 fi
-# PostgreSQL: tests/gateway start a throwaway cluster of their own (a fleet's gateway runs on
-# it). Installed only when we may (as root, as in CI); without it those tests skip (CI: fail).
-# Chromium: tests/gateway/test_fleet_browser.py drives the fleet page in it, headless
-# (without it that test skips; CI: fails).
-if [ "$(id -u)" -eq 0 ]; then
+# For the tests only (scripts/test.sh sets KIOSK_SETUP_TESTS=1; running the kiosk needs
+# neither): PostgreSQL, as tests/gateway start a throwaway cluster of their own (a fleet's
+# gateway runs on it), and Chromium, in which tests/gateway/test_fleet_browser.py drives the
+# fleet page headless. Installed only when we may (as root, as in CI); without them those
+# tests skip (CI: fail).
+if [ "${KIOSK_SETUP_TESTS:-0}" = "1" ] && [ "$(id -u)" -eq 0 ]; then
   extra_apt+=("postgresql" "chromium")
 fi
 install_system_packages "${extra_apt[@]}" || return 1

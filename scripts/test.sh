@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set everything up (first run) and run the whole test suite; arguments go to pytest.
 set -euo pipefail
+KIOSK_SETUP_TESTS=1
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$KIOSK_REPO"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
