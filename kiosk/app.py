@@ -50,6 +50,11 @@ def main(args: argparse.Namespace) -> int:
         config = store.load(overrides={"mode": args.mode, "language": args.language,
                                        "idle_seconds": args.idle_seconds})
         if config.api_mode == "gateway" and not args.demo:  # joined, with a token
+            if config.mode == "pair":
+                # The gateway forwards only what a customer's activation needs; pairing edits
+                # devices across the project, which a fleet kiosk's token may not.
+                raise ConfigError("the pairing station needs the project's API key: a warehouse "
+                                  "station cannot run in gateway mode (api_mode)")
             from kiosk.fleet_client import gateway_settings
 
             args.gateway_settings = gateway_settings(store, config)

@@ -83,6 +83,13 @@ class PaymentTab(Retranslated):
             if why:
                 show_status(self.message, "error", why)
                 return
+            if config.api_mode == "gateway":
+                # The gateway pays with its store's method and refuses any other: nothing to
+                # choose here, and a project's methods are not the kiosk's to list.
+                show_status(self.message, "", self.tr(
+                    "In a fleet, the gateway sets the store's payment method (%1).").replace(
+                    "%1", config.payment_method or self.tr("the gateway's default")))
+                return
             show_status(self.message, "", self.tr("Loading…"))
             client = make_client(api_settings(config, key))
             try:

@@ -1585,6 +1585,14 @@ Zum Schutz Ihrer Daten beginnen wir in %1 s von vorn.</translation>
         <translation>Dieses verwenden</translation>
     </message>
     <message>
+        <source>In a fleet, the gateway sets the store&apos;s payment method (%1).</source>
+        <translation>In einer Flotte legt das Gateway die Zahlungsmethode des Geschäfts fest (%1).</translation>
+    </message>
+    <message>
+        <source>the gateway&apos;s default</source>
+        <translation>Vorgabe des Gateways</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>

@@ -43,6 +43,18 @@ def test_gateway_mode_without_a_url_is_one_line_and_exit_2(tmp_path: Path) -> No
     assert result.returncode == 2 and "api_url" in result.stderr
 
 
+def test_a_pairing_station_cannot_run_in_gateway_mode(tmp_path: Path) -> None:
+    """Pairing edits devices across the project, which the gateway never forwards: refused
+    at start, one line, before Qt (not a station whose every scan fails with 403)."""
+    store = ConfigStore(tmp_path / "kiosk.toml")
+    store.save(KioskConfig(api_mode="gateway", api_url="https://gw.example", project="p",
+                           mode="pair"))
+    result = start(store.path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "pairing station" in result.stderr
+    assert result.stdout.strip() == "no qt"
+
+
 def test_a_joined_kiosk_starts_with_the_fleet_client_and_stops_it(fleet: Fleet,
                                                                   tmp_path: Path) -> None:
     store = ConfigStore(tmp_path / "kiosk.toml")

@@ -139,3 +139,22 @@ def test_no_list_means_typing_the_id(panel: Any, qtbot: Any, monkeypatch: Any) -
     tab.load()
     qtbot.waitUntil(lambda: "Cannot list" in tab.message.text(), timeout=10_000)
     assert tab.message.objectName() == "Error" and "NotFoundError" in tab.message.text()
+
+
+def test_in_a_fleet_the_gateway_sets_the_method(panel: Any, qtbot: Any, monkeypatch: Any) -> None:  # noqa: F811
+    """Gateway mode: the gateway pays with its store's method and refuses any other, so the
+    tab says so and asks the API for nothing (a project's methods are not the kiosk's)."""
+    asked: list[str] = []
+
+    async def listed(self: Any, **_: Any) -> Any:
+        asked.append("list")
+        return []
+
+    monkeypatch.setattr("kiosk.gigs.GigsClient.list_payment_methods", listed)
+    panel.api_mode.setCurrentText("gateway")
+    panel.api_url.setText("http://127.0.0.1:8765")
+    panel.payment.setText("pm_storeOfTheFleet")
+    tab = panel.payments
+    tab.load()
+    qtbot.waitUntil(lambda: "gateway sets" in tab.message.text(), timeout=10_000)
+    assert "pm_storeOfTheFleet" in tab.message.text() and asked == []
