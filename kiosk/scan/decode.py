@@ -243,7 +243,8 @@ def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tu
             band_found: list[Code] = []
             if not plan_.looks_like_bars(crop, lo, hi, rect.x0, rect.x1):
                 continue  # text, clutter: no steps spent on it
-            for n, v in enumerate(plan_.plan(crop, lo, hi, rect.x0, rect.x1, whole=len(rows) == 1)):
+            for n, v in enumerate(plan_.plan(crop, lo, hi, rect.x0, rect.x1, whole=len(rows) == 1,
+                                                      scale=rect.scale)):
                 if n >= per_band or spent >= cap or not steps.take():
                     break
                 spent += 1

@@ -23,6 +23,8 @@ IMEI_MODULES = 134.0
 #: Rectified crops are magnified (cubic) to at least this many pixels per module, up to 3x.
 TARGET_MODULE_PX = 2.6
 MAX_MAGNIFY = 3.0
+#: Frame pixels per module under which a code is small (a label held far from the webcam).
+SMALL_FRAME_MODULE = 1.6
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,8 @@ def stretch(band: np.ndarray, module: float) -> np.ndarray:
     return out
 
 
-def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: bool
-         ) -> Iterator[Variant]:
+def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: bool,
+         scale: float = 1.0) -> Iterator[Variant]:
     """The variants for rows lo..hi of a rectified, polarity-corrected crop, in order.
 
     `whole`: the band is the whole crop (one code in the region), so the crop itself is tried
@@ -171,7 +173,9 @@ def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: boo
         yield Variant("normalised", prof.grey_image(norm), "local", line=True, lo=lo, hi=hi)
         clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(2, 8)).apply(band)
         yield Variant("clahe", clahe, "local", lo=ra, hi=rb)
-    if m.small:
+    # Small in the frame (the crop may be magnified 2-3x): zbar's scanner, which reads
+    # modules near a pixel that zxing-cpp's misses, reads the magnified band.
+    if m.small or m.module / scale < SMALL_FRAME_MODULE:
         yield Variant("pyzbar", band, reader="pyzbar", lo=ra, hi=rb)
     if not whole:  # the whole crop was tried inverted already
         yield Variant("inverted", 255 - band, "local", lo=ra, hi=rb)
