@@ -149,13 +149,21 @@ def propose_regions(grey: np.ndarray, limit: int = 6) -> list[Region]:
     covered: list[Region] = []
     for q in _regions_at(grey, 4, limit):
         inside = [r for r in fine if _contains(q, r.center)]
-        if (len(inside) >= 2 or (inside and q.width > 1.25 * max(r.width for r in inside))
+        # Its pieces must have its bars' direction: at quarter size, bars of small modules
+        # blur into blocks whose edges (across the bars) point the other way.
+        pieces = [r for r in inside if _turn(q.angle, r.angle) <= 15]
+        if (len(pieces) >= 2 or (pieces and q.width > 1.25 * max(r.width for r in pieces))
                 or (not inside and q.width >= 160)):
             coarse.append(q)
             covered += [r for r in inside if r not in covered]
     # The pieces of a code read whole come last: read only if the whole one was not.
     rest = [r for r in fine if r not in covered]
     return (coarse + rest + covered)[:limit]
+
+
+def _turn(a: float, b: float) -> float:
+    """Degrees between two bar directions (modulo 180)."""
+    return abs((a - b + 90) % 180 - 90)
 
 
 def _contains(region: Region, point: Point) -> bool:
