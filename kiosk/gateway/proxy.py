@@ -177,11 +177,19 @@ async def forward(request: Request) -> Response:
     # The SIM is this kiosk's before the order leaves: if this replica dies before Gigs
     # answers, the kiosk finds its order through another replica and still gets its eSIM
     # code there (tests/gateway/test_failover.py). A definite refusal releases it.
+    # A SIM another kiosk holds (its order, or its claim of the last minutes) is refused
+    # here, before the order leaves: it would otherwise hand that kiosk's eSIM to this one.
     claimed = None
     if allowed.rule.client in ("create_order", "create_subscription"):
         sim = (allowed.body.get("subscriptionDetails") or allowed.body)["sim"]
-        if sim != "auto" and await gw.db(gw.store.claim_sim, sim, kiosk.kiosk):
-            claimed = sim
+        if sim != "auto":
+            if await gw.db(gw.store.claim_sim, sim, kiosk.kiosk):
+                claimed = sim
+            elif await gw.db(gw.store.sim_kiosk, sim) != kiosk.kiosk:
+                message = "this SIM is being ordered or was ordered at another kiosk"
+                return await done(gigs_error(403, "forbidden",
+                                             f"the gateway refused this: {message}"),
+                                  "refused: " + message)
     answer = await upstream.send(request.method, raw_path, allowed.query,
                                  body if allowed.body is not None else None, headers)
     # Gigs acted on it: whatever happens to the bookkeeping now, the kiosk gets Gigs' answer

@@ -19,6 +19,8 @@ from sqlalchemy.engine import Engine
 from kiosk.gateway import db, tokens
 
 Clock = Callable[[], float]
+#: How long a SIM claimed for an order stays claimed when no order for it is recorded.
+CLAIM_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -215,43 +217,60 @@ class Store:
             conn.execute(db.orders.update().where(o.order_id == order_id).values(**values))
 
     def sim_ordered(self, sim_id: str, kiosk: str) -> None:
-        """This kiosk ordered for this SIM: its eSIM credentials may go to this kiosk only."""
+        """This kiosk ordered for this SIM: its eSIM credentials may go to this kiosk only.
+        Never moves a SIM from one kiosk to another: only a SIM that is this kiosk's (or
+        nobody's, or under a lapsed bare claim) is recorded as this kiosk's."""
         s = db.kiosk_sims.c
+        now = self.clock()
         try:
             with self.engine.begin() as conn:
-                if conn.execute(sa.select(s.kiosk).where(s.sim_id == sim_id)).first():
-                    conn.execute(db.kiosk_sims.update().where(s.sim_id == sim_id)
-                                 .values(kiosk=kiosk, at=self.clock()))
-                else:
+                done = conn.execute(db.kiosk_sims.update().where(
+                    s.sim_id == sim_id,
+                    sa.or_(s.kiosk == kiosk, sa.and_(s.expires_at.isnot(None),
+                                                     s.expires_at <= now)))
+                    .values(kiosk=kiosk, at=now, expires_at=None)).rowcount
+                if not done and conn.execute(sa.select(s.kiosk).where(
+                        s.sim_id == sim_id)).first() is None:
                     conn.execute(db.kiosk_sims.insert().values(sim_id=sim_id, kiosk=kiosk,
-                                                               at=self.clock()))
+                                                               at=now, expires_at=None))
         except sa.exc.IntegrityError:  # the same SIM recorded at the same time elsewhere
             pass
 
     def claim_sim(self, sim_id: str, kiosk: str) -> bool:
         """Before an order for this SIM leaves: it is this kiosk's unless it is a kiosk's
         already. True: claimed now (released again if Gigs refuses the order). So a kiosk
-        whose answer was lost with a replica still gets the eSIM code it ordered."""
+        whose answer was lost with a replica still gets the eSIM code it ordered. A bare
+        claim lapses after `CLAIM_SECONDS` unless an order for it is recorded, so a
+        hostile pre-claim cannot hold a store's SIMs for ever."""
         s = db.kiosk_sims.c
+        now = self.clock()
+        values = {"kiosk": kiosk, "at": now, "expires_at": now + CLAIM_SECONDS}
         try:
             with self.engine.begin() as conn:
                 if conn.execute(sa.select(s.kiosk).where(s.sim_id == sim_id)).first():
-                    return False
-                conn.execute(db.kiosk_sims.insert().values(sim_id=sim_id, kiosk=kiosk,
-                                                           at=self.clock()))
+                    lapsed = conn.execute(db.kiosk_sims.update().where(
+                        s.sim_id == sim_id, s.expires_at.isnot(None), s.expires_at <= now)
+                        .values(**values)).rowcount
+                    return bool(lapsed)
+                conn.execute(db.kiosk_sims.insert().values(sim_id=sim_id, **values))
         except sa.exc.IntegrityError:  # claimed at the same time elsewhere
             return False
         return True
 
     def release_sim(self, sim_id: str, kiosk: str) -> None:
+        """Drop this kiosk's bare claim (Gigs refused the order); a recorded order stays."""
         s = db.kiosk_sims.c
         with self.engine.begin() as conn:
-            conn.execute(db.kiosk_sims.delete().where(s.sim_id == sim_id, s.kiosk == kiosk))
+            conn.execute(db.kiosk_sims.delete().where(s.sim_id == sim_id, s.kiosk == kiosk,
+                                                      s.expires_at.isnot(None)))
 
     def sim_kiosk(self, sim_id: str) -> str | None:
+        """The kiosk this SIM is held by (a lapsed bare claim: nobody's)."""
         s = db.kiosk_sims.c
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(s.kiosk).where(s.sim_id == sim_id)).first()
+            row = conn.execute(sa.select(s.kiosk).where(
+                s.sim_id == sim_id,
+                sa.or_(s.expires_at.is_(None), s.expires_at > self.clock()))).first()
         return row.kiosk if row else None
 
     def owner_of(self, kind: str, object_id: str) -> str | None:

@@ -1,0 +1,52 @@
+"""Red-team findings on the gateway, each over real HTTP on loopback with the real sandbox as
+Gigs: a SIM taken over from another kiosk, duplicate JSON keys, customers of other stores,
+the order cap, event streams per kiosk."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
+from kiosk.sandbox.serve import ThreadedSandbox
+from tests.gateway.conftest import GatewayFactory
+from tests.gateway.helpers import PSIM_IMEI, bearer, client_for, join, place_order
+
+
+def _sim(url: str, token: str) -> str:
+    answer = httpx.post(url + "/projects/demo/devices/search", json={"imei": PSIM_IMEI},
+                        headers=bearer(token))
+    return str(answer.json()["items"][0]["sims"][0]["id"])
+
+
+def test_an_order_for_a_sim_of_another_kiosk_is_refused_before_it_leaves(
+        make_gateway: GatewayFactory, database_url: str, sandbox: ThreadedSandbox) -> None:
+    gw, store, _ = make_gateway(database_url)
+    owner, thief = join(gw.url, store), join(gw.url, store, "STORE-007", "other store")
+
+    async def first() -> None:
+        async with client_for(gw.url, owner["token"]) as client:
+            await place_order(client)
+
+    asyncio.run(first())
+    sim = _sim(gw.url, thief["token"])
+    assert store.sim_kiosk(sim) == owner["kiosk"]
+    orders_before = set(sandbox.sandbox.store.orders)
+    h = bearer(thief["token"])
+    user = httpx.post(gw.url + "/projects/demo/users", json={"email": "t@example.com"},
+                      headers=h).json()["id"]
+    plan = httpx.get(gw.url + "/projects/demo/plans", headers=h).json()["items"][0]["id"]
+    answer = httpx.post(gw.url + "/projects/demo/orders", headers=h, json={
+        "paymentMethod": STORE_PAYMENT_METHOD_ID, "plan": plan,
+        "subscriptionDetails": {"sim": sim, "user": user}})
+    assert answer.status_code == 403, answer.text
+    assert answer.json()["object"] == "error" and "another kiosk" in answer.json()["message"]
+    assert set(sandbox.sandbox.store.orders) == orders_before  # never sent to Gigs
+    assert store.sim_kiosk(sim) == owner["kiosk"]
+    creds = f"/projects/demo/sims/{sim}/credentials"
+    assert httpx.get(gw.url + creds, headers=bearer(owner["token"])).status_code == 200
+    assert httpx.get(gw.url + creds, headers=h).status_code == 403
+    [row] = [r for r in store.audit_rows(kiosk=thief["kiosk"], limit=50)
+             if r["endpoint"] == "/projects/{project}/orders"]
+    assert row["status"] == 403 and "another kiosk" in row["note"]
