@@ -103,6 +103,31 @@ class Refused(Exception):
         self.endpoint = endpoint
 
 
+class Malformed(Refused):
+    """A body that is not plain JSON (duplicate keys, not UTF-8): 400."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key[:40]!r}")
+        out[key] = value
+    return out
+
+
+def parse_json(body: bytes, where: str) -> Any:
+    """A body as the gateway checks it: UTF-8 (no BOM, no UTF-16), no key twice in an object.
+    Gigs gets this parse re-serialised, never the raw bytes, so it sees what was checked."""
+    try:
+        return json.loads(body.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except UnicodeDecodeError:
+        raise Malformed("the body is not UTF-8 JSON", where) from None
+    except (ValueError, RecursionError) as exc:
+        what = str(exc) if str(exc).startswith("duplicate key") else "the body is not JSON"
+        raise Malformed(what, where) from None
+
+
 @dataclass(frozen=True)
 class Allowed:
     rule: Rule
@@ -228,10 +253,7 @@ def check(method: str, raw_path: str, raw_query: str, body: bytes, policy: Polic
         if body.strip():
             raise Refused("this request takes no body", where)
     else:
-        try:
-            parsed = json.loads(body or b"{}")
-        except (ValueError, RecursionError):
-            raise Refused("the body is not JSON", where) from None
+        parsed = parse_json(body or b"{}", where)
         _object(parsed, rule.body, where)
     _special(rule, params, query, parsed, policy)
     return Allowed(rule, where, params, query, parsed)

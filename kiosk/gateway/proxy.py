@@ -153,6 +153,10 @@ async def forward(request: Request) -> Response:
                           gw.config.direct_subscriptions)
     try:
         allowed = allow.check(request.method, raw_path, raw_query, body, policy)
+    except allow.Malformed as malformed:
+        endpoint = malformed.endpoint
+        return await done(gigs_error(400, "malformed", f"the gateway refused this: {malformed}"),
+                          "malformed: " + malformed.message)
     except allow.Refused as refused:
         endpoint = refused.endpoint
         return await done(gigs_error(403, "forbidden", f"the gateway refused this: {refused}"),
@@ -190,8 +194,11 @@ async def forward(request: Request) -> Response:
                 return await done(gigs_error(403, "forbidden",
                                              f"the gateway refused this: {message}"),
                                   "refused: " + message)
-    answer = await upstream.send(request.method, raw_path, allowed.query,
-                                 body if allowed.body is not None else None, headers)
+    # What was checked, re-serialised: never the raw bytes (a duplicate key or another
+    # encoding could mean one thing to the check and another to Gigs).
+    sent = (json.dumps(allowed.body, separators=(",", ":")).encode()
+            if allowed.body is not None else None)
+    answer = await upstream.send(request.method, raw_path, allowed.query, sent, headers)
     # Gigs acted on it: whatever happens to the bookkeeping now, the kiosk gets Gigs' answer
     # (an order placed must never look failed because the audit could not be written).
     try:

@@ -5,6 +5,7 @@ the order cap, event streams per kiosk."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 
@@ -50,3 +51,31 @@ def test_an_order_for_a_sim_of_another_kiosk_is_refused_before_it_leaves(
     [row] = [r for r in store.audit_rows(kiosk=thief["kiosk"], limit=50)
              if r["endpoint"] == "/projects/{project}/orders"]
     assert row["status"] == 403 and "another kiosk" in row["note"]
+
+
+def test_a_body_with_a_key_twice_or_not_in_utf8_is_refused_as_malformed(
+        make_gateway: GatewayFactory, database_url: str, sandbox: ThreadedSandbox) -> None:
+    gw, store, _ = make_gateway(database_url)
+    joined = join(gw.url, store)
+    h = {**bearer(joined["token"]), "Content-Type": "application/json"}
+    orders_before = set(sandbox.sandbox.store.orders)
+    twice = ('{"paymentMethod":"pm_evil","plan":"pln_x","subscriptionDetails":'
+             '{"sim":"sim_x","user":"usr_x"},"paymentMethod":"' + STORE_PAYMENT_METHOD_ID + '"}')
+    answer = httpx.post(gw.url + "/projects/demo/orders", content=twice.encode(), headers=h)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["type"] == "malformed" and "duplicate key" in answer.json()["message"]
+    nested = '{"email":"a@example.com","email":"b@example.com"}'
+    assert httpx.post(gw.url + "/projects/demo/users/search", content=nested.encode(),
+                      headers=h).status_code == 400
+    imei = json.dumps({"imei": PSIM_IMEI})
+    for encoded in imei.encode("utf-16"), b"\xef\xbb\xbf" + imei.encode():
+        answer = httpx.post(gw.url + "/projects/demo/devices/search", content=encoded,
+                            headers=h)
+        assert answer.status_code == 400 and answer.json()["type"] == "malformed"
+    assert set(sandbox.sandbox.store.orders) == orders_before
+    rows = [r for r in store.audit_rows(kiosk=joined["kiosk"], limit=50) if r["status"] == 400]
+    assert len(rows) == 4 and all(r["note"].startswith("malformed") for r in rows)
+    # Plain JSON still goes through, re-serialised.
+    ok = httpx.post(gw.url + "/projects/demo/devices/search",
+                    content=(" " + imei.replace(":", " : ") + " ").encode(), headers=h)
+    assert ok.status_code == 200 and ok.json()["items"]
