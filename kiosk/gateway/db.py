@@ -104,6 +104,14 @@ _KIOSK_SIMS_V2 = (
 )
 kiosk_sims = sa.Table("kiosk_sims", metadata, *(c() for c in _KIOSK_SIMS_V2),
                       sa.Column("expires_at", sa.Float))
+#: Added by migration 4: the Gigs users a kiosk created or found (by email, or as a scanned
+#: device's owner); only these are reachable from that kiosk (`kiosk/gateway/customers.py`).
+kiosk_users = sa.Table(
+    "kiosk_users", metadata,
+    sa.Column("kiosk", sa.String(32), primary_key=True),
+    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+)
 
 
 def _v1(conn: Connection) -> None:
@@ -120,8 +128,12 @@ def _v3(conn: Connection) -> None:
     conn.execute(sa.text("ALTER TABLE kiosk_sims ADD COLUMN expires_at FLOAT"))
 
 
+def _v4(conn: Connection) -> None:
+    kiosk_users.create(conn)
+
+
 #: Append only; never edit one that has shipped.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
 ADVISORY_LOCK = 0x6B696F736B  # "kiosk": the one key the gateway locks migrations with
 
 schema_version = sa.Table("schema_version", sa.MetaData(),

@@ -186,6 +186,7 @@ class Store:
             conn.execute(db.rate.delete().where(db.rate.c.window < int(now // 60) - 60))
             conn.execute(db.codes.delete().where(db.codes.c.expires_at < now - 86400))
             conn.execute(db.events.delete().where(db.events.c.at < now - 30 * 86400))
+            conn.execute(db.kiosk_users.delete().where(db.kiosk_users.c.at < now - 2 * 86400))
         return int(gone)
 
     # -- orders and events --------------------------------------------------------------------------
@@ -272,6 +273,27 @@ class Store:
                 s.sim_id == sim_id,
                 sa.or_(s.expires_at.is_(None), s.expires_at > self.clock()))).first()
         return row.kiosk if row else None
+
+    def users_seen(self, kiosk: str, users: list[str]) -> None:
+        """This kiosk created or found these users: reachable from it for a while."""
+        k = db.kiosk_users.c
+        now = self.clock()
+        for user in dict.fromkeys(users):
+            try:
+                with self.engine.begin() as conn:
+                    if not conn.execute(db.kiosk_users.update().where(
+                            k.kiosk == kiosk, k.user_id == user).values(at=now)).rowcount:
+                        conn.execute(db.kiosk_users.insert().values(kiosk=kiosk, user_id=user,
+                                                                    at=now))
+            except sa.exc.IntegrityError:  # recorded at the same time elsewhere
+                continue
+
+    def knows_user(self, kiosk: str, user: str, within: float) -> bool:
+        k = db.kiosk_users.c
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(k.at).where(
+                k.kiosk == kiosk, k.user_id == user, k.at >= self.clock() - within)).first() \
+                is not None
 
     def owner_of(self, kind: str, object_id: str) -> str | None:
         """The kiosk that placed this order (or the order of this subscription)."""

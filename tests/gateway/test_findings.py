@@ -79,3 +79,36 @@ def test_a_body_with_a_key_twice_or_not_in_utf8_is_refused_as_malformed(
     ok = httpx.post(gw.url + "/projects/demo/devices/search",
                     content=(" " + imei.replace(":", " : ") + " ").encode(), headers=h)
     assert ok.status_code == 200 and ok.json()["items"]
+
+
+def test_a_kiosk_reaches_only_its_own_customers_and_orders(
+        make_gateway: GatewayFactory, database_url: str) -> None:
+    gw, store, _ = make_gateway(database_url)
+    first, other = join(gw.url, store), join(gw.url, store, "STORE-007", "other store")
+
+    async def activate() -> str:
+        async with client_for(gw.url, first["token"]) as client:
+            return await place_order(client, "ann@example.com")
+
+    order = asyncio.run(activate())
+    h1, h2 = bearer(first["token"]), bearer(other["token"])
+    P = gw.url + "/projects/demo"
+    found = httpx.post(P + "/users/search", json={"email": "ann@example.com"}, headers=h1)
+    assert found.status_code == 200 and found.json()["object"] == "list"
+    [ann] = found.json()["items"]
+    assert set(ann) <= {"object", "id", "email", "fullName"} and ann["email"] == "ann@example.com"
+    user = ann["id"]
+    refused = [f"/users/{user}", f"/users/{user}/addresses", f"/orders?user={user}",
+               f"/subscriptions?user={user}", f"/orders/{order}"]
+    for path in refused:
+        answer = httpx.get(P + path, headers=h2)
+        assert answer.status_code == 403 and answer.json()["object"] == "error", (path, answer)
+    assert httpx.patch(P + f"/users/{user}", json={"fullName": "Pwned"},
+                       headers=h2).status_code == 403
+    assert httpx.post(P + f"/users/{user}/addresses", headers=h2, json={
+        "line1": "x", "city": "y", "country": "DE"}).status_code == 403
+    assert httpx.get(P + f"/users/{user}", headers=h1).status_code == 403  # off the list
+    for path in refused[1:]:  # the kiosk that created her still reaches her
+        assert httpx.get(P + path, headers=h1).status_code == 200, path
+    rows = [r for r in store.audit_rows(kiosk=other["kiosk"], limit=50) if r["status"] == 403]
+    assert len(rows) == 7 and all(r["note"].startswith("refused") for r in rows)
