@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from kiosk import __version__
 from kiosk.gateway import allow, customers
-from kiosk.gateway.store import Kiosk
+from kiosk.gateway.store import HOURLY, Kiosk
 from kiosk.gateway.web import (
     UNAUTHORIZED, BodyTooLarge, client_address, gateway_of, gigs_error, kiosk_of, read_body,
 )
@@ -200,6 +200,12 @@ async def forward(request: Request) -> Response:
     # here, before the order leaves: it would otherwise hand that kiosk's eSIM to this one.
     claimed = None
     if allowed.rule.client in ("create_order", "create_subscription"):
+        # A stolen token (or a broken kiosk) orders at most this many an hour.
+        wait = await gw.db(gw.store.hit, HOURLY + kiosk.kiosk, gw.config.order_limit, 3600)
+        if wait is not None:
+            return await done(gigs_error(429, "rateLimited", "too many orders from this kiosk "
+                                         "this hour", {"Retry-After": str(int(wait))}),
+                              "refused: order limit")
         sim = (allowed.body.get("subscriptionDetails") or allowed.body)["sim"]
         if sim != "auto":
             if await gw.db(gw.store.claim_sim, sim, kiosk.kiosk):

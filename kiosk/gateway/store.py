@@ -21,6 +21,8 @@ from kiosk.gateway import db, tokens
 Clock = Callable[[], float]
 #: How long a SIM claimed for an order stays claimed when no order for it is recorded.
 CLAIM_SECONDS = 15 * 60
+#: Rate buckets counted in windows of an hour (the order cap); the others are per minute.
+HOURLY = "o:"
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,10 @@ class Store:
         with self.engine.begin() as conn:
             gone = conn.execute(db.audit.delete().where(
                 db.audit.c.at < now - audit_days * 86400)).rowcount
-            conn.execute(db.rate.delete().where(db.rate.c.window < int(now // 60) - 60))
+            r = db.rate.c
+            hourly = r.bucket.startswith(HOURLY)  # windows of an hour, numbered so
+            conn.execute(db.rate.delete().where(~hourly, r.window < int(now // 60) - 60))
+            conn.execute(db.rate.delete().where(hourly, r.window < int(now // 3600) - 2))
             conn.execute(db.codes.delete().where(db.codes.c.expires_at < now - 86400))
             conn.execute(db.events.delete().where(db.events.c.at < now - 30 * 86400))
             conn.execute(db.kiosk_users.delete().where(db.kiosk_users.c.at < now - 2 * 86400))

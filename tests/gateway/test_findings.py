@@ -112,3 +112,24 @@ def test_a_kiosk_reaches_only_its_own_customers_and_orders(
         assert httpx.get(P + path, headers=h1).status_code == 200, path
     rows = [r for r in store.audit_rows(kiosk=other["kiosk"], limit=50) if r["status"] == 403]
     assert len(rows) == 7 and all(r["note"].startswith("refused") for r in rows)
+
+
+def test_orders_past_the_hourly_cap_are_refused_and_audited(
+        make_gateway: GatewayFactory, database_url: str, sandbox: ThreadedSandbox) -> None:
+    gw, store, _ = make_gateway(database_url, GATEWAY_ORDER_LIMIT="2")
+    joined = join(gw.url, store)
+    h = bearer(joined["token"])
+    user = httpx.post(gw.url + "/projects/demo/users", json={"email": "c@example.com"},
+                      headers=h).json()["id"]
+    order = {"paymentMethod": STORE_PAYMENT_METHOD_ID, "plan": "pln_doesnotexist",
+             "subscriptionDetails": {"sim": _sim(gw.url, joined["token"]), "user": user}}
+    sent = [httpx.post(gw.url + "/projects/demo/orders", json=order, headers=h)
+            for _ in range(3)]
+    assert [a.status_code for a in sent] == [422, 422, 429]
+    assert sent[2].json()["type"] == "rateLimited" and int(sent[2].headers["Retry-After"]) > 0
+    assert sandbox.sandbox.store.requests["POST /orders"] == 2  # the third never left
+    [row] = [r for r in store.audit_rows(kiosk=joined["kiosk"], limit=50) if r["status"] == 429]
+    assert row["note"] == "refused: order limit"
+    store.prune(audit_days=90, now=store.clock() + 120)  # the minute windows go, not the hour
+    assert httpx.post(gw.url + "/projects/demo/orders", json=order,
+                      headers=h).status_code == 429
