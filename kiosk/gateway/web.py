@@ -7,7 +7,7 @@ import ipaddress
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +29,12 @@ class Gateway:
 
     config: GatewayConfig
     store: Store
+    #: Open event streams in this process, one per kiosk: kiosk -> the stream's token (a
+    #: newer stream replaces it, and the older one ends). Per process: a kiosk may hold one
+    #: stream on each replica.
+    streams: dict[str, object] = field(default_factory=dict)
+    open_streams: int = 0
+    max_streams: int = 2000
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await run_in_threadpool(fn, *args, **kwargs)

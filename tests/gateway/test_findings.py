@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import httpx
 
 from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
 from kiosk.sandbox.serve import ThreadedSandbox
 from tests.gateway.conftest import GatewayFactory
-from tests.gateway.helpers import PSIM_IMEI, bearer, client_for, join, place_order
+from tests.gateway.helpers import PSIM_IMEI, Stream, bearer, client_for, join, place_order
 
 
 def _sim(url: str, token: str) -> str:
@@ -133,3 +134,21 @@ def test_orders_past_the_hourly_cap_are_refused_and_audited(
     store.prune(audit_days=90, now=store.clock() + 120)  # the minute windows go, not the hour
     assert httpx.post(gw.url + "/projects/demo/orders", json=order,
                       headers=h).status_code == 429
+
+
+def test_a_new_event_stream_ends_the_older_one_and_open_streams_are_capped(
+        make_gateway: GatewayFactory, database_url: str) -> None:
+    gw, store, _ = make_gateway(database_url)
+    first, second = join(gw.url, store), join(gw.url, store, name="till 2")
+    older = Stream(gw.url, first["token"])
+    deadline = time.monotonic() + 5
+    while not older.lines and time.monotonic() < deadline:
+        time.sleep(0.05)
+    newer = Stream(gw.url, first["token"])
+    assert older.ended.wait(5), "the older stream of the same kiosk did not end"
+    assert not newer.ended.wait(1) and newer.status == 200
+    gw.app.state.gateway.max_streams = 1  # this process holds one open stream now
+    capped = httpx.get(gw.url + "/gateway/v1/events", headers=bearer(second["token"]))
+    assert capped.status_code == 503 and capped.json()["object"] == "error"
+    assert capped.headers["Retry-After"]
+    newer.close()
