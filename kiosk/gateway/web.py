@@ -121,7 +121,8 @@ def _header(scope: Scope, name: bytes) -> str:
 class PlainHttpGuard:
     """Refuses plain HTTP from anywhere but loopback: kiosk tokens and the admin cookie only
     travel encrypted. Behind a TLS proxy, `X-Forwarded-Proto: https` counts only from a
-    configured trusted proxy address. The health check stays open (load balancers)."""
+    configured trusted proxy address. The health check (GET, HEAD) stays open (load
+    balancers)."""
 
     def __init__(self, app: ASGIApp, config: GatewayConfig) -> None:
         self.app = app
@@ -138,8 +139,8 @@ class PlainHttpGuard:
     def _secure(self, scope: Scope) -> bool:
         if self.config.allow_plain_http or scope.get("scheme") == "https":
             return True
-        if scope.get("path") == "/gateway/v1/health":
-            return True
+        if scope.get("path") == "/gateway/v1/health" and scope.get("method") in ("GET", "HEAD"):
+            return True  # only the look a load balancer takes: nothing else rides on it
         peer = (scope.get("client") or ("", 0))[0]
         if self.config.is_trusted_proxy(peer):
             return _header(scope, b"x-forwarded-proto").strip().lower() == "https"

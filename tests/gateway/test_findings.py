@@ -10,9 +10,12 @@ import time
 
 import httpx
 
+from kiosk.gateway.app import create_app
+from kiosk.gateway.config import from_env
+from kiosk.gateway.store import Store
 from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
 from kiosk.sandbox.serve import ThreadedSandbox
-from tests.gateway.conftest import GatewayFactory
+from tests.gateway.conftest import GatewayFactory, gateway_env
 from tests.gateway.helpers import PSIM_IMEI, Stream, bearer, client_for, join, place_order
 
 
@@ -152,3 +155,17 @@ def test_a_new_event_stream_ends_the_older_one_and_open_streams_are_capped(
     assert capped.status_code == 503 and capped.json()["object"] == "error"
     assert capped.headers["Retry-After"]
     newer.close()
+
+
+def test_only_get_and_head_of_the_health_check_pass_plain_http(tmp_path: object) -> None:
+    url = f"sqlite:///{tmp_path}/g.sqlite3"
+    app = create_app(from_env(gateway_env("http://127.0.0.1:9", url)), Store.open(url),
+                     prune_every=None)
+
+    async def status(method: str) -> int:
+        transport = httpx.ASGITransport(app=app, client=("10.1.2.3", 5555))
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as http:
+            return (await http.request(method, "/gateway/v1/health")).status_code
+
+    assert asyncio.run(status("GET")) == 200 and asyncio.run(status("HEAD")) == 200
+    assert asyncio.run(status("POST")) == asyncio.run(status("PUT")) == 403
