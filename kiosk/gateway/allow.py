@@ -29,6 +29,7 @@ SEGMENT = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _WORDS = re.compile(r"[A-Za-z]{1,30}(,[A-Za-z]{1,30}){0,9}")
 _CURSOR = re.compile(r"[A-Za-z0-9_=+/.-]{1,500}")  # opaque; re-encoded when forwarded
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+IMEI = re.compile(r"[0-9]{14,16}")
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def _value(name: str, spec: Field, value: Any, where: str) -> None:
         "id": SEGMENT.fullmatch(value),
         "text": value.isprintable(),
         "email": "@" in value and value.isprintable() and len(value) <= 254,
-        "imei": value.isdigit() and 14 <= len(value) <= 16,
+        "imei": IMEI.fullmatch(value),  # ASCII digits: isdigit() takes any script's
         "date": _DATE.fullmatch(value),
         "country": re.fullmatch(r"[A-Z]{2}", value),
         "locale": re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?", value),

@@ -114,7 +114,7 @@ async def sim_subscriptions(upstream: Upstream, path: str, sim: str,
 
 def _masked_imei(body: Any) -> str | None:
     imei = body.get("imei") if isinstance(body, dict) else None
-    return mask_digits(imei) if isinstance(imei, str) and imei.isdigit() else None
+    return mask_digits(imei) if isinstance(imei, str) and allow.IMEI.fullmatch(imei) else None
 
 
 async def forward(request: Request) -> Response:

@@ -169,3 +169,15 @@ def test_only_get_and_head_of_the_health_check_pass_plain_http(tmp_path: object)
 
     assert asyncio.run(status("GET")) == 200 and asyncio.run(status("HEAD")) == 200
     assert asyncio.run(status("POST")) == asyncio.run(status("PUT")) == 403
+
+
+def test_an_imei_of_other_scripts_digits_is_refused(make_gateway: GatewayFactory,
+                                                    tmp_path: object) -> None:
+    gw, store, _ = make_gateway(f"sqlite:///{tmp_path}/g.sqlite3")
+    h = bearer(join(gw.url, store)["token"])
+    for imei in ("\u0663" * 15, "\uff11" * 15, "1" * 14 + "\u0663"):
+        answer = httpx.post(gw.url + "/projects/demo/devices/search", json={"imei": imei},
+                            headers=h)
+        assert answer.status_code == 403 and "imei" in answer.json()["message"], imei
+    assert httpx.post(gw.url + "/projects/demo/devices/search", json={"imei": PSIM_IMEI},
+                      headers=h).status_code == 200
