@@ -8,6 +8,7 @@ endpoint templates and masked IMEIs.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,15 @@ class Joined:
     token: str
     store: str
     payment_method: str | None  # the store's, None: the gateway's default
+
+
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _checked(subscription: str | None, status: str | None) -> tuple[str | None, str | None]:
+    sub = subscription if isinstance(subscription, str) and _ID.fullmatch(subscription) else None
+    kept = status[:20] if isinstance(status, str) and status.isprintable() else None
+    return sub, kept or None
 
 
 class Store:
@@ -198,7 +208,11 @@ class Store:
 
     def order_placed(self, order_id: str, kiosk: Kiosk, subscription: str | None,
                      status: str | None) -> None:
+        """What Gigs answered is not trusted to fit: a subscription id not in the id shape
+        is dropped, a status cut to its column (else PostgreSQL refuses the row and the
+        order would have no owner)."""
         now = self.clock()
+        subscription, status = _checked(subscription, status)
         o = db.orders.c
         try:
             with self.engine.begin() as conn:
@@ -215,6 +229,7 @@ class Store:
         """What a forwarded answer or an event says about an order placed here."""
         o = db.orders.c
         values: dict[str, Any] = {"updated_at": self.clock()}
+        subscription, status = _checked(subscription, status)
         if subscription:
             values["subscription_id"] = subscription
         if status:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from kiosk.gateway import db, tokens
 from kiosk.gateway import store as store_module
-from kiosk.gateway.store import Store
+from kiosk.gateway.store import Kiosk, Store
 
 
 class Clock:
@@ -178,3 +178,18 @@ def test_a_sim_is_never_moved_to_another_kiosk_and_a_bare_claim_lapses(
     clock.now += store_module.CLAIM_SECONDS + 1
     store.release_sim("sim_2", "ksk_a")  # an order recorded: not released
     assert store.sim_kiosk("sim_2") == "ksk_a"
+
+
+def test_an_order_is_recorded_whatever_status_and_subscription_gigs_answered(
+        store: Store) -> None:
+    kiosk = Kiosk("ksk_a", "STORE-042", "till", None)
+    store.order_placed("ord_1", kiosk, "sub/" + "x" * 100, "pending" * 10)
+    assert store.owner_of("order", "ord_1") == "ksk_a"
+    [row] = store.recent_orders()
+    assert row["subscription_id"] is None and row["status"] == ("pending" * 10)[:20]
+    store.order_seen("ord_1", "s" * 65, "\x1b[31mactive" + "x" * 40)
+    [row] = store.recent_orders()
+    assert row["subscription_id"] is None and row["status"] == ("pending" * 10)[:20]
+    store.order_seen("ord_1", "sub_1", "active")
+    [row] = store.recent_orders()
+    assert row["subscription_id"] == "sub_1" and row["status"] == "active"
