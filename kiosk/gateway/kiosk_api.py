@@ -50,8 +50,12 @@ async def join(request: Request) -> Response:
 
     wait = await gw.db(gw.store.hit, f"j:{address}", gw.config.join_limit, 60)
     if wait is not None:
-        return await done(gigs_error(429, "rateLimited", "too many join attempts: wait a minute",
-                                     {"Retry-After": str(int(wait))}))
+        refused = gigs_error(429, "rateLimited", "too many join attempts: wait a minute",
+                             {"Retry-After": str(int(wait))})
+        # Audited once a minute per address: a flood must not fill the audit log.
+        if await gw.db(gw.store.hit, f"ja:{address}", 1, 60) is not None:
+            return refused
+        return await done(refused, note="join limit: further refusals this minute not audited")
     body = await json_object(request, 4096)
     code = body.get("code") if body else None
     name = body.get("name", "kiosk") if body else None

@@ -10,6 +10,7 @@ import time
 
 import httpx
 
+from kiosk.gateway import webhooks
 from kiosk.gateway.app import create_app
 from kiosk.gateway.config import from_env
 from kiosk.gateway.store import Store
@@ -181,3 +182,17 @@ def test_an_imei_of_other_scripts_digits_is_refused(make_gateway: GatewayFactory
         assert answer.status_code == 403 and "imei" in answer.json()["message"], imei
     assert httpx.post(gw.url + "/projects/demo/devices/search", json={"imei": PSIM_IMEI},
                       headers=h).status_code == 200
+
+
+def test_floods_of_bad_joins_and_unsigned_webhooks_do_not_fill_the_audit(
+        make_gateway: GatewayFactory, tmp_path: object) -> None:
+    gw, store, _ = make_gateway(f"sqlite:///{tmp_path}/g.sqlite3", GATEWAY_JOIN_LIMIT="3")
+    for _ in range(30):
+        httpx.post(gw.url + "/gateway/v1/join", json={"code": "2222-2222-2222", "name": "x"})
+    joins = [r for r in store.audit_rows(limit=1000) if r["endpoint"] == "/gateway/v1/join"]
+    assert sorted(r["status"] for r in joins) == [403, 403, 403, 429]
+    statuses = {httpx.post(gw.url + "/webhooks/gigs", content=b"{}").status_code
+                for _ in range(webhooks.AUDITED_FAILURES + 20)}
+    assert statuses == {401}  # still refused, past the audit's limit too
+    hooks = [r for r in store.audit_rows(limit=1000) if r["endpoint"] == "/webhooks/gigs"]
+    assert len(hooks) == webhooks.AUDITED_FAILURES
