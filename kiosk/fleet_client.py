@@ -41,6 +41,9 @@ EVENTS_PATH = "/gateway/v1/events"
 EVENT_TYPES = ("order.updated", "subscription.updated")
 #: One SSE line (an event's data is a short JSON object); anything longer ends the stream.
 MAX_LINE = 16 * 1024
+#: One event's lines together: past this its data is dropped (and the event ignored), so a
+#: stream of endless `data:` lines cannot grow the kiosk's memory.
+MAX_EVENT = 64 * 1024
 #: The gateway sends `: keep-alive` at least every 15 s: three missed, the stream is dead.
 STREAM_SILENCE = 45.0
 _EOL = re.compile(rb"\r\n|\r|\n")
@@ -250,10 +253,16 @@ class SseEvent:
     id: str | None = None
     event: str | None = None
     data: str = ""
+    size: int = 0
+    too_big: bool = False
 
     def feed(self, line: str) -> None:
         if line.startswith(":"):
             return  # a comment: `: keep-alive`
+        self.size += len(line) + 1
+        if self.size > MAX_EVENT:
+            self.too_big, self.data = True, ""
+            return
         name, _, value = line.partition(":")
         value = value[1:] if value.startswith(" ") else value
         if name == "id" and "\0" not in value:
@@ -266,7 +275,7 @@ class SseEvent:
 
 def parse_update(event: SseEvent) -> tuple[str, str | None] | None:
     """(order or subscription id, status) from an event the contract describes, else None."""
-    if event.event not in EVENT_TYPES:
+    if event.event not in EVENT_TYPES or event.too_big:
         return None
     try:
         data = json.loads(event.data)

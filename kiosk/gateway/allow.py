@@ -29,6 +29,7 @@ SEGMENT = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _WORDS = re.compile(r"[A-Za-z]{1,30}(,[A-Za-z]{1,30}){0,9}")
 _CURSOR = re.compile(r"[A-Za-z0-9_=+/.-]{1,500}")  # opaque; re-encoded when forwarded
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+IMEI = re.compile(r"[0-9]{14,16}")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,6 @@ ALLOW: tuple[Rule, ...] = (
     Rule("POST", P + "/users", "create_user",
          body={"email": Field("email", required=True), **_PROFILE}),
     Rule("POST", P + "/users/search", "search_users", body={"email": Field("email", required=True)}),
-    Rule("GET", P + "/users/{user}", "retrieve_user"),
     Rule("PATCH", P + "/users/{user}", "update_user", body=_PROFILE),
     Rule("GET", P + "/users/{user}/addresses", "list_user_addresses", query=_LIST),
     Rule("POST", P + "/users/{user}/addresses", "create_user_address", body={
@@ -92,6 +92,8 @@ ALLOW: tuple[Rule, ...] = (
 #: Words that may appear in an audited endpoint as they are; any other segment is an id.
 STATIC = frozenset(s for r in ALLOW for s in r.template.split("/") if s and "{" not in s) | {
     "devices", "sims", "users", "paymentMethods", "connectSessions", "gateway", "v1"}
+# `GET users/{user}` is not here: the activation flow never reads a user by id (only
+# `kiosk/payment_choice.py` does, which gateway mode does not use).
 
 
 class Refused(Exception):
@@ -101,6 +103,31 @@ class Refused(Exception):
         super().__init__(message)
         self.message = message
         self.endpoint = endpoint
+
+
+class Malformed(Refused):
+    """A body that is not plain JSON (duplicate keys, not UTF-8): 400."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key[:40]!r}")
+        out[key] = value
+    return out
+
+
+def parse_json(body: bytes, where: str) -> Any:
+    """A body as the gateway checks it: UTF-8 (no BOM, no UTF-16), no key twice in an object.
+    Gigs gets this parse re-serialised, never the raw bytes, so it sees what was checked."""
+    try:
+        return json.loads(body.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except UnicodeDecodeError:
+        raise Malformed("the body is not UTF-8 JSON", where) from None
+    except (ValueError, RecursionError) as exc:
+        what = str(exc) if str(exc).startswith("duplicate key") else "the body is not JSON"
+        raise Malformed(what, where) from None
 
 
 @dataclass(frozen=True)
@@ -191,7 +218,7 @@ def _value(name: str, spec: Field, value: Any, where: str) -> None:
         "id": SEGMENT.fullmatch(value),
         "text": value.isprintable(),
         "email": "@" in value and value.isprintable() and len(value) <= 254,
-        "imei": value.isdigit() and 14 <= len(value) <= 16,
+        "imei": IMEI.fullmatch(value),  # ASCII digits: isdigit() takes any script's
         "date": _DATE.fullmatch(value),
         "country": re.fullmatch(r"[A-Z]{2}", value),
         "locale": re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?", value),
@@ -228,10 +255,7 @@ def check(method: str, raw_path: str, raw_query: str, body: bytes, policy: Polic
         if body.strip():
             raise Refused("this request takes no body", where)
     else:
-        try:
-            parsed = json.loads(body or b"{}")
-        except (ValueError, RecursionError):
-            raise Refused("the body is not JSON", where) from None
+        parsed = parse_json(body or b"{}", where)
         _object(parsed, rule.body, where)
     _special(rule, params, query, parsed, policy)
     return Allowed(rule, where, params, query, parsed)

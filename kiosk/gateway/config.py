@@ -9,6 +9,7 @@ puts into the environment so every worker process reads the same ones).
 | `GATEWAY_ADMIN_TOKEN` | the fleet page's password (no page without it) |
 | `GATEWAY_WEBHOOK_SECRET`, `…_HEADER`, `…_ENCODING` | webhook HMAC (no webhooks without it) |
 | `GATEWAY_RATE_LIMIT` | requests per kiosk per minute (default 120) |
+| `GATEWAY_ORDER_LIMIT` | orders (and subscriptions) per kiosk per hour (default 30) |
 | `GATEWAY_JOIN_LIMIT` | join attempts per client address per minute (default 10) |
 | `GATEWAY_AUDIT_DAYS` | audit retention in days (default 90) |
 | `GATEWAY_ALLOW_PLAIN_HTTP`, `GATEWAY_TRUSTED_PROXIES` | plain HTTP off loopback; TLS proxies |
@@ -45,6 +46,7 @@ class GatewayConfig:
     webhook_header: str = "X-Gigs-Signature"
     webhook_encoding: str = "hex"  # or "base64"
     rate_limit: int = 120
+    order_limit: int = 30  # orders (and subscriptions) per kiosk per hour
     join_limit: int = 10  # joins per client address per minute
     audit_days: float = 90.0
     allow_plain_http: bool = False
@@ -137,6 +139,7 @@ def from_env(env: Mapping[str, str] | None = None) -> GatewayConfig:
         webhook_header=header, webhook_encoding=encoding,
         rate_limit=int(_number(env, "GATEWAY_RATE_LIMIT", 120, 1, 100_000)),
         join_limit=int(_number(env, "GATEWAY_JOIN_LIMIT", 10, 1, 10_000)),
+        order_limit=int(_number(env, "GATEWAY_ORDER_LIMIT", 30, 1, 100_000)),
         audit_days=_number(env, "GATEWAY_AUDIT_DAYS", 90, 1, 3650),
         allow_plain_http=_flag(env, "GATEWAY_ALLOW_PLAIN_HTTP"),
         trusted_proxies=proxies,

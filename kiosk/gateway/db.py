@@ -95,12 +95,22 @@ events = sa.Table(
 )
 
 #: Added by migration 2: the SIMs of orders (and subscriptions) a kiosk placed, so an eSIM's
-#: credentials go to that kiosk only.
-kiosk_sims = sa.Table(
-    "kiosk_sims", metadata,
-    sa.Column("sim_id", sa.String(64), primary_key=True),
-    sa.Column("kiosk", sa.String(32), nullable=False, index=True),
-    sa.Column("at", sa.Float, nullable=False),
+#: credentials go to that kiosk only. `expires_at` (migration 3): a bare claim (taken before
+#: an order leaves, no order recorded yet) lapses then; NULL once an order is recorded.
+_KIOSK_SIMS_V2 = (
+    lambda: sa.Column("sim_id", sa.String(64), primary_key=True),
+    lambda: sa.Column("kiosk", sa.String(32), nullable=False, index=True),
+    lambda: sa.Column("at", sa.Float, nullable=False),
+)
+kiosk_sims = sa.Table("kiosk_sims", metadata, *(c() for c in _KIOSK_SIMS_V2),
+                      sa.Column("expires_at", sa.Float))
+#: Added by migration 4: the Gigs users a kiosk created or found (by email, or as a scanned
+#: device's owner); only these are reachable from that kiosk (`kiosk/gateway/customers.py`).
+kiosk_users = sa.Table(
+    "kiosk_users", metadata,
+    sa.Column("kiosk", sa.String(32), primary_key=True),
+    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
 )
 
 
@@ -110,11 +120,20 @@ def _v1(conn: Connection) -> None:
 
 
 def _v2(conn: Connection) -> None:
-    kiosk_sims.create(conn)
+    # The table as migration 2 shipped it: later columns come with their own migrations.
+    sa.Table("kiosk_sims", sa.MetaData(), *(c() for c in _KIOSK_SIMS_V2)).create(conn)
+
+
+def _v3(conn: Connection) -> None:
+    conn.execute(sa.text("ALTER TABLE kiosk_sims ADD COLUMN expires_at FLOAT"))
+
+
+def _v4(conn: Connection) -> None:
+    kiosk_users.create(conn)
 
 
 #: Append only; never edit one that has shipped.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
 ADVISORY_LOCK = 0x6B696F736B  # "kiosk": the one key the gateway locks migrations with
 
 schema_version = sa.Table("schema_version", sa.MetaData(),

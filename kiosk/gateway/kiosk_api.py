@@ -50,8 +50,12 @@ async def join(request: Request) -> Response:
 
     wait = await gw.db(gw.store.hit, f"j:{address}", gw.config.join_limit, 60)
     if wait is not None:
-        return await done(gigs_error(429, "rateLimited", "too many join attempts: wait a minute",
-                                     {"Retry-After": str(int(wait))}))
+        refused = gigs_error(429, "rateLimited", "too many join attempts: wait a minute",
+                             {"Retry-After": str(int(wait))})
+        # Audited once a minute per address: a flood must not fill the audit log.
+        if await gw.db(gw.store.hit, f"ja:{address}", 1, 60) is not None:
+            return refused
+        return await done(refused, note="join limit: further refusals this minute not audited")
     body = await json_object(request, 4096)
     code = body.get("code") if body else None
     name = body.get("name", "kiosk") if body else None
@@ -139,30 +143,41 @@ async def events(request: Request) -> Response:
     if wait is not None:
         return gigs_error(429, "rateLimited", "too many requests from this kiosk",
                           {"Retry-After": str(int(wait))})
+    if gw.open_streams >= gw.max_streams:
+        return gigs_error(503, "unavailable", "this gateway has too many open event streams: "
+                          "poll, or try again later", {"Retry-After": "30"})
     last_id = request.headers.get("last-event-id", "0").strip() or "0"
     after = int(last_id) if last_id.isdigit() and len(last_id) < 19 else 0
     await gw.db(gw.store.audit, kiosk=kiosk.kiosk, store=kiosk.store, method="GET",
                 endpoint="/gateway/v1/events", status=200,
                 latency_ms=(time.monotonic() - started) * 1000)
     name = kiosk.kiosk
+    mine = object()
+    gw.streams[name] = mine  # an older stream of this kiosk (in this process) ends
 
     async def stream() -> AsyncIterator[str]:
         nonlocal after
-        yield "retry: 3000\n\n"
-        quiet_since = checked = time.monotonic()
-        while True:
-            if time.monotonic() - checked >= REVOCATION_CHECK:
-                checked = time.monotonic()
-                if not await gw.db(gw.store.is_active, name):
-                    return  # revoked: the stream ends
-            for row in await gw.db(gw.store.events_after, name, after):
-                after = int(row["seq"])
-                quiet_since = time.monotonic()
-                yield _sse(row)
-            if time.monotonic() - quiet_since >= gw.config.keepalive_seconds:
-                quiet_since = time.monotonic()
-                yield ": keep-alive\n\n"
-            await asyncio.sleep(gw.config.poll_seconds)
+        gw.open_streams += 1
+        try:
+            yield "retry: 3000\n\n"
+            quiet_since = checked = time.monotonic()
+            while gw.streams.get(name) is mine:
+                if time.monotonic() - checked >= REVOCATION_CHECK:
+                    checked = time.monotonic()
+                    if not await gw.db(gw.store.is_active, name):
+                        return  # revoked: the stream ends
+                for row in await gw.db(gw.store.events_after, name, after):
+                    after = int(row["seq"])
+                    quiet_since = time.monotonic()
+                    yield _sse(row)
+                if time.monotonic() - quiet_since >= gw.config.keepalive_seconds:
+                    quiet_since = time.monotonic()
+                    yield ": keep-alive\n\n"
+                await asyncio.sleep(gw.config.poll_seconds)
+        finally:
+            gw.open_streams -= 1
+            if gw.streams.get(name) is mine:
+                del gw.streams[name]
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -22,8 +22,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kiosk import __version__
-from kiosk.gateway import allow
-from kiosk.gateway.store import Kiosk
+from kiosk.gateway import allow, customers
+from kiosk.gateway.store import HOURLY, Kiosk
 from kiosk.gateway.web import (
     UNAUTHORIZED, BodyTooLarge, client_address, gateway_of, gigs_error, kiosk_of, read_body,
 )
@@ -114,7 +114,7 @@ async def sim_subscriptions(upstream: Upstream, path: str, sim: str,
 
 def _masked_imei(body: Any) -> str | None:
     imei = body.get("imei") if isinstance(body, dict) else None
-    return mask_digits(imei) if isinstance(imei, str) and imei.isdigit() else None
+    return mask_digits(imei) if isinstance(imei, str) and allow.IMEI.fullmatch(imei) else None
 
 
 async def forward(request: Request) -> Response:
@@ -153,6 +153,10 @@ async def forward(request: Request) -> Response:
                           gw.config.direct_subscriptions)
     try:
         allowed = allow.check(request.method, raw_path, raw_query, body, policy)
+    except allow.Malformed as malformed:
+        endpoint = malformed.endpoint
+        return await done(gigs_error(400, "malformed", f"the gateway refused this: {malformed}"),
+                          "malformed: " + malformed.message)
     except allow.Refused as refused:
         endpoint = refused.endpoint
         return await done(gigs_error(403, "forbidden", f"the gateway refused this: {refused}"),
@@ -165,6 +169,21 @@ async def forward(request: Request) -> Response:
         message = "an eSIM's credentials go only to the kiosk that ordered for this SIM"
         return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
                           "refused: " + message)
+    user = customers.user_in_question(allowed)
+    if user and not await gw.db(gw.store.knows_user, kiosk.kiosk, user,
+                                customers.KNOWN_SECONDS):
+        message = "this customer was not created or found at this kiosk today"
+        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
+                          "refused: " + message)
+    adopt = False
+    if allowed.rule.client == "retrieve_order":
+        owner = await gw.db(gw.store.owner_of, "order", allowed.params["order"])
+        if owner is not None and owner != kiosk.kiosk:
+            message = "an order is shown only to the kiosk that placed it"
+            return await done(gigs_error(403, "forbidden",
+                                         f"the gateway refused this: {message}"),
+                              "refused: " + message)
+        adopt = owner is None
     if allowed.rule.special == "subscriptions" and "sim" in allowed.query:
         return await done(await sim_subscriptions(upstream, raw_path, allowed.query["sim"],
                                                   allowed.query))
@@ -177,16 +196,48 @@ async def forward(request: Request) -> Response:
     # The SIM is this kiosk's before the order leaves: if this replica dies before Gigs
     # answers, the kiosk finds its order through another replica and still gets its eSIM
     # code there (tests/gateway/test_failover.py). A definite refusal releases it.
+    # A SIM another kiosk holds (its order, or its claim of the last minutes) is refused
+    # here, before the order leaves: it would otherwise hand that kiosk's eSIM to this one.
     claimed = None
     if allowed.rule.client in ("create_order", "create_subscription"):
+        # A stolen token (or a broken kiosk) orders at most this many an hour.
+        wait = await gw.db(gw.store.hit, HOURLY + kiosk.kiosk, gw.config.order_limit, 3600)
+        if wait is not None:
+            return await done(gigs_error(429, "rateLimited", "too many orders from this kiosk "
+                                         "this hour", {"Retry-After": str(int(wait))}),
+                              "refused: order limit")
         sim = (allowed.body.get("subscriptionDetails") or allowed.body)["sim"]
-        if sim != "auto" and await gw.db(gw.store.claim_sim, sim, kiosk.kiosk):
-            claimed = sim
-    answer = await upstream.send(request.method, raw_path, allowed.query,
-                                 body if allowed.body is not None else None, headers)
+        if sim != "auto":
+            if await gw.db(gw.store.claim_sim, sim, kiosk.kiosk):
+                claimed = sim
+            elif await gw.db(gw.store.sim_kiosk, sim) != kiosk.kiosk:
+                message = "this SIM is being ordered or was ordered at another kiosk"
+                return await done(gigs_error(403, "forbidden",
+                                             f"the gateway refused this: {message}"),
+                                  "refused: " + message)
+    # What was checked, re-serialised: never the raw bytes (a duplicate key or another
+    # encoding could mean one thing to the check and another to Gigs).
+    sent = (json.dumps(allowed.body, separators=(",", ":")).encode()
+            if allowed.body is not None else None)
+    answer = await upstream.send(request.method, raw_path, allowed.query, sent, headers)
+    if adopt and answer.status_code == 200:
+        # An order without an owner here (its creation's answer was lost with a replica):
+        # shown only when its customer is this kiosk's; then it is this kiosk's.
+        found_user = customers.order_user(answer)
+        if not found_user or not await gw.db(gw.store.knows_user, kiosk.kiosk, found_user,
+                                             customers.KNOWN_SECONDS):
+            message = "an order is shown only to the kiosk that placed it"
+            return await done(gigs_error(403, "forbidden",
+                                         f"the gateway refused this: {message}"),
+                              "refused: " + message)
     # Gigs acted on it: whatever happens to the bookkeeping now, the kiosk gets Gigs' answer
     # (an order placed must never look failed because the audit could not be written).
     try:
+        if allowed.rule.client == "search_users":
+            answer, found = customers.trimmed_search(answer, allowed.body["email"])
+            await gw.db(gw.store.users_seen, kiosk.kiosk, found)
+        elif seen := customers.users_in_answer(allowed, answer):
+            await gw.db(gw.store.users_seen, kiosk.kiosk, seen)
         if claimed and answer.status_code in REFUSED:
             await gw.db(gw.store.release_sim, claimed, kiosk.kiosk)
         if 200 <= answer.status_code < 300 and allowed.rule.client in REMEMBERED:
@@ -225,7 +276,10 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
     elif client == "create_subscription":
         sims.append(allowed.body["sim"])
     elif client == "retrieve_order":
-        if await gw.db(store.owner_of, "order", found_id) != kiosk.kiosk:
+        owner = await gw.db(store.owner_of, "order", found_id)
+        if owner is None and found_id == allowed.params["order"]:  # adopted (see forward)
+            await gw.db(store.order_placed, found_id, kiosk, _id_of(sub), status)
+        elif owner != kiosk.kiosk:
             return
         await gw.db(store.order_seen, found_id, _id_of(sub), status)
     elif await gw.db(store.owner_of, "subscription", found_id) != kiosk.kiosk:

@@ -8,6 +8,7 @@ endpoint templates and masked IMEIs.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ from sqlalchemy.engine import Engine
 from kiosk.gateway import db, tokens
 
 Clock = Callable[[], float]
+#: How long a SIM claimed for an order stays claimed when no order for it is recorded.
+CLAIM_SECONDS = 15 * 60
+#: Rate buckets counted in windows of an hour (the order cap); the others are per minute.
+HOURLY = "o:"
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,15 @@ class Joined:
     token: str
     store: str
     payment_method: str | None  # the store's, None: the gateway's default
+
+
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _checked(subscription: str | None, status: str | None) -> tuple[str | None, str | None]:
+    sub = subscription if isinstance(subscription, str) and _ID.fullmatch(subscription) else None
+    kept = status[:20] if isinstance(status, str) and status.isprintable() else None
+    return sub, kept or None
 
 
 class Store:
@@ -181,16 +195,24 @@ class Store:
         with self.engine.begin() as conn:
             gone = conn.execute(db.audit.delete().where(
                 db.audit.c.at < now - audit_days * 86400)).rowcount
-            conn.execute(db.rate.delete().where(db.rate.c.window < int(now // 60) - 60))
+            r = db.rate.c
+            hourly = r.bucket.startswith(HOURLY)  # windows of an hour, numbered so
+            conn.execute(db.rate.delete().where(~hourly, r.window < int(now // 60) - 60))
+            conn.execute(db.rate.delete().where(hourly, r.window < int(now // 3600) - 2))
             conn.execute(db.codes.delete().where(db.codes.c.expires_at < now - 86400))
             conn.execute(db.events.delete().where(db.events.c.at < now - 30 * 86400))
+            conn.execute(db.kiosk_users.delete().where(db.kiosk_users.c.at < now - 2 * 86400))
         return int(gone)
 
     # -- orders and events --------------------------------------------------------------------------
 
     def order_placed(self, order_id: str, kiosk: Kiosk, subscription: str | None,
                      status: str | None) -> None:
+        """What Gigs answered is not trusted to fit: a subscription id not in the id shape
+        is dropped, a status cut to its column (else PostgreSQL refuses the row and the
+        order would have no owner)."""
         now = self.clock()
+        subscription, status = _checked(subscription, status)
         o = db.orders.c
         try:
             with self.engine.begin() as conn:
@@ -207,6 +229,7 @@ class Store:
         """What a forwarded answer or an event says about an order placed here."""
         o = db.orders.c
         values: dict[str, Any] = {"updated_at": self.clock()}
+        subscription, status = _checked(subscription, status)
         if subscription:
             values["subscription_id"] = subscription
         if status:
@@ -215,44 +238,82 @@ class Store:
             conn.execute(db.orders.update().where(o.order_id == order_id).values(**values))
 
     def sim_ordered(self, sim_id: str, kiosk: str) -> None:
-        """This kiosk ordered for this SIM: its eSIM credentials may go to this kiosk only."""
+        """This kiosk ordered for this SIM: its eSIM credentials may go to this kiosk only.
+        Never moves a SIM from one kiosk to another: only a SIM that is this kiosk's (or
+        nobody's, or under a lapsed bare claim) is recorded as this kiosk's."""
         s = db.kiosk_sims.c
+        now = self.clock()
         try:
             with self.engine.begin() as conn:
-                if conn.execute(sa.select(s.kiosk).where(s.sim_id == sim_id)).first():
-                    conn.execute(db.kiosk_sims.update().where(s.sim_id == sim_id)
-                                 .values(kiosk=kiosk, at=self.clock()))
-                else:
+                done = conn.execute(db.kiosk_sims.update().where(
+                    s.sim_id == sim_id,
+                    sa.or_(s.kiosk == kiosk, sa.and_(s.expires_at.isnot(None),
+                                                     s.expires_at <= now)))
+                    .values(kiosk=kiosk, at=now, expires_at=None)).rowcount
+                if not done and conn.execute(sa.select(s.kiosk).where(
+                        s.sim_id == sim_id)).first() is None:
                     conn.execute(db.kiosk_sims.insert().values(sim_id=sim_id, kiosk=kiosk,
-                                                               at=self.clock()))
+                                                               at=now, expires_at=None))
         except sa.exc.IntegrityError:  # the same SIM recorded at the same time elsewhere
             pass
 
     def claim_sim(self, sim_id: str, kiosk: str) -> bool:
         """Before an order for this SIM leaves: it is this kiosk's unless it is a kiosk's
         already. True: claimed now (released again if Gigs refuses the order). So a kiosk
-        whose answer was lost with a replica still gets the eSIM code it ordered."""
+        whose answer was lost with a replica still gets the eSIM code it ordered. A bare
+        claim lapses after `CLAIM_SECONDS` unless an order for it is recorded, so a
+        hostile pre-claim cannot hold a store's SIMs for ever."""
         s = db.kiosk_sims.c
+        now = self.clock()
+        values = {"kiosk": kiosk, "at": now, "expires_at": now + CLAIM_SECONDS}
         try:
             with self.engine.begin() as conn:
                 if conn.execute(sa.select(s.kiosk).where(s.sim_id == sim_id)).first():
-                    return False
-                conn.execute(db.kiosk_sims.insert().values(sim_id=sim_id, kiosk=kiosk,
-                                                           at=self.clock()))
+                    lapsed = conn.execute(db.kiosk_sims.update().where(
+                        s.sim_id == sim_id, s.expires_at.isnot(None), s.expires_at <= now)
+                        .values(**values)).rowcount
+                    return bool(lapsed)
+                conn.execute(db.kiosk_sims.insert().values(sim_id=sim_id, **values))
         except sa.exc.IntegrityError:  # claimed at the same time elsewhere
             return False
         return True
 
     def release_sim(self, sim_id: str, kiosk: str) -> None:
+        """Drop this kiosk's bare claim (Gigs refused the order); a recorded order stays."""
         s = db.kiosk_sims.c
         with self.engine.begin() as conn:
-            conn.execute(db.kiosk_sims.delete().where(s.sim_id == sim_id, s.kiosk == kiosk))
+            conn.execute(db.kiosk_sims.delete().where(s.sim_id == sim_id, s.kiosk == kiosk,
+                                                      s.expires_at.isnot(None)))
 
     def sim_kiosk(self, sim_id: str) -> str | None:
+        """The kiosk this SIM is held by (a lapsed bare claim: nobody's)."""
         s = db.kiosk_sims.c
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(s.kiosk).where(s.sim_id == sim_id)).first()
+            row = conn.execute(sa.select(s.kiosk).where(
+                s.sim_id == sim_id,
+                sa.or_(s.expires_at.is_(None), s.expires_at > self.clock()))).first()
         return row.kiosk if row else None
+
+    def users_seen(self, kiosk: str, users: list[str]) -> None:
+        """This kiosk created or found these users: reachable from it for a while."""
+        k = db.kiosk_users.c
+        now = self.clock()
+        for user in dict.fromkeys(users):
+            try:
+                with self.engine.begin() as conn:
+                    if not conn.execute(db.kiosk_users.update().where(
+                            k.kiosk == kiosk, k.user_id == user).values(at=now)).rowcount:
+                        conn.execute(db.kiosk_users.insert().values(kiosk=kiosk, user_id=user,
+                                                                    at=now))
+            except sa.exc.IntegrityError:  # recorded at the same time elsewhere
+                continue
+
+    def knows_user(self, kiosk: str, user: str, within: float) -> bool:
+        k = db.kiosk_users.c
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(k.at).where(
+                k.kiosk == kiosk, k.user_id == user, k.at >= self.clock() - within)).first() \
+                is not None
 
     def owner_of(self, kind: str, object_id: str) -> str | None:
         """The kiosk that placed this order (or the order of this subscription)."""

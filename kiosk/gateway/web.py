@@ -7,7 +7,7 @@ import ipaddress
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +29,12 @@ class Gateway:
 
     config: GatewayConfig
     store: Store
+    #: Open event streams in this process, one per kiosk: kiosk -> the stream's token (a
+    #: newer stream replaces it, and the older one ends). Per process: a kiosk may hold one
+    #: stream on each replica.
+    streams: dict[str, object] = field(default_factory=dict)
+    open_streams: int = 0
+    max_streams: int = 2000
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await run_in_threadpool(fn, *args, **kwargs)
@@ -115,7 +121,8 @@ def _header(scope: Scope, name: bytes) -> str:
 class PlainHttpGuard:
     """Refuses plain HTTP from anywhere but loopback: kiosk tokens and the admin cookie only
     travel encrypted. Behind a TLS proxy, `X-Forwarded-Proto: https` counts only from a
-    configured trusted proxy address. The health check stays open (load balancers)."""
+    configured trusted proxy address. The health check (GET, HEAD) stays open (load
+    balancers)."""
 
     def __init__(self, app: ASGIApp, config: GatewayConfig) -> None:
         self.app = app
@@ -132,8 +139,8 @@ class PlainHttpGuard:
     def _secure(self, scope: Scope) -> bool:
         if self.config.allow_plain_http or scope.get("scheme") == "https":
             return True
-        if scope.get("path") == "/gateway/v1/health":
-            return True
+        if scope.get("path") == "/gateway/v1/health" and scope.get("method") in ("GET", "HEAD"):
+            return True  # only the look a load balancer takes: nothing else rides on it
         peer = (scope.get("client") or ("", 0))[0]
         if self.config.is_trusted_proxy(peer):
             return _header(scope, b"x-forwarded-proto").strip().lower() == "https"

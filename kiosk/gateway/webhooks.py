@@ -28,9 +28,11 @@ from starlette.responses import JSONResponse, Response
 from kiosk.gateway.allow import SEGMENT
 from kiosk.gateway.config import GatewayConfig
 from kiosk.gateway.store import Store
-from kiosk.gateway.web import BodyTooLarge, gateway_of, gigs_error, read_body
+from kiosk.gateway.web import BodyTooLarge, client_address, gateway_of, gigs_error, read_body
 
 MAX_EVENT = 256 * 1024
+#: Refused deliveries audited per client address and minute; past it, answered unaudited.
+AUDITED_FAILURES = 20
 
 
 def signature_ok(config: GatewayConfig, header: str | None, body: bytes) -> bool:
@@ -96,6 +98,10 @@ async def receive(request: Request) -> Response:
     started = time.monotonic()
 
     async def done(response: Response, note: str | None = None) -> Response:
+        if response.status_code >= 400:  # a flood of bad deliveries must not fill the audit
+            address = client_address(request.scope, gw.config)
+            if await gw.db(gw.store.hit, f"w:{address}", AUDITED_FAILURES, 60) is not None:
+                return response
         await gw.db(gw.store.audit, kiosk=None, store=None, method="POST",
                     endpoint="/webhooks/gigs", status=response.status_code,
                     latency_ms=(time.monotonic() - started) * 1000, note=note)

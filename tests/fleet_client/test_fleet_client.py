@@ -133,3 +133,17 @@ async def test_without_linger_the_stream_is_open_all_the_time(fleet: Fleet,
         await until(lambda: fc.events.connected)
     finally:
         await fc.stop()
+
+
+async def test_an_event_past_its_size_cap_is_dropped_not_kept() -> None:
+    event = SseEvent()
+    event.feed("event: order.updated")
+    event.feed('data: {"id": "ord_1",')
+    for _ in range(100):  # 1.6 MB of data lines, each under the line cap
+        event.feed("data: " + " " * 16_000)
+    event.feed('data: "status": "paid"}')
+    assert event.too_big and len(event.data) == 0 and parse_update(event) is None
+    small = SseEvent()
+    for line in ("event: order.updated", 'data: {"id": "ord_1", "status": "paid"}'):
+        small.feed(line)
+    assert parse_update(small) == ("ord_1", "paid")

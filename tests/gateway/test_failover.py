@@ -146,8 +146,10 @@ def test_a_sim_claimed_for_an_order_is_released_when_gigs_refuses_it(
     first, second = join(gw.url, store), join(gw.url, store, name="till 2")
     sim = httpx.post(gw.url + "/projects/demo/devices/search", json={"imei": PSIM_IMEI},
                      headers=bearer(first["token"])).json()["items"][0]["sims"][0]["id"]
+    user = httpx.post(gw.url + "/projects/demo/users", json={"email": "c@example.com"},
+                      headers=bearer(first["token"])).json()["id"]  # this kiosk's customer
     order = {"paymentMethod": STORE_PAYMENT_METHOD_ID, "plan": "pln_doesnotexist",
-             "subscriptionDetails": {"sim": sim, "user": "usr_nobody"}}
+             "subscriptionDetails": {"sim": sim, "user": user}}
     refused = httpx.post(gw.url + "/projects/demo/orders", json=order,
                          headers=bearer(first["token"]))
     assert refused.status_code == 422 and store.sim_kiosk(sim) is None

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from kiosk.gateway import db, tokens
-from kiosk.gateway.store import Store
+from kiosk.gateway import store as store_module
+from kiosk.gateway.store import Kiosk, Store
 
 
 class Clock:
@@ -154,6 +155,41 @@ def test_a_database_of_an_older_schema_is_upgraded_in_order(database_url: str) -
     assert sa.inspect(engine).has_table("kiosk_sims")
     store = Store(engine)
     store.sim_ordered("sim_1", "ksk_a")
-    store.sim_ordered("sim_1", "ksk_b")  # ordered again, by another kiosk: the latest one
-    assert store.sim_kiosk("sim_1") == "ksk_b" and store.sim_kiosk("sim_2") is None
+    store.sim_ordered("sim_1", "ksk_b")  # another kiosk: never moved to it
+    assert store.sim_kiosk("sim_1") == "ksk_a" and store.sim_kiosk("sim_2") is None
     engine.dispose()
+
+
+def test_a_sim_is_never_moved_to_another_kiosk_and_a_bare_claim_lapses(
+        store: Store, clock: Clock) -> None:
+    store.sim_ordered("sim_1", "ksk_a")
+    store.sim_ordered("sim_1", "ksk_b")
+    assert not store.claim_sim("sim_1", "ksk_b") and store.sim_kiosk("sim_1") == "ksk_a"
+    clock.now += 10 * 86400  # an order recorded: held for good
+    assert not store.claim_sim("sim_1", "ksk_b") and store.sim_kiosk("sim_1") == "ksk_a"
+    assert store.claim_sim("sim_2", "ksk_evil")  # a bare claim, no order follows
+    assert not store.claim_sim("sim_2", "ksk_a") and store.sim_kiosk("sim_2") == "ksk_evil"
+    store.sim_ordered("sim_2", "ksk_a")  # not taken over while the claim holds
+    assert store.sim_kiosk("sim_2") == "ksk_evil"
+    clock.now += store_module.CLAIM_SECONDS + 1
+    assert store.sim_kiosk("sim_2") is None
+    assert store.claim_sim("sim_2", "ksk_a") and store.sim_kiosk("sim_2") == "ksk_a"
+    store.sim_ordered("sim_2", "ksk_a")
+    clock.now += store_module.CLAIM_SECONDS + 1
+    store.release_sim("sim_2", "ksk_a")  # an order recorded: not released
+    assert store.sim_kiosk("sim_2") == "ksk_a"
+
+
+def test_an_order_is_recorded_whatever_status_and_subscription_gigs_answered(
+        store: Store) -> None:
+    kiosk = Kiosk("ksk_a", "STORE-042", "till", None)
+    store.order_placed("ord_1", kiosk, "sub/" + "x" * 100, "pending" * 10)
+    assert store.owner_of("order", "ord_1") == "ksk_a"
+    [row] = store.recent_orders()
+    assert row["subscription_id"] is None and row["status"] == ("pending" * 10)[:20]
+    store.order_seen("ord_1", "s" * 65, "\x1b[31mactive" + "x" * 40)
+    [row] = store.recent_orders()
+    assert row["subscription_id"] is None and row["status"] == ("pending" * 10)[:20]
+    store.order_seen("ord_1", "sub_1", "active")
+    [row] = store.recent_orders()
+    assert row["subscription_id"] == "sub_1" and row["status"] == "active"
