@@ -146,8 +146,13 @@ async def events(request: Request) -> Response:
     if gw.open_streams >= gw.max_streams:
         return gigs_error(503, "unavailable", "this gateway has too many open event streams: "
                           "poll, or try again later", {"Retry-After": "30"})
-    last_id = request.headers.get("last-event-id", "0").strip() or "0"
-    after = int(last_id) if last_id.isdigit() and len(last_id) < 19 else 0
+    last_id = request.headers.get("last-event-id", "").strip()
+    if last_id.isdigit() and len(last_id) < 19:
+        after = int(last_id)
+    else:
+        # A new stream (a kiosk restarted): from now on, not the kiosk's whole history of
+        # stored events; the kiosk polls once after each connect for what came before.
+        after = await gw.db(gw.store.last_event_seq, kiosk.kiosk)
     await gw.db(gw.store.audit, kiosk=kiosk.kiosk, store=kiosk.store, method="GET",
                 endpoint="/gateway/v1/events", status=200,
                 latency_ms=(time.monotonic() - started) * 1000)

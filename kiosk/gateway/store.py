@@ -346,6 +346,13 @@ class Store:
                                 .order_by(e.seq).limit(limit)).mappings()
             return [dict(row) for row in rows]
 
+    def last_event_seq(self, kiosk: str) -> int:
+        """The newest stored event's sequence number for `kiosk` (0: none)."""
+        e = db.events.c
+        with self.engine.connect() as conn:
+            seq = conn.execute(sa.select(sa.func.max(e.seq)).where(e.kiosk == kiosk)).scalar()
+        return int(seq or 0)
+
     def is_active(self, kiosk: str) -> bool:
         k = db.kiosks.c
         with self.engine.connect() as conn:

@@ -85,6 +85,33 @@ def test_a_webhook_on_one_replica_reaches_the_ordering_kiosk_streaming_from_anot
     assert Stream(gw_a.url, mine["token"]).ended.wait(5)
 
 
+def test_a_new_stream_starts_now_not_with_the_kiosks_whole_history(
+        make_gateway: GatewayFactory, pg_url: str) -> None:
+    """Without Last-Event-ID (a restarted kiosk) the stream starts at the newest event: the
+    kiosk polls once after connecting, so 30 days of stored events are not replayed."""
+    gw, store, _ = make_gateway(pg_url)
+    gw_b, _, _ = make_gateway(pg_url)  # one live stream per kiosk per replica
+    mine = join(gw.url, store, name="till 1")
+    order = _order(gw.url, mine["token"], "bea@example.com")
+    old = _event("evt_old", "com.gigs.order.updated",
+                 {"object": "order", "id": order, "status": "pending"})
+    assert _deliver(gw.url, old, sign(WEBHOOK_SECRET, old)).json()["stored"] is True
+    fresh = Stream(gw.url, mine["token"])
+    replay = Stream(gw_b.url, mine["token"], last_event_id="0")
+    try:
+        time.sleep(0.3)
+        new = _event("evt_new", "com.gigs.order.updated",
+                     {"object": "order", "id": order, "status": "completed"})
+        assert _deliver(gw.url, new, sign(WEBHOOK_SECRET, new)).json()["stored"] is True
+        assert [e["data"]["status"] for e in fresh.wait_for(1)] == ["completed"]
+        assert [e["data"]["status"] for e in replay.wait_for(2)] == ["pending", "completed"]
+        time.sleep(0.5)
+        assert len(fresh.events()) == 1
+    finally:
+        fresh.close()
+        replay.close()
+
+
 def test_events_about_strangers_orders_are_not_stored(make_gateway: GatewayFactory,
                                                       database_url: str) -> None:
     gw, store, _ = make_gateway(database_url)
