@@ -64,6 +64,8 @@ def create_app(config: GatewayConfig, store: Store, *,
         finally:
             if task:
                 task.cancel()
+            await gw.hub.close()
+            await gw.auditor.close()
             await upstream.aclose()
 
     routes = [

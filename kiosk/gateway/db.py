@@ -140,6 +140,10 @@ schema_version = sa.Table("schema_version", sa.MetaData(),
                           sa.Column("version", sa.Integer, nullable=False))
 
 
+POOL_SIZE = 16
+POOL_OVERFLOW = 4
+
+
 def default_url() -> str:
     folder = Path(platformdirs.user_data_dir("sim-kiosk", appauthor=False))
     return f"sqlite:///{folder / 'gateway.sqlite3'}"
@@ -157,7 +161,15 @@ def engine_for(url: str) -> Engine:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_transactions(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # No ping before each use (a round trip on every checkout, several per request): a
+    # connection the server dropped fails its statement, SQLAlchemy then drops the whole
+    # pool, and `Gateway.db` tries that call once more on a fresh connection.
+    # Connections kept open: a request may use three side by side, and opening one costs
+    # PostgreSQL a process (~10 ms). Beyond POOL_SIZE a request waits for a connection rather
+    # than opening one that is closed again right after. Size PostgreSQL's max_connections
+    # for POOL_SIZE + POOL_OVERFLOW per worker process (packaging/README.md).
+    return sa.create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+                            pool_recycle=1800, pool_timeout=10)
 
 
 def _sqlite_transactions(engine: Engine) -> None:

@@ -14,13 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from kiosk.gateway.web import (
-    UNAUTHORIZED, client_address, gateway_of, gigs_error, json_object, kiosk_of,
+    UNAUTHORIZED, admit, client_address, gateway_of, gigs_error, json_object,
 )
 
 log = logging.getLogger("kiosk.gateway")
 MODES = ("kiosk", "qa", "pair")
-#: Seconds between two looks at whether a streaming kiosk was revoked.
-REVOCATION_CHECK = 1.0
 COUNTERS = ("activations_today", "failures_today", "pending")
 
 
@@ -108,13 +106,11 @@ def _heartbeat_values(body: dict[str, Any]) -> dict[str, Any] | str:
 
 async def heartbeat(request: Request) -> Response:
     gw = gateway_of(request)
-    kiosk = await kiosk_of(request)
+    kiosk, refusal = await admit(request)
     if kiosk is None:
         return gigs_error(401, *UNAUTHORIZED)
-    wait = await gw.db(gw.store.hit, f"k:{kiosk.kiosk}", gw.config.rate_limit, 60)
-    if wait is not None:
-        return gigs_error(429, "rateLimited", "too many requests from this kiosk",
-                          {"Retry-After": str(int(wait))})
+    if refusal is not None:
+        return refusal
     body = await json_object(request, 4096)
     if body is None:
         return gigs_error(400, "malformed", "a heartbeat is a JSON object")
@@ -131,19 +127,18 @@ def _sse(row: dict[str, Any]) -> str:
 
 
 async def events(request: Request) -> Response:
-    """The kiosk's events, read from the database (any replica may have stored them):
-    polled every `poll_seconds`, a keep-alive comment every `keepalive_seconds`; the stream
-    ends when the kiosk is revoked."""
+    """The kiosk's events, read from the database (any replica may have stored them) when
+    the process's event hub (kiosk/gateway/hub.py) sees new ones for this kiosk; a
+    keep-alive comment every `keepalive_seconds`; the stream ends when the kiosk is revoked
+    or opens a newer stream here."""
     gw = gateway_of(request)
     started = time.monotonic()
-    kiosk = await kiosk_of(request)
+    kiosk, refusal = await admit(request)
     if kiosk is None:
         return gigs_error(401, *UNAUTHORIZED)
-    wait = await gw.db(gw.store.hit, f"k:{kiosk.kiosk}", gw.config.rate_limit, 60)
-    if wait is not None:
-        return gigs_error(429, "rateLimited", "too many requests from this kiosk",
-                          {"Retry-After": str(int(wait))})
-    if gw.open_streams >= gw.max_streams:
+    if refusal is not None:
+        return refusal
+    if len(gw.hub) >= gw.max_streams:
         return gigs_error(503, "unavailable", "this gateway has too many open event streams: "
                           "poll, or try again later", {"Retry-After": "30"})
     last_id = request.headers.get("last-event-id", "").strip()
@@ -153,36 +148,36 @@ async def events(request: Request) -> Response:
         # A new stream (a kiosk restarted): from now on, not the kiosk's whole history of
         # stored events; the kiosk polls once after each connect for what came before.
         after = await gw.db(gw.store.last_event_seq, kiosk.kiosk)
-    await gw.db(gw.store.audit, kiosk=kiosk.kiosk, store=kiosk.store, method="GET",
-                endpoint="/gateway/v1/events", status=200,
-                latency_ms=(time.monotonic() - started) * 1000)
-    name = kiosk.kiosk
-    mine = object()
-    gw.streams[name] = mine  # an older stream of this kiosk (in this process) ends
+    gw.auditor.add(kiosk=kiosk.kiosk, store=kiosk.store, method="GET",
+                   endpoint="/gateway/v1/events", status=200,
+                   latency_ms=(time.monotonic() - started) * 1000)
+    listener = gw.hub.listen(kiosk.kiosk)
 
     async def stream() -> AsyncIterator[str]:
         nonlocal after
-        gw.open_streams += 1
         try:
             yield "retry: 3000\n\n"
-            quiet_since = checked = time.monotonic()
-            while gw.streams.get(name) is mine:
-                if time.monotonic() - checked >= REVOCATION_CHECK:
-                    checked = time.monotonic()
-                    if not await gw.db(gw.store.is_active, name):
-                        return  # revoked: the stream ends
-                for row in await gw.db(gw.store.events_after, name, after):
-                    after = int(row["seq"])
-                    quiet_since = time.monotonic()
-                    yield _sse(row)
-                if time.monotonic() - quiet_since >= gw.config.keepalive_seconds:
+            quiet_since = time.monotonic()
+            woken = True  # the first read: what came since `after`
+            while not listener.ended:
+                if woken:
+                    listener.wake.clear()  # before reading: a wake during the read is kept
+                    for row in await gw.db(gw.store.events_after, kiosk.kiosk, after):
+                        after = int(row["seq"])
+                        quiet_since = time.monotonic()
+                        yield _sse(row)
+                left = gw.config.keepalive_seconds - (time.monotonic() - quiet_since)
+                if left <= 0:
                     quiet_since = time.monotonic()
                     yield ": keep-alive\n\n"
-                await asyncio.sleep(gw.config.poll_seconds)
+                    left = gw.config.keepalive_seconds
+                try:
+                    await asyncio.wait_for(listener.wake.wait(), left)
+                    woken = True
+                except TimeoutError:
+                    woken = False
         finally:
-            gw.open_streams -= 1
-            if gw.streams.get(name) is mine:
-                del gw.streams[name]
+            gw.hub.leave(listener)
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -13,11 +13,13 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -25,7 +27,7 @@ from kiosk import __version__
 from kiosk.gateway import allow, customers
 from kiosk.gateway.store import HOURLY, Kiosk
 from kiosk.gateway.web import (
-    UNAUTHORIZED, BodyTooLarge, client_address, gateway_of, gigs_error, kiosk_of, read_body,
+    UNAUTHORIZED, BodyTooLarge, admit, client_address, gateway_of, gigs_error, read_body,
 )
 from kiosk.redact import mask_digits
 
@@ -61,6 +63,7 @@ class Upstream:
     async def send(self, method: str, path: str, query: dict[str, str], body: bytes | None,
                    headers: dict[str, str]) -> Response:
         url = path + ("?" + urlencode(query) if query else "")
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(ANSWER_DEADLINE), \
                     self.http.stream(method, url, content=body, headers=headers) as answer:
@@ -77,7 +80,23 @@ class Upstream:
                         allow.endpoint_of(path))
             return gigs_error(502, "unavailable", "Gigs cannot be reached from the gateway")
         kept = {k: v for k, v in answer.headers.items() if k.lower() in PASS_HEADERS}
+        kept["Server-Timing"] = timing((time.perf_counter() - started) * 1000)
         return Response(content, status_code=answer.status_code, headers=kept)
+
+
+def timing(gigs_ms: float) -> str:
+    """`Server-Timing` (W3C): how long Gigs took, as this gateway saw it; what a kiosk waited
+    beyond that is what the gateway added (tests/bench/bench_gateway.py)."""
+    return f"gigs;dur={gigs_ms:.2f}"
+
+
+def gigs_ms(response: Response) -> float:
+    value = response.headers.get("server-timing", "")
+    _, _, dur = value.partition("gigs;dur=")
+    try:
+        return float(dur.split(",")[0])
+    except ValueError:
+        return 0.0
 
 
 def _id_of(value: Any) -> str | None:
@@ -92,9 +111,11 @@ async def sim_subscriptions(upstream: Upstream, path: str, sim: str,
                             query: dict[str, str]) -> Response:
     """This SIM's subscriptions, checked item by item, as one page."""
     matches: list[Any] = []
+    waited = 0.0
     ask = {"sim": sim, "limit": "200", **({"status": query["status"]} if "status" in query else {})}
     for _ in range(SIM_WALK_PAGES):
         answer = await upstream.send("GET", path, ask, None, {})
+        waited += gigs_ms(answer)
         if answer.status_code != 200:
             return answer  # a refusal of the filter (422) goes back: the kiosk looks by user
         try:
@@ -107,7 +128,8 @@ async def sim_subscriptions(upstream: Upstream, path: str, sim: str,
         if not after:
             return Response(json.dumps({"object": "list", "items": matches,
                                         "moreItemsAfter": None, "moreItemsBefore": None}),
-                            media_type="application/json")
+                            media_type="application/json",
+                            headers={"Server-Timing": timing(waited)})
         ask = {**ask, "after": str(after)}
     return gigs_error(422, "invalid", "the SIM filter is not available: list by user")
 
@@ -126,14 +148,21 @@ async def forward(request: Request) -> Response:
     endpoint = allow.endpoint_of(raw_path)
     imei: str | None = None
 
-    async def done(response: Response, note: str | None = None) -> Response:
-        await gw.db(gw.store.audit, kiosk=kiosk.kiosk if kiosk else None,
-                    store=kiosk.store if kiosk else None, method=request.method,
-                    endpoint=endpoint, status=response.status_code,
-                    latency_ms=(time.monotonic() - started) * 1000, imei=imei, note=note)
+    async def done(response: Response, note: str | None = None,
+                   refused: bool = True) -> Response:
+        """Audited: a refusal of the gateway's own before it leaves, Gigs' answers after."""
+        fields = {"kiosk": kiosk.kiosk if kiosk else None,
+                  "store": kiosk.store if kiosk else None, "method": request.method,
+                  "endpoint": endpoint, "status": response.status_code,
+                  "latency_ms": (time.monotonic() - started) * 1000, "imei": imei,
+                  "note": note}
+        if refused:
+            await gw.audit_now(**fields)
+        else:
+            gw.auditor.add(**fields)
         return response
 
-    kiosk = await kiosk_of(request)
+    kiosk, refusal = await admit(request)
     if kiosk is None:
         # Audited, but not without bound: a flood of bad tokens from one address past
         # UNAUTHENTICATED a minute is answered without filling the audit log.
@@ -141,10 +170,8 @@ async def forward(request: Request) -> Response:
         if await gw.db(gw.store.hit, f"a:{address}", UNAUTHENTICATED, 60) is not None:
             return gigs_error(401, *UNAUTHORIZED)
         return await done(gigs_error(401, *UNAUTHORIZED), "no valid kiosk token")
-    wait = await gw.db(gw.store.hit, f"k:{kiosk.kiosk}", gw.config.rate_limit, 60)
-    if wait is not None:
-        return await done(gigs_error(429, "rateLimited", "too many requests from this kiosk",
-                                     {"Retry-After": str(int(wait))}))
+    if refusal is not None:
+        return await done(refusal)
     try:
         body = await read_body(request, MAX_REQUEST)
     except BodyTooLarge:
@@ -169,10 +196,44 @@ async def forward(request: Request) -> Response:
         message = "an eSIM's credentials go only to the kiosk that ordered for this SIM"
         return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
                           "refused: " + message)
+    # The checks that need the database run side by side (each its own connection): the
+    # customer is this kiosk's; an order is within the kiosk's hourly cap (a stolen token,
+    # or a broken kiosk, orders at most that many an hour) and its SIM is claimed for this
+    # kiosk before the order leaves: if this replica dies before Gigs answers, the kiosk
+    # finds its order through another replica and still gets its eSIM code there
+    # (tests/gateway/test_failover.py). A claim made for a request refused here, or that
+    # Gigs refuses for sure, is released. A SIM another kiosk holds (its order, or its claim
+    # of the last minutes) is refused before the order leaves: it would otherwise hand that
+    # kiosk's eSIM to this one.
     user = customers.user_in_question(allowed)
-    if user and not await gw.db(gw.store.knows_user, kiosk.kiosk, user,
-                                customers.KNOWN_SECONDS):
+    ordering = allowed.rule.client in ("create_order", "create_subscription")
+    sim = (allowed.body.get("subscriptionDetails") or allowed.body)["sim"] if ordering else None
+    checks: dict[str, Any] = {}
+    if user:
+        checks["user"] = gw.db(gw.store.knows_user, kiosk.kiosk, user, customers.KNOWN_SECONDS)
+    if ordering:
+        checks["hourly"] = gw.db(gw.store.hit, HOURLY + kiosk.kiosk, gw.config.order_limit,
+                                 3600)
+        if sim != "auto":
+            checks["claim"] = gw.db(gw.store.claim_sim, sim, kiosk.kiosk)
+    checked = dict(zip(checks, await asyncio.gather(*checks.values()), strict=True))
+    claimed = sim if checked.get("claim") else None
+
+    async def refuse(response: Response, note: str) -> Response:
+        if claimed:
+            await gw.db(gw.store.release_sim, claimed, kiosk.kiosk)
+        return await done(response, note)
+
+    if user and not checked["user"]:
         message = "this customer was not created or found at this kiosk today"
+        return await refuse(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
+                            "refused: " + message)
+    if ordering and checked["hourly"] is not None:
+        return await refuse(gigs_error(429, "rateLimited", "too many orders from this kiosk "
+                                       "this hour", {"Retry-After": str(int(checked["hourly"]))}),
+                            "refused: order limit")
+    if "claim" in checked and not claimed and await gw.db(gw.store.sim_kiosk, sim) != kiosk.kiosk:
+        message = "this SIM is being ordered or was ordered at another kiosk"
         return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
                           "refused: " + message)
     adopt = False
@@ -186,35 +247,13 @@ async def forward(request: Request) -> Response:
         adopt = owner is None
     if allowed.rule.special == "subscriptions" and "sim" in allowed.query:
         return await done(await sim_subscriptions(upstream, raw_path, allowed.query["sim"],
-                                                  allowed.query))
+                                                  allowed.query), refused=False)
     headers = {}
     if allowed.body is not None:
         headers["Content-Type"] = "application/json"
     key = request.headers.get("idempotency-key")
     if key and len(key) <= 255 and key.isprintable():
         headers["Idempotency-Key"] = key
-    # The SIM is this kiosk's before the order leaves: if this replica dies before Gigs
-    # answers, the kiosk finds its order through another replica and still gets its eSIM
-    # code there (tests/gateway/test_failover.py). A definite refusal releases it.
-    # A SIM another kiosk holds (its order, or its claim of the last minutes) is refused
-    # here, before the order leaves: it would otherwise hand that kiosk's eSIM to this one.
-    claimed = None
-    if allowed.rule.client in ("create_order", "create_subscription"):
-        # A stolen token (or a broken kiosk) orders at most this many an hour.
-        wait = await gw.db(gw.store.hit, HOURLY + kiosk.kiosk, gw.config.order_limit, 3600)
-        if wait is not None:
-            return await done(gigs_error(429, "rateLimited", "too many orders from this kiosk "
-                                         "this hour", {"Retry-After": str(int(wait))}),
-                              "refused: order limit")
-        sim = (allowed.body.get("subscriptionDetails") or allowed.body)["sim"]
-        if sim != "auto":
-            if await gw.db(gw.store.claim_sim, sim, kiosk.kiosk):
-                claimed = sim
-            elif await gw.db(gw.store.sim_kiosk, sim) != kiosk.kiosk:
-                message = "this SIM is being ordered or was ordered at another kiosk"
-                return await done(gigs_error(403, "forbidden",
-                                             f"the gateway refused this: {message}"),
-                                  "refused: " + message)
     # What was checked, re-serialised: never the raw bytes (a duplicate key or another
     # encoding could mean one thing to the check and another to Gigs).
     sent = (json.dumps(allowed.body, separators=(",", ":")).encode()
@@ -241,8 +280,17 @@ async def forward(request: Request) -> Response:
         if claimed and answer.status_code in REFUSED:
             await gw.db(gw.store.release_sim, claimed, kiosk.kiosk)
         if 200 <= answer.status_code < 300 and allowed.rule.client in REMEMBERED:
-            await _remember(request, kiosk, allowed, answer)
-        return await done(answer)
+            if allowed.rule.client in ("retrieve_order", "retrieve_subscription") \
+                    and not adopt:
+                # A status poll of this kiosk's own order (most of a kiosk's requests), or
+                # its subscription: status and SIMs are recorded after the answer has left.
+                # Its SIM was this kiosk's before the order left (the claim, then
+                # `sim_ordered` with the order's answer).
+                answer.background = BackgroundTask(_remember_later, request, kiosk, allowed,
+                                                   answer)
+            else:
+                await _remember(request, kiosk, allowed, answer)
+        return await done(answer, refused=False)
     except SQLAlchemyError as exc:
         log.warning("could not record %s %s (%s): answered anyway", request.method, endpoint,
                     type(exc).__name__)
@@ -252,6 +300,14 @@ async def forward(request: Request) -> Response:
 REMEMBERED = ("create_order", "retrieve_order", "create_subscription", "retrieve_subscription")
 #: Answers that say for sure that nothing was made.
 REFUSED = (400, 401, 403, 404, 422)
+
+
+async def _remember_later(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
+                          answer: Response) -> None:
+    try:
+        await _remember(request, kiosk, allowed, answer)
+    except Exception as exc:  # the answer is out: the next poll records it again
+        log.warning("could not record an order's status (%s)", type(exc).__name__)
 
 
 async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
@@ -270,9 +326,10 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
     status = found.get("status") if isinstance(found.get("status"), str) else None
     sub = found.get("subscription")
     sims = [_id_of(found.get("sim")), _id_of(sub.get("sim")) if isinstance(sub, dict) else None]
+    also: list[Awaitable[None]] = []  # written side by side with the SIMs
     if client == "create_order":
         sims.append(allowed.body["subscriptionDetails"]["sim"])
-        await gw.db(store.order_placed, found_id, kiosk, _id_of(sub), status)
+        also.append(gw.db(store.order_placed, found_id, kiosk, _id_of(sub), status))
     elif client == "create_subscription":
         sims.append(allowed.body["sim"])
     elif client == "retrieve_order":
@@ -284,5 +341,6 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
         await gw.db(store.order_seen, found_id, _id_of(sub), status)
     elif await gw.db(store.owner_of, "subscription", found_id) != kiosk.kiosk:
         return
-    for sim in {s for s in sims if s and s != "auto" and allow.SEGMENT.fullmatch(s)}:
-        await gw.db(store.sim_ordered, sim, kiosk.kiosk)
+    await asyncio.gather(*also, *(
+        gw.db(store.sim_ordered, sim, kiosk.kiosk)
+        for sim in {s for s in sims if s and s != "auto" and allow.SEGMENT.fullmatch(s)}))

@@ -10,16 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kiosk.gateway import tokens
+from kiosk.gateway.auditor import AuditWriter
 from kiosk.gateway.config import GatewayConfig
+from kiosk.gateway.hub import EventHub
 from kiosk.gateway.store import Kiosk, Store
 
 log = logging.getLogger("kiosk.gateway")
+#: Seconds between two looks at whether a streaming kiosk was revoked.
+REVOCATION_CHECK = 1.0
 T = TypeVar("T")
 
 
@@ -29,15 +34,34 @@ class Gateway:
 
     config: GatewayConfig
     store: Store
-    #: Open event streams in this process, one per kiosk: kiosk -> the stream's token (a
-    #: newer stream replaces it, and the older one ends). Per process: a kiosk may hold one
-    #: stream on each replica.
-    streams: dict[str, object] = field(default_factory=dict)
-    open_streams: int = 0
     max_streams: int = 2000
+    #: The open event streams of this process, one per kiosk (a newer stream of a kiosk
+    #: ends the older one; per process: a kiosk may hold one on each replica).
+    hub: EventHub = field(init=False)
+
+    #: Audit rows of answered requests, written after the answer (kiosk/gateway/auditor.py).
+    auditor: AuditWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.hub = EventHub(self.db, self.store, self.config.poll_seconds, REVOCATION_CHECK)
+        self.auditor = AuditWriter(self.db, self.store)
+
+    async def audit_now(self, **fields: Any) -> None:
+        """An audit row written before the answer leaves (the gateway's own refusals)."""
+        await self.db(self.store.audit, **fields)
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await run_in_threadpool(fn, *args, **kwargs)
+        """`fn` in a worker thread; once more when its connection turned out to be dead (the
+        database restarted). Every store call may be taken twice: counters and audit rows
+        count one more, claims, orders and events are keyed and refuse a second take. (A
+        join whose commit was cut off answers "wrong code" to a code it did use.)"""
+        try:
+            return await run_in_threadpool(fn, *args, **kwargs)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.info("a database connection was dropped: trying again on a new one")
+            return await run_in_threadpool(fn, *args, **kwargs)
 
 
 def gateway_of(request: Request) -> Gateway:
@@ -82,14 +106,20 @@ async def json_object(request: Request, limit: int) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-async def kiosk_of(request: Request) -> Kiosk | None:
-    """The kiosk whose token this request carries, checked in the database every time: no
-    cache, so a revocation holds from the next request on (on every replica)."""
+async def admit(request: Request) -> tuple[Kiosk | None, Response | None]:
+    """The kiosk whose token this request carries, and the request counted against its
+    rate limit, in one trip to the database: (the kiosk, None), (the kiosk, a 429 to send)
+    or (None, None). Checked every time, no cache: a revocation holds from the next request
+    on (on every replica)."""
     parsed = tokens.parse_token(request.headers.get("authorization"))
     if parsed is None:
-        return None
+        return None, None
     gw = gateway_of(request)
-    return await gw.db(gw.store.authenticate, *parsed)
+    kiosk, wait = await gw.db(gw.store.admit, *parsed, gw.config.rate_limit)
+    if kiosk is None or wait is None:
+        return kiosk, None
+    return kiosk, gigs_error(429, "rateLimited", "too many requests from this kiosk",
+                             {"Retry-After": str(int(wait))})
 
 
 def _is_loopback(host: str | None) -> bool:

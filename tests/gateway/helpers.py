@@ -106,3 +106,13 @@ class Stream:
     def close(self) -> None:
         self._stop = True
         self.thread.join(timeout=5)
+
+
+def audit_written(*served: Any, timeout: float = 5.0) -> None:
+    """Wait until the gateways' audit writers hold no unwritten row (rows of answered
+    requests are written just after their answers, kiosk/gateway/auditor.py)."""
+    deadline = time.monotonic() + timeout
+    while any(s.app.state.gateway.auditor.pending for s in served):
+        assert time.monotonic() < deadline, "audit rows were not written"
+        time.sleep(0.01)
+

@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from kiosk.gateway import db, tokens
 from kiosk.gateway.webhooks import sign
 from tests.gateway.conftest import ADMIN_TOKEN, GIGS_TOKEN, WEBHOOK_SECRET, GatewayFactory
-from tests.gateway.helpers import PSIM_IMEI, Stream, bearer, client_for, join, place_order
+from tests.gateway.helpers import (
+    PSIM_IMEI, Stream, audit_written, bearer, client_for, join, place_order,
+)
 
 
 def _event(event_id: str, type_: str, data: dict[str, object], project: str = "demo") -> bytes:
@@ -173,6 +175,7 @@ def test_no_key_token_or_code_reaches_the_audit_the_database_or_the_logs(
         browser.post("/fleet/login", data={"token": ADMIN_TOKEN})
         browser.post("/fleet/login", data={"token": ADMIN_TOKEN[:-1]})
         browser.get("/fleet")
+    audit_written(gw)
     with store.engine.connect() as conn:
         everything = repr([conn.execute(sa.select(t)).all() for t in db.metadata.sorted_tables])
     assert len(store.audit_rows(limit=1000)) >= 10

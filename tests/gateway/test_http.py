@@ -19,7 +19,9 @@ from kiosk.gigs.errors import AuthenticationError, PermissionDeniedError
 from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
 from kiosk.sandbox.serve import ThreadedSandbox
 from tests.gateway.conftest import ADMIN_TOKEN, GatewayFactory, Served, gateway_env
-from tests.gateway.helpers import ACTIVE_IMEI, PSIM_IMEI, bearer, client_for, join, place_order
+from tests.gateway.helpers import (
+    ACTIVE_IMEI, PSIM_IMEI, audit_written, bearer, client_for, join, place_order,
+)
 
 
 def test_join_answers_per_contract_and_a_code_works_once(make_gateway: GatewayFactory,
@@ -75,6 +77,7 @@ def test_the_kiosk_client_works_through_the_gateway_and_orders_are_recorded(
     assert httpx.get(gw.url + creds, headers=bearer(joined["token"])).status_code == 200
     refused = httpx.get(gw.url + creds, headers=bearer(other["token"]))
     assert refused.status_code == 403 and "ordered for this SIM" in refused.json()["message"]
+    audit_written(gw)
     rows = store.audit_rows(limit=50)
     assert {r["endpoint"] for r in rows} >= {"/projects/{project}/orders",
                                              "/projects/{project}/devices/search"}
