@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,6 +26,7 @@ from kiosk import __version__
 from kiosk.gateway import allow, customers
 from kiosk.gateway.store import HOURLY, Kiosk
 from kiosk.gateway.web import (
+    DATABASE_ERRORS,
     UNAUTHORIZED, BodyTooLarge, admit, client_address, gateway_of, gigs_error, read_body,
 )
 from kiosk.redact import mask_digits
@@ -54,6 +54,9 @@ class Upstream:
             # Within the kiosk client's 20 s per attempt, so the kiosk hears the gateway's
             # answer (a 504 in the Gigs shape) rather than its own timeout.
             timeout=httpx.Timeout(15.0, connect=5.0),
+            # An idle connection is dropped before the common 5 s keep-alive of servers, so
+            # a request rarely meets a connection the server is closing at that moment.
+            limits=httpx.Limits(keepalive_expiry=4.0),
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json",
                      "User-Agent": f"sim-kiosk-gateway/{__version__}"})
 
@@ -64,24 +67,45 @@ class Upstream:
                    headers: dict[str, str]) -> Response:
         url = path + ("?" + urlencode(query) if query else "")
         started = time.perf_counter()
-        try:
-            async with asyncio.timeout(ANSWER_DEADLINE), \
-                    self.http.stream(method, url, content=body, headers=headers) as answer:
-                content = b""
-                async for chunk in answer.aiter_bytes():
-                    content += chunk
-                    if len(content) > MAX_ANSWER:
-                        return gigs_error(502, "unavailable", "Gigs answered with too much")
-        except (httpx.TimeoutException, TimeoutError):
-            log.warning("Gigs did not answer in time: %s %s", method, allow.endpoint_of(path))
-            return gigs_error(504, "unavailable", "Gigs did not answer in time")
-        except httpx.HTTPError as exc:
-            log.warning("Gigs cannot be reached: %s (%s %s)", type(exc).__name__, method,
-                        allow.endpoint_of(path))
-            return gigs_error(502, "unavailable", "Gigs cannot be reached from the gateway")
+        deadline = asyncio.get_running_loop().time() + ANSWER_DEADLINE
+        for attempt in (1, 2):
+            answered = False
+            try:
+                async with asyncio.timeout_at(deadline), \
+                        self.http.stream(method, url, content=body, headers=headers) as answer:
+                    answered = True
+                    content = b""
+                    async for chunk in answer.aiter_bytes():
+                        content += chunk
+                        if len(content) > MAX_ANSWER:
+                            return gigs_error(502, "unavailable", "Gigs answered with too much")
+                break
+            except (httpx.TimeoutException, TimeoutError):
+                log.warning("Gigs did not answer in time: %s %s", method,
+                            allow.endpoint_of(path))
+                return gigs_error(504, "unavailable", "Gigs did not answer in time")
+            except httpx.HTTPError as exc:
+                if attempt == 1 and not answered and _may_send_again(exc, method, headers):
+                    continue
+                log.warning("Gigs cannot be reached: %s (%s %s)", type(exc).__name__, method,
+                            allow.endpoint_of(path))
+                return gigs_error(502, "unavailable", "Gigs cannot be reached from the gateway")
         kept = {k: v for k, v in answer.headers.items() if k.lower() in PASS_HEADERS}
         kept["Server-Timing"] = timing((time.perf_counter() - started) * 1000)
         return Response(content, status_code=answer.status_code, headers=kept)
+
+
+def _may_send_again(exc: httpx.HTTPError, method: str, headers: dict[str, str]) -> bool:
+    """A request that failed before any answer, on a kept-alive connection Gigs had just
+    closed (the race at the end of its keep-alive), goes once more on a new connection:
+    when it never left (no connection), is a read, or carries an idempotency key (Gigs
+    answers a second send with the first one's result). Any other request gets the 502: it
+    may have been acted on, and the kiosk decides (its journal, its own key)."""
+    if isinstance(exc, httpx.ConnectError):
+        return True
+    if not isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return False
+    return method in ("GET", "HEAD") or "Idempotency-Key" in headers
 
 
 def timing(gigs_ms: float) -> str:
@@ -192,7 +216,7 @@ async def forward(request: Request) -> Response:
     imei = _masked_imei(allowed.body)
     upstream: Upstream = request.app.state.upstream
     if (allowed.rule.special == "own_sim"
-            and await gw.db(gw.store.sim_kiosk, allowed.params["sim"]) != kiosk.kiosk):
+            and await gw.sim_kiosk(allowed.params["sim"]) != kiosk.kiosk):
         message = "an eSIM's credentials go only to the kiosk that ordered for this SIM"
         return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
                           "refused: " + message)
@@ -210,12 +234,11 @@ async def forward(request: Request) -> Response:
     sim = (allowed.body.get("subscriptionDetails") or allowed.body)["sim"] if ordering else None
     checks: dict[str, Any] = {}
     if user:
-        checks["user"] = gw.db(gw.store.knows_user, kiosk.kiosk, user, customers.KNOWN_SECONDS)
+        checks["user"] = gw.knows_user(kiosk.kiosk, user, customers.KNOWN_SECONDS)
     if ordering:
-        checks["hourly"] = gw.db(gw.store.hit, HOURLY + kiosk.kiosk, gw.config.order_limit,
-                                 3600)
-        if sim != "auto":
-            checks["claim"] = gw.db(gw.store.claim_sim, sim, kiosk.kiosk)
+        checks["hourly"] = gw.hit(HOURLY + kiosk.kiosk, gw.config.order_limit, 3600)
+        if sim and sim != "auto":
+            checks["claim"] = gw.claim_sim(sim, kiosk.kiosk)
     checked = dict(zip(checks, await asyncio.gather(*checks.values()), strict=True))
     claimed = sim if checked.get("claim") else None
 
@@ -232,13 +255,13 @@ async def forward(request: Request) -> Response:
         return await refuse(gigs_error(429, "rateLimited", "too many orders from this kiosk "
                                        "this hour", {"Retry-After": str(int(checked["hourly"]))}),
                             "refused: order limit")
-    if "claim" in checked and not claimed and await gw.db(gw.store.sim_kiosk, sim) != kiosk.kiosk:
+    if sim and "claim" in checked and not claimed and await gw.sim_kiosk(sim) != kiosk.kiosk:
         message = "this SIM is being ordered or was ordered at another kiosk"
         return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
                           "refused: " + message)
     adopt = False
     if allowed.rule.client == "retrieve_order":
-        owner = await gw.db(gw.store.owner_of, "order", allowed.params["order"])
+        owner = await gw.owner_of("order", allowed.params["order"])
         if owner is not None and owner != kiosk.kiosk:
             message = "an order is shown only to the kiosk that placed it"
             return await done(gigs_error(403, "forbidden",
@@ -263,7 +286,7 @@ async def forward(request: Request) -> Response:
         # An order without an owner here (its creation's answer was lost with a replica):
         # shown only when its customer is this kiosk's; then it is this kiosk's.
         found_user = customers.order_user(answer)
-        if not found_user or not await gw.db(gw.store.knows_user, kiosk.kiosk, found_user,
+        if not found_user or not await gw.knows_user(kiosk.kiosk, found_user,
                                              customers.KNOWN_SECONDS):
             message = "an order is shown only to the kiosk that placed it"
             return await done(gigs_error(403, "forbidden",
@@ -291,7 +314,7 @@ async def forward(request: Request) -> Response:
             else:
                 await _remember(request, kiosk, allowed, answer)
         return await done(answer, refused=False)
-    except SQLAlchemyError as exc:
+    except DATABASE_ERRORS as exc:
         log.warning("could not record %s %s (%s): answered anyway", request.method, endpoint,
                     type(exc).__name__)
         return answer
@@ -329,18 +352,18 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
     also: list[Awaitable[None]] = []  # written side by side with the SIMs
     if client == "create_order":
         sims.append(allowed.body["subscriptionDetails"]["sim"])
-        also.append(gw.db(store.order_placed, found_id, kiosk, _id_of(sub), status))
+        also.append(gw.order_placed(found_id, kiosk, _id_of(sub), status))
     elif client == "create_subscription":
         sims.append(allowed.body["sim"])
     elif client == "retrieve_order":
-        owner = await gw.db(store.owner_of, "order", found_id)
+        owner = await gw.owner_of("order", found_id)
         if owner is None and found_id == allowed.params["order"]:  # adopted (see forward)
-            await gw.db(store.order_placed, found_id, kiosk, _id_of(sub), status)
+            await gw.order_placed(found_id, kiosk, _id_of(sub), status)
         elif owner != kiosk.kiosk:
             return
         await gw.db(store.order_seen, found_id, _id_of(sub), status)
-    elif await gw.db(store.owner_of, "subscription", found_id) != kiosk.kiosk:
+    elif await gw.owner_of("subscription", found_id) != kiosk.kiosk:
         return
     await asyncio.gather(*also, *(
-        gw.db(store.sim_ordered, sim, kiosk.kiosk)
+        gw.sim_ordered(sim, kiosk.kiosk)
         for sim in {s for s in sims if s and s != "auto" and allow.SEGMENT.fullmatch(s)}))

@@ -29,9 +29,10 @@ class Joined:
     payment_method: str | None  # the store's, None: the gateway's default
 
 
-#: `admit` on PostgreSQL: the kiosk (not revoked, its token's hash) and, only then, its
-#: request counted, in one statement. The hash is compared again in constant time.
-_ADMIT = sa.text("""
+#: `admit` on PostgreSQL (here and in kiosk/gateway/fastpath.py): the kiosk (not revoked,
+#: its token's hash) and, only then, its request counted, in one statement. The hash is
+#: compared again in constant time.
+ADMIT_SQL = """
 WITH k AS (
     SELECT kiosks.kiosk, kiosks.store, kiosks.name, kiosks.token_hash, stores.payment_method
     FROM kiosks LEFT OUTER JOIN stores ON stores.store = kiosks.store
@@ -44,7 +45,8 @@ hit AS (
     RETURNING count)
 SELECT k.kiosk, k.store, k.name, k.token_hash, k.payment_method,
        (SELECT count FROM hit) AS hits
-FROM k""")
+FROM k"""
+_ADMIT = sa.text(ADMIT_SQL)
 
 
 def _kiosk(conn: sa.Connection, kiosk: str, secret: str) -> Kiosk | None:

@@ -34,7 +34,8 @@ class Kiosk:
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def _checked(subscription: str | None, status: str | None) -> tuple[str | None, str | None]:
+def checked_fields(subscription: str | None,
+                   status: str | None) -> tuple[str | None, str | None]:
     sub = subscription if isinstance(subscription, str) and _ID.fullmatch(subscription) else None
     kept = status[:20] if isinstance(status, str) and status.isprintable() else None
     return sub, kept or None
@@ -81,7 +82,7 @@ class OrderBook(StoreBase):
         is dropped, a status cut to its column (else PostgreSQL refuses the row and the
         order would have no owner)."""
         now = self.clock()
-        subscription, status = _checked(subscription, status)
+        subscription, status = checked_fields(subscription, status)
         o = db.orders.c
         try:
             with self._writing() as conn:
@@ -98,7 +99,7 @@ class OrderBook(StoreBase):
         """What a forwarded answer or an event says about an order placed here."""
         o = db.orders.c
         values: dict[str, Any] = {"updated_at": self.clock()}
-        subscription, status = _checked(subscription, status)
+        subscription, status = checked_fields(subscription, status)
         if subscription:
             values["subscription_id"] = subscription
         if status:

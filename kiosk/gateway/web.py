@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import DBAPIError
+import psycopg
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,10 +20,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from kiosk.gateway import tokens
 from kiosk.gateway.auditor import AuditWriter
 from kiosk.gateway.config import GatewayConfig
+from kiosk.gateway.db import POOL_SIZE
+from kiosk.gateway.fastpath import FastPath
 from kiosk.gateway.hub import EventHub
 from kiosk.gateway.store import Kiosk, Store
 
 log = logging.getLogger("kiosk.gateway")
+#: What a failing database raises: through SQLAlchemy, or the fast path's psycopg.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, psycopg.Error)
 #: Seconds between two looks at whether a streaming kiosk was revoked.
 REVOCATION_CHECK = 1.0
 T = TypeVar("T")
@@ -42,9 +47,63 @@ class Gateway:
     #: Audit rows of answered requests, written after the answer (kiosk/gateway/auditor.py).
     auditor: AuditWriter = field(init=False)
 
+    #: PostgreSQL: the reads of every request on the event loop (kiosk/gateway/fastpath.py).
+    fast: FastPath | None = field(init=False, default=None)
+
     def __post_init__(self) -> None:
         self.hub = EventHub(self.db, self.store, self.config.poll_seconds, REVOCATION_CHECK)
         self.auditor = AuditWriter(self.db, self.store)
+        if self.store.postgres:
+            self.fast = FastPath(self.store.engine.url, POOL_SIZE)
+
+    async def close(self) -> None:
+        await self.hub.close()
+        await self.auditor.close()
+        if self.fast is not None:
+            await self.fast.close()
+
+    async def admit(self, kiosk: str, secret: str) -> tuple[Kiosk | None, float | None]:
+        if self.fast is not None:
+            return await self.fast.admit(kiosk, secret, self.config.rate_limit,
+                                         self.store.clock())
+        return await self.db(self.store.admit, kiosk, secret, self.config.rate_limit)
+
+    async def owner_of(self, kind: str, object_id: str) -> str | None:
+        if self.fast is not None:
+            return await self.fast.owner_of(kind, object_id)
+        return await self.db(self.store.owner_of, kind, object_id)
+
+    async def sim_kiosk(self, sim_id: str) -> str | None:
+        if self.fast is not None:
+            return await self.fast.sim_kiosk(sim_id, self.store.clock())
+        return await self.db(self.store.sim_kiosk, sim_id)
+
+    async def hit(self, bucket: str, limit: int, window_seconds: int) -> float | None:
+        if self.fast is not None:
+            return await self.fast.hit(bucket, limit, window_seconds, self.store.clock())
+        return await self.db(self.store.hit, bucket, limit, window_seconds)
+
+    async def claim_sim(self, sim_id: str, kiosk: str) -> bool:
+        if self.fast is not None:
+            return await self.fast.claim_sim(sim_id, kiosk, self.store.clock())
+        return await self.db(self.store.claim_sim, sim_id, kiosk)
+
+    async def sim_ordered(self, sim_id: str, kiosk: str) -> None:
+        if self.fast is not None:
+            return await self.fast.sim_ordered(sim_id, kiosk, self.store.clock())
+        return await self.db(self.store.sim_ordered, sim_id, kiosk)
+
+    async def order_placed(self, order_id: str, kiosk: Kiosk, subscription: str | None,
+                           status: str | None) -> None:
+        if self.fast is not None:
+            return await self.fast.order_placed(order_id, kiosk, subscription, status,
+                                                self.store.clock())
+        return await self.db(self.store.order_placed, order_id, kiosk, subscription, status)
+
+    async def knows_user(self, kiosk: str, user: str, within: float) -> bool:
+        if self.fast is not None:
+            return await self.fast.knows_user(kiosk, user, self.store.clock() - within)
+        return await self.db(self.store.knows_user, kiosk, user, within)
 
     async def audit_now(self, **fields: Any) -> None:
         """An audit row written before the answer leaves (the gateway's own refusals)."""
@@ -115,7 +174,7 @@ async def admit(request: Request) -> tuple[Kiosk | None, Response | None]:
     if parsed is None:
         return None, None
     gw = gateway_of(request)
-    kiosk, wait = await gw.db(gw.store.admit, *parsed, gw.config.rate_limit)
+    kiosk, wait = await gw.admit(*parsed)
     if kiosk is None or wait is None:
         return kiosk, None
     return kiosk, gigs_error(429, "rateLimited", "too many requests from this kiosk",

@@ -56,8 +56,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def _server(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Server:
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+    # Python's own event loop and HTTP parser, as on every kiosk (uvloop and httptools are
+    # installed for the gateway, and uvicorn would pick them by itself).
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
-                            lifespan="off")
+                            lifespan="off", loop="asyncio", http="h11")
     return uvicorn.Server(config)
 
 

@@ -68,7 +68,10 @@ class Served:
         self.port = free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
                                 access_log=False, proxy_headers=False, lifespan="on",
-                                timeout_graceful_shutdown=1)
+                                timeout_graceful_shutdown=1,
+                                # Not uvloop's policy for the whole test process (the
+                                # gateway replicas of tests/gateway/replicas.py run it).
+                                loop="asyncio", http="h11")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
