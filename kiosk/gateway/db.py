@@ -167,7 +167,8 @@ def engine_for(url: str) -> Engine:
     # Connections kept open: a request may use three side by side, and opening one costs
     # PostgreSQL a process (~10 ms). Beyond POOL_SIZE a request waits for a connection rather
     # than opening one that is closed again right after. Size PostgreSQL's max_connections
-    # for POOL_SIZE + POOL_OVERFLOW per worker process (packaging/README.md).
+    # for POOL_SIZE + POOL_OVERFLOW per worker process, and the fast path's pool of
+    # POOL_SIZE (kiosk/gateway/fastpath.py; packaging/README.md).
     return sa.create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
                             pool_recycle=1800, pool_timeout=10)
 
