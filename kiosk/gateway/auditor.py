@@ -25,6 +25,8 @@ BATCH = 500
 #: Rows kept while the database is away; past this the oldest go (and the loss is logged).
 BACKLOG = 20_000
 RETRY_SECONDS = 1.0
+#: Failures of one batch before its rows are written one by one.
+ONE_BY_ONE_AFTER = 3
 
 Db = Callable[..., Awaitable[Any]]
 
@@ -37,6 +39,7 @@ class AuditWriter:
         self.task: asyncio.Task[None] | None = None
         self.writing = 0  # rows in the transaction under way
         self.dropped = 0
+        self.failures = 0  # of the batch at the head, in a row
 
     @property
     def pending(self) -> int:
@@ -59,14 +62,37 @@ class AuditWriter:
         self.writing = len(batch)
         try:
             await self.db(self.store.audit_many, batch)
+            self.failures = 0
             return True
         except Exception as exc:
+            self.failures += 1
+            if self.failures >= ONE_BY_ONE_AFTER:
+                # The same batch failing again and again may hold a row the database
+                # refuses for good: rows one by one, and only the refused ones are lost.
+                return await self._one_by_one(batch)
             log.warning("could not write %d audit rows (%s): kept, trying again",
                         len(batch), type(exc).__name__)
             self.rows[:0] = batch
             return False
         finally:
             self.writing = 0
+
+    async def _one_by_one(self, batch: list[dict[str, Any]]) -> bool:
+        lost = 0
+        for n, row in enumerate(batch):
+            try:
+                await self.db(self.store.audit_many, [row])
+            except Exception:
+                lost += 1
+                if lost == n + 1 == 4:  # the first four refused: the database is away
+                    self.rows[:0] = batch
+                    self.failures = ONE_BY_ONE_AFTER - 1
+                    log.warning("audit rows: the database is away; %d kept", len(self.rows))
+                    return False
+        self.failures = 0
+        if lost:
+            log.warning("%d audit rows were refused by the database and are lost", lost)
+        return True
 
     async def _run(self) -> None:
         while True:

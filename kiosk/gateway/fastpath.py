@@ -83,16 +83,23 @@ class FastPath:
         database restarted), after the pool has dropped all its dead ones."""
         import psycopg
 
+        from psycopg_pool import PoolTimeout
+
         await self._ready()
         for attempt in (1, 2):
+            conn: psycopg.AsyncConnection[Any] | None = None
             try:
                 async with self.pool.connection() as conn:
                     cursor = await conn.execute(sql, params)
                     row: tuple[Any, ...] | None = (await cursor.fetchone()
                                                    if cursor.description else None)
                     return row
+            except PoolTimeout:
+                raise  # every connection busy: waiting twice as long would not help
             except psycopg.OperationalError:
-                if attempt == 2 or self.pool.closed:
+                # Only a connection found dead goes again (the server restarted: the
+                # statement never ran); any other failure may have committed.
+                if attempt == 2 or self.pool.closed or conn is None or not conn.broken:
                     raise
                 await self.pool.check()  # drop every idle connection the server dropped
         return None

@@ -26,6 +26,8 @@ from typing import Any
 
 log = logging.getLogger("kiosk.gateway")
 TRAIL = 64
+#: Seconds without a successful revocation look before this process's streams end.
+UNKNOWN_REVOCATIONS = 10.0
 #: Rows one look reads at most (it continues from there at the next look).
 LOOK_LIMIT = 2000
 
@@ -115,17 +117,26 @@ class EventHub:
                 listener.end()
 
     async def _run(self) -> None:
-        checked = time.monotonic()
+        checked = revocation_known = time.monotonic()
         while self.listeners:
             try:
                 await self._look()
-                if time.monotonic() - checked >= self.revocation_seconds:
-                    checked = time.monotonic()
-                    await self._check_revoked()
-            except asyncio.CancelledError:
-                raise
             except Exception as exc:  # the database may be away: the streams stay open,
                 # their kiosks poll on their own timers, and the next look tries again
                 log.warning("event streams: the database failed (%s)", type(exc).__name__)
+            if time.monotonic() - checked >= self.revocation_seconds:
+                checked = time.monotonic()
+                try:
+                    await self._check_revoked()
+                    revocation_known = checked
+                except Exception as exc:
+                    log.warning("event streams: revocations unknown (%s)", type(exc).__name__)
+                    if checked - revocation_known > UNKNOWN_REVOCATIONS:
+                        # Whether a kiosk was revoked cannot be told: its stream ends (the
+                        # kiosk polls, and reconnects through a request that checks).
+                        for group in list(self.listeners.values()):
+                            for listener in group:
+                                listener.end()
+                        self.listeners.clear()
             await asyncio.sleep(self.poll_seconds)
         self.task, self.cursor = None, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -151,31 +152,30 @@ async def events(request: Request) -> Response:
     gw.auditor.add(kiosk=kiosk.kiosk, store=kiosk.store, method="GET",
                    endpoint="/gateway/v1/events", status=200,
                    latency_ms=(time.monotonic() - started) * 1000)
-    listener = gw.hub.listen(kiosk.kiosk)
-
     async def stream() -> AsyncIterator[str]:
         nonlocal after
+        # Listening starts with the stream: a client gone before its first byte leaves
+        # nothing registered.
+        listener = gw.hub.listen(kiosk.kiosk)
         try:
             yield "retry: 3000\n\n"
             quiet_since = time.monotonic()
-            woken = True  # the first read: what came since `after`
+            # Read first (what came since `after`), then on every wake and at every
+            # keep-alive: an event whose wake was missed (numbered long before others that
+            # committed first) waits one keep-alive interval at most.
             while not listener.ended:
-                if woken:
-                    listener.wake.clear()  # before reading: a wake during the read is kept
-                    for row in await gw.db(gw.store.events_after, kiosk.kiosk, after):
-                        after = int(row["seq"])
-                        quiet_since = time.monotonic()
-                        yield _sse(row)
+                listener.wake.clear()  # before reading: a wake during the read is kept
+                for row in await gw.db(gw.store.events_after, kiosk.kiosk, after):
+                    after = int(row["seq"])
+                    quiet_since = time.monotonic()
+                    yield _sse(row)
                 left = gw.config.keepalive_seconds - (time.monotonic() - quiet_since)
                 if left <= 0:
                     quiet_since = time.monotonic()
                     yield ": keep-alive\n\n"
                     left = gw.config.keepalive_seconds
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(listener.wake.wait(), left)
-                    woken = True
-                except TimeoutError:
-                    woken = False
         finally:
             gw.hub.leave(listener)
 

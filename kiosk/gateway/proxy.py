@@ -10,10 +10,11 @@ passes back only this SIM's subscriptions. A kiosk never sees another SIM's.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -220,15 +221,14 @@ async def forward(request: Request) -> Response:
         message = "an eSIM's credentials go only to the kiosk that ordered for this SIM"
         return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
                           "refused: " + message)
-    # The checks that need the database run side by side (each its own connection): the
-    # customer is this kiosk's; an order is within the kiosk's hourly cap (a stolen token,
-    # or a broken kiosk, orders at most that many an hour) and its SIM is claimed for this
-    # kiosk before the order leaves: if this replica dies before Gigs answers, the kiosk
+    # Two checks side by side (each its own connection): the customer is this kiosk's; an
+    # order is within the kiosk's hourly cap (a stolen token, or a broken kiosk, orders at
+    # most that many an hour). Then an order's SIM is claimed for this kiosk before the
+    # order leaves: if this replica dies before Gigs answers, the kiosk
     # finds its order through another replica and still gets its eSIM code there
-    # (tests/gateway/test_failover.py). A claim made for a request refused here, or that
-    # Gigs refuses for sure, is released. A SIM another kiosk holds (its order, or its claim
-    # of the last minutes) is refused before the order leaves: it would otherwise hand that
-    # kiosk's eSIM to this one.
+    # (tests/gateway/test_failover.py). A claim for an order Gigs refuses for sure is
+    # released. A SIM another kiosk holds (its order, or its claim of the last minutes) is
+    # refused before the order leaves: it would otherwise hand that kiosk's eSIM to this one.
     user = customers.user_in_question(allowed)
     ordering = allowed.rule.client in ("create_order", "create_subscription")
     sim = (allowed.body.get("subscriptionDetails") or allowed.body)["sim"] if ordering else None
@@ -237,28 +237,26 @@ async def forward(request: Request) -> Response:
         checks["user"] = gw.knows_user(kiosk.kiosk, user, customers.KNOWN_SECONDS)
     if ordering:
         checks["hourly"] = gw.hit(HOURLY + kiosk.kiosk, gw.config.order_limit, 3600)
-        if sim and sim != "auto":
-            checks["claim"] = gw.claim_sim(sim, kiosk.kiosk)
     checked = dict(zip(checks, await asyncio.gather(*checks.values()), strict=True))
-    claimed = sim if checked.get("claim") else None
-
-    async def refuse(response: Response, note: str) -> Response:
-        if claimed:
-            await gw.db(gw.store.release_sim, claimed, kiosk.kiosk)
-        return await done(response, note)
-
     if user and not checked["user"]:
         message = "this customer was not created or found at this kiosk today"
-        return await refuse(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
-                            "refused: " + message)
-    if ordering and checked["hourly"] is not None:
-        return await refuse(gigs_error(429, "rateLimited", "too many orders from this kiosk "
-                                       "this hour", {"Retry-After": str(int(checked["hourly"]))}),
-                            "refused: order limit")
-    if sim and "claim" in checked and not claimed and await gw.sim_kiosk(sim) != kiosk.kiosk:
-        message = "this SIM is being ordered or was ordered at another kiosk"
         return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
                           "refused: " + message)
+    if ordering and checked["hourly"] is not None:
+        return await done(gigs_error(429, "rateLimited", "too many orders from this kiosk "
+                                     "this hour", {"Retry-After": str(int(checked["hourly"]))}),
+                          "refused: order limit")
+    # Claimed only once every other check has passed: a request refused here never holds
+    # (or releases) a SIM.
+    claimed = None
+    if sim and sim != "auto":
+        if await gw.claim_sim(sim, kiosk.kiosk):
+            claimed = sim
+        elif await gw.sim_kiosk(sim) != kiosk.kiosk:
+            message = "this SIM is being ordered or was ordered at another kiosk"
+            return await done(gigs_error(403, "forbidden",
+                                         f"the gateway refused this: {message}"),
+                              "refused: " + message)
     adopt = False
     if allowed.rule.client == "retrieve_order":
         owner = await gw.owner_of("order", allowed.params["order"])
@@ -303,16 +301,12 @@ async def forward(request: Request) -> Response:
         if claimed and answer.status_code in REFUSED:
             await gw.db(gw.store.release_sim, claimed, kiosk.kiosk)
         if 200 <= answer.status_code < 300 and allowed.rule.client in REMEMBERED:
-            if allowed.rule.client in ("retrieve_order", "retrieve_subscription") \
-                    and not adopt:
-                # A status poll of this kiosk's own order (most of a kiosk's requests), or
-                # its subscription: status and SIMs are recorded after the answer has left.
-                # Its SIM was this kiosk's before the order left (the claim, then
-                # `sim_ordered` with the order's answer).
-                answer.background = BackgroundTask(_remember_later, request, kiosk, allowed,
-                                                   answer)
-            else:
-                await _remember(request, kiosk, allowed, answer)
+            # Who owns the order and its SIM is recorded before the answer leaves (the
+            # kiosk asks for the SIM's eSIM code right after, maybe through another
+            # replica); an order's new status only after (`order_seen`, the fleet page's).
+            later = await _remember(request, kiosk, allowed, answer)
+            if later is not None:
+                answer.background = BackgroundTask(_status_later, later)
         return await done(answer, refused=False)
     except DATABASE_ERRORS as exc:
         log.warning("could not record %s %s (%s): answered anyway", request.method, endpoint,
@@ -325,27 +319,28 @@ REMEMBERED = ("create_order", "retrieve_order", "create_subscription", "retrieve
 REFUSED = (400, 401, 403, 404, 422)
 
 
-async def _remember_later(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
-                          answer: Response) -> None:
+async def _status_later(write: Callable[[], Awaitable[None]]) -> None:
     try:
-        await _remember(request, kiosk, allowed, answer)
-    except Exception as exc:  # the answer is out: the next poll records it again
+        await write()
+    except Exception as exc:  # the answer is out; the next poll or event records it again
         log.warning("could not record an order's status (%s)", type(exc).__name__)
 
 
 async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
-                    answer: Response) -> None:
+                    answer: Response) -> Callable[[], Awaitable[None]] | None:
     """Order id -> kiosk (its events go to this kiosk's stream) and SIM -> kiosk (its eSIM
-    credentials go to this kiosk only), from what this kiosk sent and Gigs answered."""
+    credentials go to this kiosk only), from what this kiosk sent and Gigs answered; and
+    what may be written after the answer (a polled order's status), if anything."""
     gw = gateway_of(request)
     try:
         found = json.loads(bytes(answer.body))
     except ValueError:
-        return
+        return None
     found_id = _id_of(found)
     if not isinstance(found, dict) or not found_id or not allow.SEGMENT.fullmatch(found_id):
-        return
+        return None
     client, store = allowed.rule.client, gw.store
+    later = None
     status = found.get("status") if isinstance(found.get("status"), str) else None
     sub = found.get("subscription")
     sims = [_id_of(found.get("sim")), _id_of(sub.get("sim")) if isinstance(sub, dict) else None]
@@ -360,10 +355,11 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
         if owner is None and found_id == allowed.params["order"]:  # adopted (see forward)
             await gw.order_placed(found_id, kiosk, _id_of(sub), status)
         elif owner != kiosk.kiosk:
-            return
-        await gw.db(store.order_seen, found_id, _id_of(sub), status)
+            return None
+        later = functools.partial(gw.db, store.order_seen, found_id, _id_of(sub), status)
     elif await gw.owner_of("subscription", found_id) != kiosk.kiosk:
-        return
+        return None
     await asyncio.gather(*also, *(
         gw.sim_ordered(sim, kiosk.kiosk)
         for sim in {s for s in sims if s and s != "auto" and allow.SEGMENT.fullmatch(s)}))
+    return later
