@@ -266,6 +266,11 @@ async def forward(request: Request) -> Response:
                                          f"the gateway refused this: {message}"),
                               "refused: " + message)
         adopt = owner is None
+    if allowed.rule.client == "retrieve_subscription" and await gw.owner_of(
+            "subscription", allowed.params["subscription"]) not in (None, kiosk.kiosk):
+        message = "a subscription is shown only to the kiosk that ordered it"
+        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
+                          "refused: " + message)
     if allowed.rule.special == "subscriptions" and "sim" in allowed.query:
         return await done(await sim_subscriptions(upstream, raw_path, allowed.query["sim"],
                                                   allowed.query), refused=False)
@@ -356,7 +361,14 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
             await gw.order_placed(found_id, kiosk, _id_of(sub), status)
         elif owner != kiosk.kiosk:
             return None
-        later = functools.partial(gw.db, store.order_seen, found_id, _id_of(sub), status)
+        seen = functools.partial(gw.db, store.order_seen, found_id, _id_of(sub), status)
+        if _id_of(sub):
+            # Its subscription is known now: recorded before the answer leaves, since the
+            # kiosk reads that subscription next and its SIM is recorded only for a
+            # subscription of this kiosk's order.
+            await seen()
+        else:
+            later = seen
     elif await gw.owner_of("subscription", found_id) != kiosk.kiosk:
         return None
     await asyncio.gather(*also, *(

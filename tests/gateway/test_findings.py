@@ -196,3 +196,29 @@ def test_floods_of_bad_joins_and_unsigned_webhooks_do_not_fill_the_audit(
     assert statuses == {401}  # still refused, past the audit's limit too
     hooks = [r for r in store.audit_rows(limit=1000) if r["endpoint"] == "/webhooks/gigs"]
     assert len(hooks) == webhooks.AUDITED_FAILURES
+
+
+def test_a_subscription_is_shown_only_to_the_kiosk_whose_order_made_it(
+        make_gateway: GatewayFactory, database_url: str) -> None:
+    gw, store, _ = make_gateway(database_url)
+    first, other = join(gw.url, store), join(gw.url, store, name="till 2")
+
+    async def activate() -> str:
+        async with client_for(gw.url, first["token"]) as client:
+            return await place_order(client, "sub@example.com")
+
+    order = asyncio.run(activate())
+    P = gw.url + "/projects/demo"
+    deadline = time.monotonic() + 15
+    while True:  # the kiosk's status polls, until its order made a subscription
+        found = httpx.get(P + f"/orders/{order}", headers=bearer(first["token"])).json()
+        sub = found.get("subscription")
+        sub = sub.get("id") if isinstance(sub, dict) else sub
+        if sub:
+            break
+        assert time.monotonic() < deadline, "the order made no subscription"
+        time.sleep(0.2)
+    refused = httpx.get(P + f"/subscriptions/{sub}", headers=bearer(other["token"]))
+    assert refused.status_code == 403 and "ordered it" in refused.json()["message"]
+    assert httpx.get(P + f"/subscriptions/{sub}", headers=bearer(first["token"])).status_code \
+        == 200
