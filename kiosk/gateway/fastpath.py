@@ -5,7 +5,8 @@ Python competes with the event loop for the interpreter: measured in the benchma
 round trip to PostgreSQL took 1.2 ms at the median and 5-8 ms at the 99th percentile that
 way, on each of one to three reads a request. Here they go through psycopg's asynchronous
 driver and its connection pool (psycopg_pool), in autocommit: one round trip each, no
-thread. The statements do what `Store.admit`, `hit`, `owner_of`, `sim_kiosk`, `knows_user`,
+thread. The methods take what the Store's of the same name take (`Gateway` calls either);
+the statements do what `Store.admit`, `hit`, `owner_of`, `sim_kiosk`, `knows_user`,
 `claim_sim`, `sim_ordered` and `order_placed` do, each in one statement (on conflict ...);
 tests/gateway/test_fastpath.py holds them to the same answers, and tests/gateway run every
 request path against both (SQLite takes the Store's).
@@ -14,13 +15,15 @@ request path against both (SQLite takes the Store's).
 from __future__ import annotations
 
 import asyncio
-import math
+from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from kiosk.gateway import tokens
-from kiosk.gateway.store import ADMIT_SQL, CLAIM_SECONDS, Kiosk
+from kiosk.gateway.store import ADMIT_SQL, CLAIM_SECONDS, Kiosk, retry_after
 from kiosk.gateway.store_orders import checked_fields
 
 _OWNER = {
@@ -62,9 +65,8 @@ def conninfo(url: sa.engine.URL) -> str:
 
 
 class FastPath:
-    def __init__(self, url: sa.engine.URL, size: int) -> None:
-        from psycopg_pool import AsyncConnectionPool
-
+    def __init__(self, url: sa.engine.URL, size: int, clock: Callable[[], float]) -> None:
+        self.clock = clock  # the Store's: the same times on both paths
         self.pool = AsyncConnectionPool(conninfo(url), min_size=2, max_size=size, open=False,
                                         kwargs={"autocommit": True}, timeout=5.0)
         self._opened: asyncio.Task[None] | None = None
@@ -81,10 +83,6 @@ class FastPath:
     async def _one(self, sql: str, params: Any) -> tuple[Any, ...] | None:
         """One statement's first row; once more when the connection taken was dead (the
         database restarted), after the pool has dropped all its dead ones."""
-        import psycopg
-
-        from psycopg_pool import PoolTimeout
-
         await self._ready()
         for attempt in (1, 2):
             conn: psycopg.AsyncConnection[Any] | None = None
@@ -104,46 +102,45 @@ class FastPath:
                 await self.pool.check()  # drop every idle connection the server dropped
         return None
 
-    async def admit(self, kiosk: str, secret: str, limit: int, now: float,
+    async def admit(self, kiosk: str, secret: str, limit: int,
                     window_seconds: int = 60) -> tuple[Kiosk | None, float | None]:
+        now = self.clock()
         window = int(now // window_seconds)
         row = await self._one(_ADMIT, {"kiosk": kiosk, "hash": tokens.sha256(secret),
                                        "bucket": f"k:{kiosk}", "window": window})
         if row is None or row[5] is None or not tokens.secret_matches(secret, row[3]):
             return None, None
         found = Kiosk(row[0], row[1], row[2], row[4])
-        if int(row[5]) <= limit:
-            return found, None
-        return found, max(1.0, math.ceil((window + 1) * window_seconds - now))
+        return found, retry_after(int(row[5]), limit, window_seconds, now)
 
     async def owner_of(self, kind: str, object_id: str) -> str | None:
         row = await self._one(_OWNER[kind], (object_id,))
         return str(row[0]) if row else None
 
-    async def sim_kiosk(self, sim_id: str, now: float) -> str | None:
-        row = await self._one(_SIM, (sim_id, now))
+    async def sim_kiosk(self, sim_id: str) -> str | None:
+        row = await self._one(_SIM, (sim_id, self.clock()))
         return str(row[0]) if row else None
 
-    async def knows_user(self, kiosk: str, user: str, since: float) -> bool:
-        return await self._one(_USER, (kiosk, user, since)) is not None
+    async def knows_user(self, kiosk: str, user: str, within: float) -> bool:
+        return await self._one(_USER, (kiosk, user, self.clock() - within)) is not None
 
-    async def hit(self, bucket: str, limit: int, window_seconds: int,
-                  now: float) -> float | None:
-        window = int(now // window_seconds)
-        row = await self._one(_HIT, (bucket, window))
-        if row is None or int(row[0]) <= limit:
-            return None
-        return max(1.0, math.ceil((window + 1) * window_seconds - now))
+    async def hit(self, bucket: str, limit: int, window_seconds: int) -> float | None:
+        now = self.clock()
+        row = await self._one(_HIT, (bucket, int(now // window_seconds)))
+        return retry_after(int(row[0]), limit, window_seconds, now) if row else None
 
-    async def claim_sim(self, sim_id: str, kiosk: str, now: float) -> bool:
+    async def claim_sim(self, sim_id: str, kiosk: str) -> bool:
+        now = self.clock()
         row = await self._one(_CLAIM, (sim_id, kiosk, now, now + CLAIM_SECONDS, now))
         return row is not None
 
-    async def sim_ordered(self, sim_id: str, kiosk: str, now: float) -> None:
+    async def sim_ordered(self, sim_id: str, kiosk: str) -> None:
+        now = self.clock()
         await self._one(_SIM_ORDERED, (sim_id, kiosk, now, now))
 
     async def order_placed(self, order_id: str, kiosk: Kiosk, subscription: str | None,
-                           status: str | None, now: float) -> None:
+                           status: str | None) -> None:
+        now = self.clock()
         subscription, status = checked_fields(subscription, status)
         await self._one(_ORDER_PLACED, (order_id, kiosk.kiosk, kiosk.store, subscription,
                                         status, now, now))

@@ -77,11 +77,14 @@ class EventHub:
             if not group:
                 del self.listeners[listener.kiosk]
 
-    async def close(self) -> None:
-        for group in list(self.listeners.values()):
+    def _end_all(self) -> None:
+        for group in self.listeners.values():
             for listener in group:
                 listener.end()
         self.listeners.clear()
+
+    async def close(self) -> None:
+        self._end_all()
         if self.task is not None:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -134,9 +137,6 @@ class EventHub:
                     if checked - revocation_known > UNKNOWN_REVOCATIONS:
                         # Whether a kiosk was revoked cannot be told: its stream ends (the
                         # kiosk polls, and reconnects through a request that checks).
-                        for group in list(self.listeners.values()):
-                            for listener in group:
-                                listener.end()
-                        self.listeners.clear()
+                        self._end_all()
             await asyncio.sleep(self.poll_seconds)
         self.task, self.cursor = None, None

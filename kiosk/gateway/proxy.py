@@ -187,6 +187,10 @@ async def forward(request: Request) -> Response:
             gw.auditor.add(**fields)
         return response
 
+    async def forbidden(message: str) -> Response:
+        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
+                          "refused: " + message)
+
     kiosk, refusal = await admit(request)
     if kiosk is None:
         # Audited, but not without bound: a flood of bad tokens from one address past
@@ -218,9 +222,7 @@ async def forward(request: Request) -> Response:
     upstream: Upstream = request.app.state.upstream
     if (allowed.rule.special == "own_sim"
             and await gw.sim_kiosk(allowed.params["sim"]) != kiosk.kiosk):
-        message = "an eSIM's credentials go only to the kiosk that ordered for this SIM"
-        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
-                          "refused: " + message)
+        return await forbidden("an eSIM's credentials go only to the kiosk that ordered for this SIM")
     # Two checks side by side (each its own connection): the customer is this kiosk's; an
     # order is within the kiosk's hourly cap (a stolen token, or a broken kiosk, orders at
     # most that many an hour). Then an order's SIM is claimed for this kiosk before the
@@ -239,9 +241,7 @@ async def forward(request: Request) -> Response:
         checks["hourly"] = gw.hit(HOURLY + kiosk.kiosk, gw.config.order_limit, 3600)
     checked = dict(zip(checks, await asyncio.gather(*checks.values()), strict=True))
     if user and not checked["user"]:
-        message = "this customer was not created or found at this kiosk today"
-        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
-                          "refused: " + message)
+        return await forbidden("this customer was not created or found at this kiosk today")
     if ordering and checked["hourly"] is not None:
         return await done(gigs_error(429, "rateLimited", "too many orders from this kiosk "
                                      "this hour", {"Retry-After": str(int(checked["hourly"]))}),
@@ -253,24 +253,15 @@ async def forward(request: Request) -> Response:
         if await gw.claim_sim(sim, kiosk.kiosk):
             claimed = sim
         elif await gw.sim_kiosk(sim) != kiosk.kiosk:
-            message = "this SIM is being ordered or was ordered at another kiosk"
-            return await done(gigs_error(403, "forbidden",
-                                         f"the gateway refused this: {message}"),
-                              "refused: " + message)
+            return await forbidden("this SIM is being ordered or was ordered at another kiosk")
     adopt = False
-    if allowed.rule.client == "retrieve_order":
-        owner = await gw.owner_of("order", allowed.params["order"])
-        if owner is not None and owner != kiosk.kiosk:
-            message = "an order is shown only to the kiosk that placed it"
-            return await done(gigs_error(403, "forbidden",
-                                         f"the gateway refused this: {message}"),
-                              "refused: " + message)
-        adopt = owner is None
-    if allowed.rule.client == "retrieve_subscription" and await gw.owner_of(
-            "subscription", allowed.params["subscription"]) not in (None, kiosk.kiosk):
-        message = "a subscription is shown only to the kiosk that ordered it"
-        return await done(gigs_error(403, "forbidden", f"the gateway refused this: {message}"),
-                          "refused: " + message)
+    asked: tuple[str, str | None] | None = None  # (the order or subscription, its kiosk)
+    if allowed.rule.client in ("retrieve_order", "retrieve_subscription"):
+        kind = "order" if allowed.rule.client == "retrieve_order" else "subscription"
+        asked = (allowed.params[kind], await gw.owner_of(kind, allowed.params[kind]))
+        if asked[1] not in (None, kiosk.kiosk):
+            return await forbidden(SHOWN_ONLY[kind])
+        adopt = kind == "order" and asked[1] is None
     if allowed.rule.special == "subscriptions" and "sim" in allowed.query:
         return await done(await sim_subscriptions(upstream, raw_path, allowed.query["sim"],
                                                   allowed.query), refused=False)
@@ -291,10 +282,7 @@ async def forward(request: Request) -> Response:
         found_user = customers.order_user(answer)
         if not found_user or not await gw.knows_user(kiosk.kiosk, found_user,
                                              customers.KNOWN_SECONDS):
-            message = "an order is shown only to the kiosk that placed it"
-            return await done(gigs_error(403, "forbidden",
-                                         f"the gateway refused this: {message}"),
-                              "refused: " + message)
+            return await forbidden(SHOWN_ONLY["order"])
     # Gigs acted on it: whatever happens to the bookkeeping now, the kiosk gets Gigs' answer
     # (an order placed must never look failed because the audit could not be written).
     try:
@@ -309,7 +297,7 @@ async def forward(request: Request) -> Response:
             # Who owns the order and its SIM is recorded before the answer leaves (the
             # kiosk asks for the SIM's eSIM code right after, maybe through another
             # replica); an order's new status only after (`order_seen`, the fleet page's).
-            later = await _remember(request, kiosk, allowed, answer)
+            later = await _remember(request, kiosk, allowed, answer, asked)
             if later is not None:
                 answer.background = BackgroundTask(_status_later, later)
         return await done(answer, refused=False)
@@ -319,6 +307,8 @@ async def forward(request: Request) -> Response:
         return answer
 
 
+SHOWN_ONLY = {"order": "an order is shown only to the kiosk that placed it",
+              "subscription": "a subscription is shown only to the kiosk that ordered it"}
 REMEMBERED = ("create_order", "retrieve_order", "create_subscription", "retrieve_subscription")
 #: Answers that say for sure that nothing was made.
 REFUSED = (400, 401, 403, 404, 422)
@@ -332,11 +322,19 @@ async def _status_later(write: Callable[[], Awaitable[None]]) -> None:
 
 
 async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
-                    answer: Response) -> Callable[[], Awaitable[None]] | None:
+                    answer: Response, asked: tuple[str, str | None] | None = None
+                    ) -> Callable[[], Awaitable[None]] | None:
     """Order id -> kiosk (its events go to this kiosk's stream) and SIM -> kiosk (its eSIM
     credentials go to this kiosk only), from what this kiosk sent and Gigs answered; and
-    what may be written after the answer (a polled order's status), if anything."""
+    what may be written after the answer (a polled order's status), if anything. `asked`:
+    the order or subscription asked for and its kiosk, as `forward` read them."""
     gw = gateway_of(request)
+
+    async def owner(kind: str, object_id: str) -> str | None:
+        if asked is not None and asked[0] == object_id:
+            return asked[1]
+        return await gw.owner_of(kind, object_id)
+
     try:
         found = json.loads(bytes(answer.body))
     except ValueError:
@@ -356,10 +354,10 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
     elif client == "create_subscription":
         sims.append(allowed.body["sim"])
     elif client == "retrieve_order":
-        owner = await gw.owner_of("order", found_id)
-        if owner is None and found_id == allowed.params["order"]:  # adopted (see forward)
+        placed_by = await owner("order", found_id)
+        if placed_by is None and found_id == allowed.params["order"]:  # adopted (forward)
             await gw.order_placed(found_id, kiosk, _id_of(sub), status)
-        elif owner != kiosk.kiosk:
+        elif placed_by != kiosk.kiosk:
             return None
         seen = functools.partial(gw.db, store.order_seen, found_id, _id_of(sub), status)
         if _id_of(sub):
@@ -369,7 +367,7 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
             await seen()
         else:
             later = seen
-    elif await gw.owner_of("subscription", found_id) != kiosk.kiosk:
+    elif await owner("subscription", found_id) != kiosk.kiosk:
         return None
     await asyncio.gather(*also, *(
         gw.sim_ordered(sim, kiosk.kiosk)

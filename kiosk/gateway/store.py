@@ -49,6 +49,15 @@ FROM k"""
 _ADMIT = sa.text(ADMIT_SQL)
 
 
+def retry_after(count: int, limit: int, window_seconds: int, now: float) -> float | None:
+    """None while `count` hits of the current fixed window are within `limit`; else the
+    seconds until the next window."""
+    if count <= limit:
+        return None
+    window = int(now // window_seconds)
+    return max(1.0, math.ceil((window + 1) * window_seconds - now))
+
+
 def _kiosk(conn: sa.Connection, kiosk: str, secret: str) -> Kiosk | None:
     k, s = db.kiosks.c, db.stores.c
     row = conn.execute(
@@ -158,9 +167,7 @@ class Store(OrderBook):
                 if found is None:
                     return None, None
                 count = db.upsert_increment(conn, f"k:{kiosk}", window)
-        if count <= limit:
-            return found, None
-        return found, max(1.0, math.ceil((window + 1) * window_seconds - now))
+        return found, retry_after(count, limit, window_seconds, now)
 
     def revoke(self, kiosk: str) -> bool:
         k = db.kiosks.c
@@ -188,9 +195,7 @@ class Store(OrderBook):
         window = int(now // window_seconds)
         with self._writing() as conn:
             count = db.upsert_increment(conn, bucket, window)
-        if count <= limit:
-            return None
-        return max(1.0, math.ceil((window + 1) * window_seconds - now))
+        return retry_after(count, limit, window_seconds, now)
 
     # -- audit ------------------------------------------------------------------------------------
 
@@ -238,4 +243,4 @@ class Store(OrderBook):
         return int(gone)
 
 
-__all__ = ["CLAIM_SECONDS", "HOURLY", "Joined", "Kiosk", "Store"]
+__all__ = ["CLAIM_SECONDS", "HOURLY", "Joined", "Kiosk", "Store", "retry_after"]

@@ -54,7 +54,7 @@ class Gateway:
         self.hub = EventHub(self.db, self.store, self.config.poll_seconds, REVOCATION_CHECK)
         self.auditor = AuditWriter(self.db, self.store)
         if self.store.postgres:
-            self.fast = FastPath(self.store.engine.url, POOL_SIZE)
+            self.fast = FastPath(self.store.engine.url, POOL_SIZE, self.store.clock)
 
     async def close(self) -> None:
         await self.hub.close()
@@ -62,48 +62,38 @@ class Gateway:
         if self.fast is not None:
             await self.fast.close()
 
+    async def _either(self, method: Callable[..., T], *args: Any) -> T:
+        """`Store.<method>(*args)`: on the fast path where it has that method (PostgreSQL),
+        else in a worker thread."""
+        fast = getattr(self.fast, method.__name__, None)
+        if fast is not None:
+            return await fast(*args)  # type: ignore[no-any-return]
+        return await self.db(method, *args)
+
     async def admit(self, kiosk: str, secret: str) -> tuple[Kiosk | None, float | None]:
-        if self.fast is not None:
-            return await self.fast.admit(kiosk, secret, self.config.rate_limit,
-                                         self.store.clock())
-        return await self.db(self.store.admit, kiosk, secret, self.config.rate_limit)
+        return await self._either(self.store.admit, kiosk, secret, self.config.rate_limit)
 
     async def owner_of(self, kind: str, object_id: str) -> str | None:
-        if self.fast is not None:
-            return await self.fast.owner_of(kind, object_id)
-        return await self.db(self.store.owner_of, kind, object_id)
+        return await self._either(self.store.owner_of, kind, object_id)
 
     async def sim_kiosk(self, sim_id: str) -> str | None:
-        if self.fast is not None:
-            return await self.fast.sim_kiosk(sim_id, self.store.clock())
-        return await self.db(self.store.sim_kiosk, sim_id)
+        return await self._either(self.store.sim_kiosk, sim_id)
 
     async def hit(self, bucket: str, limit: int, window_seconds: int) -> float | None:
-        if self.fast is not None:
-            return await self.fast.hit(bucket, limit, window_seconds, self.store.clock())
-        return await self.db(self.store.hit, bucket, limit, window_seconds)
+        return await self._either(self.store.hit, bucket, limit, window_seconds)
 
     async def claim_sim(self, sim_id: str, kiosk: str) -> bool:
-        if self.fast is not None:
-            return await self.fast.claim_sim(sim_id, kiosk, self.store.clock())
-        return await self.db(self.store.claim_sim, sim_id, kiosk)
+        return await self._either(self.store.claim_sim, sim_id, kiosk)
 
     async def sim_ordered(self, sim_id: str, kiosk: str) -> None:
-        if self.fast is not None:
-            return await self.fast.sim_ordered(sim_id, kiosk, self.store.clock())
-        return await self.db(self.store.sim_ordered, sim_id, kiosk)
+        await self._either(self.store.sim_ordered, sim_id, kiosk)
 
     async def order_placed(self, order_id: str, kiosk: Kiosk, subscription: str | None,
                            status: str | None) -> None:
-        if self.fast is not None:
-            return await self.fast.order_placed(order_id, kiosk, subscription, status,
-                                                self.store.clock())
-        return await self.db(self.store.order_placed, order_id, kiosk, subscription, status)
+        await self._either(self.store.order_placed, order_id, kiosk, subscription, status)
 
     async def knows_user(self, kiosk: str, user: str, within: float) -> bool:
-        if self.fast is not None:
-            return await self.fast.knows_user(kiosk, user, self.store.clock() - within)
-        return await self.db(self.store.knows_user, kiosk, user, within)
+        return await self._either(self.store.knows_user, kiosk, user, within)
 
     async def audit_now(self, **fields: Any) -> None:
         """An audit row written before the answer leaves (the gateway's own refusals)."""

@@ -20,8 +20,8 @@ class Clock:
 
 def _both(server: str, scenario: Callable[[Any, Clock, Callable[..., Any]], list[Any]]
           ) -> tuple[list[Any], list[Any]]:
-    """The scenario's answers through the Store, then through the fast path, each on a
-    fresh database."""
+    """The scenario's answers through the Store, then through the fast path (the same
+    methods, the same arguments), each on a fresh database."""
     from tests.gateway import pg
 
     answers = []
@@ -29,20 +29,14 @@ def _both(server: str, scenario: Callable[[Any, Clock, Callable[..., Any]], list
         url = pg.new_database(server)
         clock = Clock()
         store = Store(Store.open(url).engine, clock)
-        runner = FastPath(store.engine.url, 4) if fast else None
+        runner = FastPath(store.engine.url, 4, clock) if fast else None
         loop = asyncio.new_event_loop()
 
         def call(name: str, *args: Any, runner: FastPath | None = runner,
-                 store: Store = store, clock: Clock = clock,
-                 loop: asyncio.AbstractEventLoop = loop) -> Any:
+                 store: Store = store, loop: asyncio.AbstractEventLoop = loop) -> Any:
             if runner is None:
                 return getattr(store, name)(*args)
-            extra = {"admit": (), "knows_user": (), "owner_of": ()}.get(name, (clock(),))
-            if name == "knows_user":
-                args = (*args[:2], clock() - args[2])
-            if name == "admit":
-                args = (*args, clock())
-            return loop.run_until_complete(getattr(runner, name)(*args, *extra))
+            return loop.run_until_complete(getattr(runner, name)(*args))
 
         try:
             answers.append(scenario(store, clock, call))
