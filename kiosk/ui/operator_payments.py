@@ -59,6 +59,8 @@ class PaymentTab(Retranslated):
         row.addStretch(1)
         box.addLayout(row)
         self.message = label("", "Hint")
+        # In gateway mode, the store's method the note names ("": the gateway's default).
+        self._gateway_note: str | None = None
         box.addWidget(self.message)
         self.retranslate()
 
@@ -70,10 +72,19 @@ class PaymentTab(Retranslated):
         self.load_button.setText(self.tr("Load payment methods"))
         self.use_button.setText(self.tr("Use this one"))
         self._fill()
+        self._show_gateway_note()
 
     # -- loading ----------------------------------------------------------------------------------
 
+    def _show_gateway_note(self) -> None:
+        if self._gateway_note is not None:
+            show_status(self.message, "", self.tr(
+                "In a fleet, the gateway sets the store's payment method (%1).").replace(
+                "%1", self._gateway_note or self.tr("the gateway's default")))
+
     def load(self) -> None:
+        self._gateway_note = None  # the fleet's note, kept in the language shown
+
         async def go() -> None:
             from kiosk.connect import make_client
             from kiosk.payment_choice import load_choices
@@ -86,9 +97,8 @@ class PaymentTab(Retranslated):
             if config.api_mode == "gateway":
                 # The gateway pays with its store's method and refuses any other: nothing to
                 # choose here, and a project's methods are not the kiosk's to list.
-                show_status(self.message, "", self.tr(
-                    "In a fleet, the gateway sets the store's payment method (%1).").replace(
-                    "%1", config.payment_method or self.tr("the gateway's default")))
+                self._gateway_note = config.payment_method or ""
+                self._show_gateway_note()
                 return
             show_status(self.message, "", self.tr("Loading…"))
             client = make_client(api_settings(config, key))

@@ -147,3 +147,20 @@ def test_only_lists_may_scroll(window: Any) -> None:
         assert isinstance(widget, QAbstractItemView) or (
             isinstance(widget, QScrollArea) and widget is panel.diagnostics.project.results)
     assert not any(isinstance(w, QLabel) for w in allowed)
+
+
+def test_the_fleet_note_on_the_payment_tab_follows_the_language(qtbot: Any,
+                                                                window: Any) -> None:
+    panel = unlock(window)
+    panel.api_mode.setCurrentText("gateway")
+    panel.api_url.setText("https://gateway.store.example")
+    panel.tabs.setCurrentWidget(panel.payments)
+    panel.payments.load()
+    qtbot.waitUntil(lambda: "gateway sets" in panel.payments.message.text(), timeout=10_000)
+    window.toggle_language()
+    qtbot.wait(10)
+    assert "Flotte" in panel.payments.message.text()
+    assert "Vorgabe des Gateways" in panel.payments.message.text()
+    window.toggle_language()
+    qtbot.wait(10)
+    assert "gateway sets" in panel.payments.message.text()
