@@ -117,6 +117,14 @@ class RoundRobin:
             self._loop.run_forever()
         finally:
             server.close()
+            # Connections still piping are cancelled and run to their end here: left to the
+            # garbage collector, their `finally` would touch a closed loop (an unraisable
+            # error that fails whichever test happens to be running).
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(
+                asyncio.gather(*pending, return_exceptions=True))
             self._loop.run_until_complete(server.wait_closed())
             self._loop.close()
 
