@@ -8,6 +8,9 @@
    bands when it holds two stacked codes; then variants chosen by what the region measures
    (`decode_plan`): polarity, blur (deconvolved 1-D profiles), small modules (pyzbar as a
    second reader), uneven light and glare (local contrast stretch, normalised profiles, CLAHE).
+4. A band no variant read: the soft reader (`decode_soft`), which matches whole symbols
+   against its profile through the measured blur, for IMEIs that several difficulties at
+   once leave unreadable by thresholds (`SOFT_READS` bands a frame).
 
 The work is bounded by counted steps (regions x variants), never by the clock, so a frame
 gives the same codes on an idle and on a busy machine. `budget_ms` remains as a safety net
@@ -32,6 +35,7 @@ import cv2
 import numpy as np
 
 from kiosk.scan import decode_plan as plan_
+from kiosk.scan import decode_soft
 from kiosk.scan.decode_geometry import (
     Point, Rectified, Region, bands, propose_regions, rectify, slant,
 )
@@ -154,6 +158,9 @@ MAX_REGIONS = 6
 REGION_STEPS = 16
 FALLBACK_STEPS = 4  # of a region's steps, kept for its rotated rectangle
 FRAME_STEPS = 44
+#: Bands per frame the soft reader (`decode_soft`) tries when every variant failed: about
+#: 2 ms each; the first two bands tried hold nearly all it reads.
+SOFT_READS = 4
 #: Bars this upright (top and bottom scanlines' correlation) through the fitted corners: the
 #: rotated rectangle is not measured, only kept as the fallback.
 UPRIGHT = 0.85
@@ -173,6 +180,7 @@ class _Steps:
 
     def __init__(self, budget_ms: float, clock: Callable[[], float]) -> None:
         self.left = FRAME_STEPS
+        self.soft_left = SOFT_READS
         self.clock = clock
         self.deadline = clock() + budget_ms / 1000
         self.wall_deadline = time.perf_counter() + budget_ms * WALL_FACTOR / 1000
@@ -251,10 +259,21 @@ def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tu
                 band_found = _read_variant(v, rect, read, symbologies)
                 if band_found:
                     break
+            if not band_found:
+                band_found = _soft(crop, lo, hi, rect, steps)
             found += band_found
         if found:
             return found
     return []
+
+
+def _soft(crop: np.ndarray, lo: int, hi: int, rect: Rectified, steps: _Steps) -> list[Code]:
+    if steps.soft_left <= 0:
+        return []
+    steps.soft_left -= 1
+    text = decode_soft.read_band(crop, lo, hi, rect.x0, rect.x1)
+    pts = np.array([(rect.x0, lo), (rect.x1, lo), (rect.x1, hi), (rect.x0, hi)], np.float64)
+    return [Code(text, "CODE128", tuple(rect.to_frame(pts)), "soft")] if text else []
 
 
 def _upright(grey: np.ndarray, region: Region, use_quad: bool

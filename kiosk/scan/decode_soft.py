@@ -1,0 +1,284 @@
+"""A soft Code 128 reader for IMEIs: symbols matched whole against a blurred profile.
+
+Readers threshold a profile into bars and spaces and measure their widths; when blur, JPEG
+noise, glare and low contrast come together, a few edges are lost or doubled and the read
+fails although every symbol is still there to see. This reader never thresholds: it fits
+the code's start and stop patterns, lays the 11-module cells of the symbols between them
+(each cell may drift a little from the even grid: the best path is found by dynamic
+programming), and compares each cell with all 106 symbols as they look through the measured
+blur (correlation: a cell's own contrast and light do not matter). Under heavy blur the
+cells are read again beside their neighbours as first read.
+
+The best symbol of each cell must then pass the Code 128 check symbol, parse to 15 digits
+and pass the IMEI's Luhn digit: a wrong reading passes both about once in a thousand, and
+every cell must match well (`MIN_CELL`, `MIN_MEAN`). Only IMEIs come out of it; a code that
+reads cleanly as something else gives nothing. Pure numpy on one profile: about 2 ms.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import cv2
+import numpy as np
+
+from kiosk.scan import decode_profile as prof
+from kiosk.scan.code128 import _STOP, _WIDTHS
+from kiosk.scan.imei import imei_from_code
+
+SS = 4  # template samples per module
+QUIET = 6  # quiet-zone modules matched beside the start and stop patterns
+#: Symbols in a code: start, data, check. A 15-digit IMEI is 11 in sets C and B (start C,
+#: 7 digit pairs, Code B, the last digit, check; or start B, a digit, Code C, 7 pairs). One
+#: all in set B (17) is left to the other readers: twice the time here for a rare code.
+SYMBOLS = 11
+MIN_CELL = 0.55  # every cell's best correlation at least this
+MIN_MEAN = 0.75  # and their mean
+BLUR_FACTORS = (1.0, 0.7, 1.4, 1.9)  # blurs tried, times the measured one
+#: Blur (modules x 20) from which cells are read again beside their neighbours.
+FEEDBACK_BLUR = 14
+DRIFTS = np.arange(-6, 7) / 4  # how far a cell may start from the even grid (modules)
+
+
+def _modules(widths: str, first: int = 1) -> np.ndarray:
+    out: list[int] = []
+    level = first
+    for w in widths:
+        out += [level] * int(w)
+        level = -level
+    return np.array(out, np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def _symbol_templates(sigma_q: int) -> np.ndarray:
+    """(106, 13*SS): each symbol with its known neighbours (the space before, the bar after),
+    blurred by sigma (modules, quantised to 1/20) and brought to zero mean and unit norm."""
+    sigma = sigma_q / 20
+    rows = []
+    for w in _WIDTHS:
+        # Two unknown modules (0) each side, the known space before and bar after.
+        row = np.concatenate([[0, 0, -1], _modules(w), [1, 0, 0]]).astype(np.float32)
+        rows.append(row)
+    return _prepare(np.array(rows), sigma, cut=2)
+
+
+@functools.lru_cache(maxsize=64)
+def _end_templates(sigma_q: int) -> tuple[np.ndarray, np.ndarray]:
+    """(3 starts + stop, (QUIET+11+1)*SS or (1+13+QUIET)*SS): start symbols after a quiet
+    zone (and before a bar), and the stop pattern after a space and before a quiet zone."""
+    sigma = sigma_q / 20
+    starts = [np.concatenate([-np.ones(QUIET + 2), _modules(_WIDTHS[v]), [1, 0, 0]])
+              for v in (103, 104, 105)]
+    stop = np.concatenate([[0, 0, -1], _modules(_STOP), -np.ones(QUIET + 2)])
+    return (_prepare(np.array(starts, np.float32), sigma, cut=2),
+            _prepare(np.array([stop], np.float32), sigma, cut=2)[0])
+
+
+def _prepare(rows: np.ndarray, sigma: float, cut: int) -> np.ndarray:
+    fine = np.repeat(rows, SS, axis=1)
+    if sigma > 0.05:
+        radius = int(np.ceil(3 * sigma * SS))
+        x = np.arange(-radius, radius + 1, dtype=np.float32)
+        kernel = np.exp(-0.5 * (x / (sigma * SS)) ** 2)
+        kernel /= kernel.sum()
+        fine = np.array([np.convolve(r, kernel, mode="same") for r in fine], np.float32)
+    fine = fine[:, cut * SS: fine.shape[1] - cut * SS]
+    return _normalise(fine)
+
+
+def _normalise(a: np.ndarray) -> np.ndarray:
+    a = a - a.mean(axis=-1, keepdims=True)
+    norm = np.sqrt((a * a).sum(axis=-1, keepdims=True))
+    out: np.ndarray = a / np.maximum(norm, 1e-6)
+    return out
+
+
+def _samples(bar: np.ndarray, starts: np.ndarray, m: float, n_modules: int) -> np.ndarray:
+    """The profile at SS samples a module from each start (rows), `n_modules` long."""
+    offs = (np.arange(n_modules * SS, dtype=np.float64) + 0.5) / SS * m
+    pos = starts[:, None] + offs[None, :]
+    vals = np.interp(pos.ravel(), np.arange(bar.size), bar).reshape(pos.shape)
+    return _normalise(vals.astype(np.float32))
+
+
+def _fit_end(bar: np.ndarray, template: np.ndarray, centre: float, m: float, span: float,
+             step: float, lead: int) -> tuple[float, float]:
+    """Where a start (lead = modules before the symbol) or stop pattern fits best near
+    `centre`: (position of the pattern's first module, correlation)."""
+    cands = centre + np.arange(-span, span + 1e-9, step) * m
+    obs = _samples(bar, cands - lead * m, m, template.shape[-1] // SS)
+    scores = obs @ template.T if template.ndim == 1 else (obs @ template.T).max(axis=1)
+    i = int(np.argmax(scores))
+    return float(cands[i]), float(scores[i])
+
+
+def _parse(values: list[int]) -> str | None:
+    """Code 128 symbol values (start .. data, no check) to text, sets A, B and C; None for
+    anything an IMEI never holds (control characters, shifts, FNC codes)."""
+    current = {103: "A", 104: "B", 105: "C"}.get(values[0])
+    out = []
+    for v in values[1:]:
+        if current is None or v >= 102:
+            return None
+        if current == "C" and v < 100:
+            out.append(f"{v:02d}")
+        elif v < 64 or (current == "B" and v < 95):
+            out.append(chr(v + 32))
+        elif v == 99 or (current == "C" and v in (100, 101)):
+            current = {99: "C", 100: "B", 101: "A"}[v]
+        elif current + str(v) in ("A100", "B101"):
+            current = "B" if v == 100 else "A"
+        else:
+            return None
+    return "".join(out)
+
+
+def _checksum_ok(values: list[int]) -> bool:
+    return (values[0] + sum(i * v for i, v in enumerate(values[1:-1], start=1))) % 103 == values[-1]
+
+
+def read_band(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> str | None:
+    """The IMEI of rows lo..hi of an upright crop (dark bars) whose code lies about between
+    x0 and x1, or None."""
+    line = prof.scan_profile(crop, lo, hi)
+    up = prof.UPSAMPLE
+    return read_imei(line, x0 * up, x1 * up, prof.estimate_blur(line, x0 * up, x1 * up))
+
+
+def read_imei(line: np.ndarray, x0: float, x1: float, sigma: float) -> str | None:
+    """The IMEI of the Code 128 lying between about x0 and x1 of `line` (a profile, dark bars
+    low, in samples), blurred by about `sigma` samples; None when no reading is sure."""
+    if x1 - x0 < 40 or line.size < 60:
+        return None
+    bar = float(line.mean()) - line.astype(np.float64)  # bars high
+    total = 11 * SYMBOLS + 13
+    m = (x1 - x0) / total
+    if m < 1.2:  # under 0.4 crop pixels a module: nothing to match
+        return None
+    return _read(bar, x0, x1, m, total, SYMBOLS, sigma)
+
+
+def _ends(bar: np.ndarray, left: float, right: float, m: float, total: int, sq: int,
+          span: float, step: float) -> tuple[float, float, float, float]:
+    """The start and stop patterns fitted near `left` and `right` (the code's outer edges):
+    (left, right, module, the poorer of the two fits)."""
+    starts, stop = _end_templates(sq)
+    left, s_start = _fit_end(bar, starts, left, m, span, step, QUIET)
+    right_start, s_stop = _fit_end(bar, stop, right - 13 * m, m, span, step, 1)
+    right = right_start + 13 * m
+    return left, right, (right - left) / total, min(s_start, s_stop)
+
+
+def _read(bar: np.ndarray, x0: float, x1: float, m: float, total: int, k: int,
+          sigma: float) -> str | None:
+    """The ends found coarsely at the measured blur, then finely at each of a few blurs
+    around it (the measure errs low under heavy blur); the cells are read at the two blurs
+    whose ends fit best."""
+    sig_mod = sigma / m
+    left, right, m, _ = _ends(bar, x0, x1, m, total, int(np.clip(round(sig_mod * 20), 0, 40)),
+                              8.0, 0.25)
+    if right - left < 40:
+        return None
+    fits = []
+    for sq in sorted({int(np.clip(round(sig_mod * f * 20), 0, 40)) for f in BLUR_FACTORS}):
+        fit = _ends(bar, left, right, m, total, sq, 1.0, 0.125)
+        fits.append((fit[3], sq, fit))
+    fits.sort(reverse=True)
+    for score, sq, (a, _, mod, _) in fits[:2]:
+        if score < MIN_CELL:
+            break
+        found = _cells(bar, a, mod, k, sq)
+        if found is not None:
+            return found
+    return None
+
+
+def _cells(bar: np.ndarray, left: float, m: float, k: int, sigma_q: int) -> str | None:
+    """Read the k cells between the start at `left` and the stop after them. Each cell's
+    start may drift from the even grid (a rectification is not exact), a quarter module at
+    most from one cell to the next: the path of drifts with the best total match wins."""
+    templates = _symbol_templates(sigma_q)
+    stop = _end_templates(sigma_q)[1]
+    n = DRIFTS.size
+    starts = left + ((11 * np.arange(k) - 1)[:, None] + DRIFTS[None, :]).ravel() * m
+    scores = (_samples(bar, starts, m, 13) @ templates.T).reshape(k, n, -1)
+    scores[0, :, :103] = -2.0  # the first cell is a start symbol
+    scores[0, :, 106:] = -2.0
+    scores[1:, :, 103:] = -2.0  # and no other cell is
+    best = scores.max(axis=2)
+    stop_at = left + (11 * k - 1 + DRIFTS) * m
+    stop_score = _samples(bar, stop_at, m, stop.size // SS) @ stop
+    # Viterbi over drifts: total[j, d] = best[j, d] + max over d' within one step of total[j-1].
+    total = best[0].copy()
+    back = np.zeros((k + 1, n), np.int64)
+    for j in range(1, k + 1):
+        cand = np.full((3, n), -1e9, np.float32)
+        cand[1] = total
+        cand[0, 1:] = total[:-1]  # from d-1
+        cand[2, :-1] = total[1:]  # from d+1
+        pick = cand.argmax(axis=0)
+        back[j] = np.arange(n) + pick - 1
+        total = cand.max(axis=0) + (best[j] if j < k else stop_score)
+    d = int(total.argmax())
+    path = [d]
+    for j in range(k, 0, -1):
+        d = int(back[j, d])
+        path.append(d)
+    path = path[::-1][:k]
+    cell = np.array([scores[j, path[j]] for j in range(k)])
+    top = cell.max(axis=1)
+    if float(top.min()) < MIN_CELL or float(top.mean()) < MIN_MEAN:
+        return None
+    found, first = _decide(cell)
+    if found is not None or sigma_q < FEEDBACK_BLUR:
+        return found
+    # Heavy blur: each symbol bleeds into its neighbours. Read every cell again with its
+    # neighbours as first read (decision feedback), which the first pass could not know.
+    offsets = left + (11 * np.arange(k) - 1 + DRIFTS[path]) * m
+    cell = _with_neighbours(bar, offsets, m, first, sigma_q)
+    return _decide(cell)[0]
+
+
+def _decide(cell: np.ndarray) -> tuple[str | None, list[int]]:
+    """The IMEI from the cells' scores (k x symbols), and the best symbol of each cell.
+
+    Only the best symbol of each cell is read: trying runner-ups where they come close
+    reads a little more, but the reading no longer rests on the checks alone (of 7,200
+    heavily blurred test codes, runner-ups gave 7 wrong IMEIs; best symbols only, none)."""
+    first = [int(v) for v in cell.argmax(axis=1)]
+    return (_imei(first) if _checksum_ok(first) else None), first
+
+
+def _imei(values: list[int]) -> str | None:
+    text = _parse(values[:-1])
+    return text if text is not None and len(text) == 15 and imei_from_code(text) else None
+
+
+_MODULES = np.array([_modules(w) for w in _WIDTHS], np.float32)  # (106, 11)
+_STOP_MODULES = _modules(_STOP)
+
+
+def _with_neighbours(bar: np.ndarray, offsets: np.ndarray, m: float, first: list[int],
+                     sigma_q: int) -> np.ndarray:
+    """Each cell's scores (k x 106) against every symbol drawn between its neighbours."""
+    k = len(first)
+    n = len(_MODULES)
+    sigma = sigma_q / 20 * SS
+    radius = int(np.ceil(3 * sigma))
+    xs = np.arange(-radius, radius + 1, dtype=np.float32)
+    kernel = np.exp(-0.5 * (xs / sigma) ** 2)
+    kernel /= kernel.sum()
+    rows = np.empty((k, n, 33), np.float32)
+    rows[:, :, 11:22] = _MODULES[None]
+    rows[0, :, :11] = -1.0  # the quiet zone before the start
+    rows[1:, :, :11] = _MODULES[first[:-1]][:, None]
+    rows[:-1, :, 22:] = _MODULES[first[1:]][:, None]
+    rows[-1, :, 22:] = _STOP_MODULES[:11]
+    fine = cv2.filter2D(np.repeat(rows.reshape(k * n, 33), SS, axis=1), -1, kernel[None, :],
+                        borderType=cv2.BORDER_REPLICATE)
+    window = _normalise(fine[:, 10 * SS: 23 * SS]).reshape(k, n, 13 * SS)
+    obs = _samples(bar, offsets, m, 13)
+    out: np.ndarray = np.einsum("kns,ks->kn", window, obs)
+    out[0, :103] = -2.0  # the first cell is a start symbol, and no other cell is
+    out[1:, 103:] = -2.0
+    return out

@@ -1,0 +1,104 @@
+"""The soft reader (`decode_soft`): reads what thresholds lose, and never reads a wrong IMEI."""
+
+from __future__ import annotations
+
+import random
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.scan import code128, decode_soft, find_codes, synth
+from kiosk.scan import decode_profile as prof
+from kiosk.scan.decode import _zx_read
+from kiosk.scan.imei import luhn_check_digit
+
+
+def _label(text: str, sigma: float, contrast: float, seed: int, *, glare: bool = True,
+           quality: int = 25) -> np.ndarray:
+    """A 1280x720 frame: the code (3 px modules) blurred, faded, under a glare spot, noisy
+    and JPEG-compressed: every difficulty at once."""
+    rng = np.random.default_rng(seed)
+    code = code128.render(text, module_px=3, height_px=90).astype(np.float32)
+    code = cv2.copyMakeBorder(code, 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=255)
+    img = np.full((720, 1280), 120, np.float32)
+    h, w = code.shape
+    img[300:300 + h, 300:300 + w] = code
+    img = cv2.GaussianBlur(img, (0, 0), sigma)
+    img = 128 + (img - 128) * contrast
+    if glare:
+        yy, xx = np.mgrid[0:720, 0:1280]
+        img += 90 * np.exp(-(((xx - 300 - w * 0.65) / 120) ** 2 + ((yy - 300 - h / 2) / 80) ** 2))
+    img += rng.normal(0, 4, img.shape)
+    ok, jpeg = cv2.imencode(".jpg", np.clip(img, 0, 255).astype(np.uint8),
+                            [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_reads_a_code_that_blur_glare_noise_and_low_contrast_together_hide(seed: int) -> None:
+    imei = synth.random_imei(random.Random(seed))
+    frame = _label(imei, sigma=3.0, contrast=0.35, seed=seed)
+    assert _zx_read(frame, ("CODE128",)) == []  # the plain reader sees nothing
+    codes = find_codes(frame)
+    assert [(c.text, c.source) for c in codes] == [(imei, "soft")]
+
+
+def _profile(text: str, sigma_modules: float, contrast: float, seed: int) -> tuple[np.ndarray, float, float]:
+    """The scanline profile of `text` at 4 px modules, blurred and noisy, with its extent."""
+    rng = np.random.default_rng(seed)
+    img = code128.render(text, module_px=4, height_px=30).astype(np.float32)
+    img = cv2.GaussianBlur(img, (0, 0), sigma_modules * 4)
+    img = np.clip(img * contrast + 100 + rng.normal(0, 6, img.shape), 0, 255).astype(np.uint8)
+    line = prof.scan_profile(img, 0, img.shape[0])
+    return line, 40 * prof.UPSAMPLE, (img.shape[1] - 40) * prof.UPSAMPLE
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_heavy_blur_is_read_with_its_neighbours(seed: int) -> None:
+    """A blur wider than a module: each symbol bleeds into the next; read again beside the
+    neighbours first read, the code comes out."""
+    imei = synth.random_imei(random.Random(100 + seed))
+    line, x0, x1 = _profile(imei, 1.1, 0.3, seed)
+    sigma = prof.estimate_blur(line, x0, x1)
+    assert decode_soft.read_imei(line, x0, x1, sigma) == imei
+
+
+def _bad_luhn(imei: str) -> str:
+    wrong = (int(imei[-1]) + 3) % 10
+    return imei[:-1] + str(wrong)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_never_an_imei_from_what_is_not_one(seed: int) -> None:
+    """Codes that are not IMEIs (a wrong check digit, an ICCID, 15 letters and digits) and
+    noise: at every blur, never an IMEI out, let alone a wrong one."""
+    rng = random.Random(seed)
+    imei = synth.random_imei(rng)
+    body = "8901" + "".join(str(rng.randrange(10)) for _ in range(14))
+    iccid = body + luhn_check_digit(body)
+    for text in (_bad_luhn(imei), iccid, "A" + imei[1:]):
+        for sigma in (0.3, 0.7, 1.0, 1.3):
+            line, x0, x1 = _profile(text, sigma, 0.4, seed)
+            assert decode_soft.read_imei(line, x0, x1, prof.estimate_blur(line, x0, x1)) is None
+    noise = np.random.default_rng(seed)
+    for _ in range(20):
+        line = cv2.GaussianBlur(noise.normal(128, 40, (1, 1600)).astype(np.float32), (0, 0), 4)[0]
+        assert decode_soft.read_imei(line, 100.0, 1500.0, 6.0) is None
+
+
+def test_a_code_whose_checksum_fails_is_not_read() -> None:
+    imei = synth.random_imei(random.Random(7))
+    values = code128.symbols(imei)
+    values[-1] = (values[-1] + 1) % 103
+    row = [0] * 10
+    bar = 1
+    for w in "".join(code128._WIDTHS[v] for v in values) + code128._STOP:
+        row += [bar] * int(w)
+        bar ^= 1
+    row += [0] * 10
+    img = np.repeat(np.where(np.array(row) == 1, 60, 200).astype(np.uint8)[None, :], 30, axis=0)
+    img = np.repeat(img, 4, axis=1)
+    line = prof.scan_profile(img, 0, 30)
+    assert decode_soft.read_imei(line, 120.0, float(line.size - 120), 1.5) is None
