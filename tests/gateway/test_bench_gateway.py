@@ -25,4 +25,6 @@ def test_the_gateway_benchmark_runs_short_with_no_error_and_no_duplicate(
     assert polls["stream"] < polls["poll"], polls
     assert result["webhooks_posted"] > 0 and result["events_received"] > 0
     assert result["latency_ms"]["paired_samples"] > 0
+    # The probe kiosk (its own process) read through both replicas all along, unrefused.
+    assert result["probe"]["samples"] > 20 and result["probe"]["errors"] == 0, result["probe"]
     assert "duplicates (must be 0)" in bench_gateway.table(result)

@@ -1,0 +1,113 @@
+"""A probe kiosk for `bench_gateway`: one kiosk in a process of its own, paced reads.
+
+The benchmark's 200 simulated kiosks share one Python event loop: an answer that arrives
+while that loop is busy with other kiosks' answers waits for it, and the wait counts in their
+latency although neither the gateway nor Gigs had any part in it. A real kiosk is a machine
+of its own. The probe is one more kiosk, in its own process on the same machine (so it
+shares the two cores with everything else), sending reads at a steady pace through both
+replicas for the whole run: each read's time at the probe minus Gigs' time as the gateway
+saw it (`Server-Timing: gigs;dur=`), and minus the same read sent straight to the sandbox
+right after (paired).
+
+    GATEWAY_PROBE_TOKEN=… python -m tests.bench.gateway_probe --urls A,B --sandbox S --seconds 50
+
+(The kiosk token comes in the environment, not on a command line that `ps` shows.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sys
+import time
+from typing import Any
+
+import httpx
+
+from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
+from kiosk.scan.imei import luhn_check_digit
+
+P = "/projects/demo"
+
+
+def gigs_ms(header: str) -> float:
+    """Gigs' time in the gateway's `Server-Timing: gigs;dur=…` (0: none)."""
+    for part in header.split(","):
+        name, _, dur = part.strip().partition(";dur=")
+        if name == "gigs":
+            try:
+                return float(dur)
+            except ValueError:
+                return 0.0
+    return 0.0
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def probe(urls: list[str], sandbox: str, token: str, seconds: float,
+                rate: float) -> dict[str, Any]:
+    beyond: list[float] = []
+    added: list[float] = []
+    errors = 0
+    auth = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(timeout=30) as http, \
+            httpx.AsyncClient(base_url=sandbox, timeout=30,
+                              headers={"Authorization": "Bearer bench"}) as direct:
+        body = f"35850799{random.randrange(10**6):06d}"
+        imei = body + luhn_check_digit(body)
+        (await direct.post(P + "/devices", json={"imei": imei, "sims": ["sim_test_esim"]})
+         ).raise_for_status()
+        reads: list[tuple[str, str, Any]] = [
+            ("POST", P + "/devices/search", {"imei": imei}),
+            ("GET", P + "/plans?status=available", None),
+            ("GET", f"{P}/paymentMethods/{STORE_PAYMENT_METHOD_ID}", None)]
+        deadline = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < deadline:
+            method, path, payload = reads[n % len(reads)]
+            url = urls[n % len(urls)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                answer = await http.request(method, url + path, json=payload, headers=auth)
+            except httpx.HTTPError:
+                errors += 1
+                continue
+            took = (time.perf_counter() - started) * 1000
+            if answer.status_code >= 400:
+                errors += 1
+            elif gigs := gigs_ms(answer.headers.get("server-timing", "")):
+                beyond.append(took - gigs)
+                started = time.perf_counter()
+                await direct.request(method, path, json=payload)
+                added.append(took - (time.perf_counter() - started) * 1000)
+            await asyncio.sleep(random.expovariate(rate))
+    return {"samples": len(beyond), "errors": errors,
+            "beyond_gigs_p50": round(pct(beyond, 0.5), 1),
+            "beyond_gigs_p99": round(pct(beyond, 0.99), 1),
+            "added_p50": round(pct(added, 0.5), 1), "added_p99": round(pct(added, 0.99), 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--urls", required=True, help="the replicas, comma-separated")
+    p.add_argument("--sandbox", required=True)
+    p.add_argument("--seconds", type=float, default=50.0)
+    p.add_argument("--rate", type=float, default=20.0, help="reads a second, on average")
+    args = p.parse_args(argv)
+    result = asyncio.run(probe(args.urls.split(","), args.sandbox,
+                               os.environ["GATEWAY_PROBE_TOKEN"], args.seconds, args.rate))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
