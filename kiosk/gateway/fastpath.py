@@ -7,7 +7,7 @@ way, on each of one to three reads a request. Here they go through psycopg's asy
 driver and its connection pool (psycopg_pool), in autocommit: one round trip each, no
 thread. The methods take what the Store's of the same name take (`Gateway` calls either);
 the statements do what `Store.admit`, `hit`, `owner_of`, `sim_kiosk`, `knows_user`,
-`claim_sim`, `sim_ordered` and `order_placed` do, each in one statement (on conflict ...);
+`claim_sim`, `sim_ordered`, `order_placed` and `users_seen` do, each in one statement (on conflict ...);
 tests/gateway/test_fastpath.py holds them to the same answers, and tests/gateway run every
 request path against both (SQLite takes the Store's).
 """
@@ -53,6 +53,10 @@ _SIM_ORDERED = (
 _ORDER_PLACED = (
     "INSERT INTO orders (order_id, kiosk, store, subscription_id, status, created_at,"
     " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (order_id) DO NOTHING")
+#: `Store.users_seen`: each user reachable from this kiosk from now on.
+_USERS_SEEN = ("INSERT INTO kiosk_users (kiosk, user_id, at) SELECT %s, u, %s"
+               " FROM unnest(%s::text[]) AS u"
+               " ON CONFLICT (kiosk, user_id) DO UPDATE SET at = EXCLUDED.at")
 #: `ADMIT_SQL` with psycopg's placeholders.
 _ADMIT = ADMIT_SQL
 for _name in ("kiosk", "hash", "bucket", "window"):
@@ -137,6 +141,10 @@ class FastPath:
     async def sim_ordered(self, sim_id: str, kiosk: str) -> None:
         now = self.clock()
         await self._one(_SIM_ORDERED, (sim_id, kiosk, now, now))
+
+    async def users_seen(self, kiosk: str, users: list[str]) -> None:
+        if users:  # each once: one statement may not update a row twice
+            await self._one(_USERS_SEEN, (kiosk, self.clock(), list(dict.fromkeys(users))))
 
     async def order_placed(self, order_id: str, kiosk: Kiosk, subscription: str | None,
                            status: str | None) -> None:

@@ -288,9 +288,9 @@ async def forward(request: Request) -> Response:
     try:
         if allowed.rule.client == "search_users":
             answer, found = customers.trimmed_search(answer, allowed.body["email"])
-            await gw.db(gw.store.users_seen, kiosk.kiosk, found)
+            await gw.users_seen(kiosk.kiosk, found)
         elif seen := customers.users_in_answer(allowed, answer):
-            await gw.db(gw.store.users_seen, kiosk.kiosk, seen)
+            await gw.users_seen(kiosk.kiosk, seen)
         if claimed and answer.status_code in REFUSED:
             await gw.db(gw.store.release_sim, claimed, kiosk.kiosk)
         if 200 <= answer.status_code < 300 and allowed.rule.client in REMEMBERED:

@@ -92,6 +92,9 @@ class Gateway:
                            status: str | None) -> None:
         await self._either(self.store.order_placed, order_id, kiosk, subscription, status)
 
+    async def users_seen(self, kiosk: str, users: list[str]) -> None:
+        await self._either(self.store.users_seen, kiosk, users)
+
     async def knows_user(self, kiosk: str, user: str, within: float) -> bool:
         return await self._either(self.store.knows_user, kiosk, user, within)
 

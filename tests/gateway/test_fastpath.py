@@ -87,11 +87,14 @@ def test_admission_and_customers_answer_alike(postgres_server: str) -> None:
         out.append(call("admit", joined.kiosk, secret[:-1] + ("B" if secret[-1] == "A" else "A"),
                         2))
         out.append(call("admit", "ksk_zzzzzzzzzzzz", secret, 2))
-        store.users_seen(joined.kiosk, ["usr_1"])
+        call("users_seen", joined.kiosk, ["usr_1", "usr_1"])
         out += [call("knows_user", joined.kiosk, "usr_1", 60),
                 call("knows_user", joined.kiosk, "usr_2", 60)]
         clock.now += 61
         out.append(call("knows_user", joined.kiosk, "usr_1", 60))
+        call("users_seen", joined.kiosk, ["usr_1", "usr_3"])  # seen again: known again
+        call("users_seen", joined.kiosk, [])
+        out += [call("knows_user", joined.kiosk, u, 60) for u in ("usr_1", "usr_3")]
         store.revoke(joined.kiosk)
         out.append(call("admit", joined.kiosk, secret, 1000))
         return [(o[0].store, o[0].payment_method, o[1]) if isinstance(o, tuple) and o[0]
@@ -101,4 +104,5 @@ def test_admission_and_customers_answer_alike(postgres_server: str) -> None:
     assert through_fast == through_store
     assert through_store[0] == ("STORE-1", "pm_1", None) and through_store[2][2] is not None
     assert through_store[3:5] == [(None, None), (None, None)]
-    assert through_store[5:8] == [True, False, False] and through_store[8] == (None, None)
+    assert through_store[5:10] == [True, False, False, True, True]
+    assert through_store[10] == (None, None)
