@@ -7,9 +7,9 @@ way, on each of one to three reads a request. Here they go through psycopg's asy
 driver and its connection pool (psycopg_pool), in autocommit: one round trip each, no
 thread. The methods take what the Store's of the same name take (`Gateway` calls either);
 the statements do what `Store.admit`, `hit`, `owner_of`, `sim_kiosk`, `knows_user`,
-`claim_sim`, `sim_ordered`, `order_placed` and `users_seen` do, each in one statement (on conflict ...);
-tests/gateway/test_fastpath.py holds them to the same answers, and tests/gateway run every
-request path against both (SQLite takes the Store's).
+`claim_sim`, `sim_ordered`, `order_placed`, `users_seen` and `audit_many` do, each in one
+statement (on conflict ..., unnest); tests/gateway/test_fastpath.py holds them to the same
+answers, and tests/gateway run every request path against both (SQLite takes the Store's).
 """
 
 from __future__ import annotations
@@ -57,6 +57,12 @@ _ORDER_PLACED = (
 _USERS_SEEN = ("INSERT INTO kiosk_users (kiosk, user_id, at) SELECT %s, u, %s"
                " FROM unnest(%s::text[]) AS u"
                " ON CONFLICT (kiosk, user_id) DO UPDATE SET at = EXCLUDED.at")
+#: `Store.audit_many`: the rows of a batch, one array per column.
+_AUDIT_COLUMNS = ("at", "kiosk", "store", "method", "endpoint", "status", "latency_ms",
+                  "imei", "note")
+_AUDIT = (f"INSERT INTO audit ({', '.join(_AUDIT_COLUMNS)}) SELECT * FROM unnest("
+          "%s::float8[], %s::text[], %s::text[], %s::text[], %s::text[], %s::int[], %s::int[],"
+          " %s::text[], %s::text[])")
 #: `ADMIT_SQL` with psycopg's placeholders.
 _ADMIT = ADMIT_SQL
 for _name in ("kiosk", "hash", "bucket", "window"):
@@ -145,6 +151,10 @@ class FastPath:
     async def users_seen(self, kiosk: str, users: list[str]) -> None:
         if users:  # each once: one statement may not update a row twice
             await self._one(_USERS_SEEN, (kiosk, self.clock(), list(dict.fromkeys(users))))
+
+    async def audit_many(self, rows: list[dict[str, Any]]) -> None:
+        if rows:  # rows as `Store.audit_row` makes them
+            await self._one(_AUDIT, tuple([r[c] for r in rows] for c in _AUDIT_COLUMNS))
 
     async def order_placed(self, order_id: str, kiosk: Kiosk, subscription: str | None,
                            status: str | None) -> None:

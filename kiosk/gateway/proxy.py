@@ -111,7 +111,8 @@ def _may_send_again(exc: httpx.HTTPError, method: str, headers: dict[str, str]) 
 
 def timing(gigs_ms: float) -> str:
     """`Server-Timing` (W3C): how long Gigs took, as this gateway saw it; what a kiosk waited
-    beyond that is what the gateway added (tests/bench/bench_gateway.py)."""
+    beyond that is what the gateway added (tests/bench/bench_gateway.py). `forward` adds
+    `gw;dur=`: its own time from the request's arrival to the answer."""
     return f"gigs;dur={gigs_ms:.2f}"
 
 
@@ -185,6 +186,8 @@ async def forward(request: Request) -> Response:
             await gw.audit_now(**fields)
         else:
             gw.auditor.add(**fields)
+            if "server-timing" in response.headers:  # and the gateway's whole time
+                response.headers["Server-Timing"] += f", gw;dur={fields['latency_ms']:.2f}"
         return response
 
     async def forbidden(message: str) -> Response:

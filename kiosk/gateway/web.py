@@ -52,7 +52,7 @@ class Gateway:
 
     def __post_init__(self) -> None:
         self.hub = EventHub(self.db, self.store, self.config.poll_seconds, REVOCATION_CHECK)
-        self.auditor = AuditWriter(self.db, self.store)
+        self.auditor = AuditWriter(self._either, self.store)
         if self.store.postgres:
             self.fast = FastPath(self.store.engine.url, POOL_SIZE, self.store.clock)
 

@@ -69,6 +69,14 @@ def test_claims_orders_and_sims_answer_alike(postgres_server: str) -> None:
         out += [call("owner_of", "order", "ord_1"), call("owner_of", "subscription", "sub_1"),
                 call("owner_of", "order", "ord_3"), store.recent_orders()]
         out += [call("hit", "o:ksk_a", 2, 3600) for _ in range(3)]
+        call("audit_many", [store.audit_row(kiosk="ksk_a", store="S1", method="GET",
+                                            endpoint="/projects/{p}/plans", status=200,
+                                            latency_ms=4.6, imei="35850731****04212*"),
+                            store.audit_row(kiosk=None, store=None, method="POST",
+                                            endpoint="/x", status=401, latency_ms=0.2,
+                                            note="no valid kiosk token")])
+        call("audit_many", [])
+        out.append([{k: v for k, v in r.items() if k != "id"} for r in store.audit_rows()])
         return [[{k: v for k, v in o.items() if k not in ("created_at", "updated_at")}
                  for o in x] if isinstance(x, list) else x for x in out]
 
