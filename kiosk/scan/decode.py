@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import cv2
@@ -36,6 +35,9 @@ import numpy as np
 
 from kiosk.scan import decode_plan as plan_
 from kiosk.scan import decode_soft
+from kiosk.scan.decode_codes import (
+    Code, explains, may_be_sibling, reading_order, without_conflicts,
+)
 from kiosk.scan.decode_geometry import (
     Point, Rectified, Region, bands, propose_regions, rectify, slant,
 )
@@ -55,21 +57,6 @@ MIN_SAFETY_MS = 300.0
 WALL_FACTOR = 8.0
 SYMBOLOGIES = ("CODE128", "CODE39")
 __all__ = ["DEFAULT_BUDGET_MS", "Code", "Region", "find_codes", "is_light_on_dark", "propose_regions"]
-
-
-@dataclass(frozen=True)
-class Code:
-    """A barcode read from a frame: its text, symbology, corners (frame pixels) and pass."""
-
-    text: str
-    symbology: str
-    polygon: tuple[Point, ...]
-    source: str = "frame"
-
-    @property
-    def center(self) -> Point:
-        xs, ys = zip(*self.polygon, strict=True)
-        return (sum(xs) / len(xs), sum(ys) / len(ys))
 
 
 # -- backends ---------------------------------------------------------------------------------
@@ -347,56 +334,14 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
             {imei_from_code(t) for t in codes} - {None}) >= imeis_enough
 
     if enough():
-        return _reading_order(list(codes.values()))
+        return reading_order(without_conflicts(list(codes.values())))
     for region in propose_regions(grey, MAX_REGIONS):
-        if any(_explains(c.polygon, region) for c in codes.values()):
+        if any(explains(c.polygon, region) for c in codes.values()):
             continue  # already read in the cheap pass
-        if imeis_enough is not None and not _may_be_sibling(region, codes.values()):
+        if imeis_enough is not None and not may_be_sibling(region, codes.values()):
             continue
         for code in _read_region(grey, region, read, symbologies, steps):
             codes.setdefault(code.text, code)
         if enough():
             break
-    return _reading_order(list(codes.values()))
-
-
-def _may_be_sibling(region: Region, codes: Iterable[Code]) -> bool:
-    """Once an IMEI is read, only a region that could be the phone's other IMEI is worth
-    reading: about as wide as the code read (0.5-2x), its bars turned the same way (within
-    20 degrees). No IMEI read yet: every region is."""
-    for code in codes:
-        if imei_from_code(code.text) is None or len(code.polygon) < 4:
-            continue
-        # The code's longer side runs across its bars (an IMEI is far wider than tall),
-        # whichever corner a reader starts its outline with.
-        a, b, c = code.polygon[:3]
-        (x0, y0), (x1, y1) = max(((a, b), (b, c)), key=lambda e: float(
-            np.hypot(e[1][0] - e[0][0], e[1][1] - e[0][1])))
-        width = float(np.hypot(x1 - x0, y1 - y0))
-        turn = abs((np.degrees(np.arctan2(y1 - y0, x1 - x0)) - region.angle + 90) % 180 - 90)
-        return bool(turn <= 20 and 0.5 * width <= region.width <= 2.0 * width)
-    return True
-
-
-def _explains(polygon: tuple[Point, ...], region: Region) -> bool:
-    """A code already read covers this region: its centre is on the code, and the code is most
-    of the region (a region that merged two codes of a label still needs reading)."""
-    contour = np.array(polygon, np.float32).reshape(-1, 1, 2)
-    if cv2.pointPolygonTest(contour, region.center, False) < 0:
-        return False
-    _, _, w, h = cv2.boundingRect(contour)
-    code_span = max(w, h)
-    return code_span >= 0.6 * region.width and len(polygon) >= 4
-
-
-def _reading_order(codes: list[Code]) -> list[Code]:
-    """Top to bottom, then left to right, along the first code's own axes (rotated labels)."""
-    if len(codes) < 2:
-        return codes
-    p = codes[0].polygon
-    d = np.array(p[1]) - np.array(p[0])
-    norm = float(np.hypot(*d)) or 1.0
-    d = d / norm
-    n = np.array([-d[1], d[0]])
-    return sorted(codes, key=lambda c: (round(float(np.dot(c.center, n)) / 20),
-                                        float(np.dot(c.center, d))))
+    return reading_order(without_conflicts(list(codes.values())))

@@ -92,3 +92,24 @@ def test_hard_frames_never_give_a_wrong_imei(kind: str) -> None:
         hits += len(set(found) & set(f.imeis))
         total += len(f.imeis)
     assert hits >= total // 3  # most are read; the bench reports the figures
+
+
+def test_two_texts_read_from_one_place_are_both_dropped() -> None:
+    """A misread that passes Code 128's check and the Luhn digit (seen in a clip: zxing-cpp
+    read 359254069496503 as 359254301396503 in four frames, beside the right reading) is told
+    by its place: two texts from one code. Stacked codes of a label are kept."""
+    from kiosk.scan.decode_codes import Code, without_conflicts
+
+    def code(text: str, x: float, y: float, length: float = 250, height: float = 40) -> Code:
+        return Code(text, "CODE128", ((x, y), (x + length, y), (x + length, y + height),
+                                      (x, y + height)), "crop")
+
+    right = code("359254069496503", 720, 390)
+    misread = code("359254301396503", 712, 372, height=38)  # the same code, outlined a bit off
+    sibling = code("864129037559616", 700, 270)  # IMEI 1, above IMEI 2 on the label
+    iccid = code("89443807936018173928", 690, 520, length=300)
+    assert without_conflicts([sibling, right, iccid]) == [sibling, right, iccid]
+    assert without_conflicts([sibling, right, misread, iccid]) == [sibling, iccid]
+    # A zxing-cpp outline of a linear code can be a line along it: the same rule holds.
+    line = Code("359254301396503", "CODE128", ((715.0, 410.0), (965.0, 408.0)), "frame")
+    assert without_conflicts([right, line]) == []

@@ -1,0 +1,98 @@
+"""What is read from a frame (`Code`), and what the decoder does with several: which regions
+an IMEI already read explains, which could hold its sibling, misreads told by their place,
+the order codes are given in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from kiosk.scan.decode_geometry import Point, Region
+from kiosk.scan.imei import imei_from_code
+
+
+@dataclass(frozen=True)
+class Code:
+    """A barcode read from a frame: its text, symbology, corners (frame pixels) and pass."""
+
+    text: str
+    symbology: str
+    polygon: tuple[Point, ...]
+    source: str = "frame"
+
+    @property
+    def center(self) -> Point:
+        xs, ys = zip(*self.polygon, strict=True)
+        return (sum(xs) / len(xs), sum(ys) / len(ys))
+
+
+def may_be_sibling(region: Region, codes: Iterable[Code]) -> bool:
+    """Once an IMEI is read, only a region that could be the phone's other IMEI is worth
+    reading: about as wide as the code read (0.5-2x), its bars turned the same way (within
+    20 degrees). No IMEI read yet: every region is."""
+    for code in codes:
+        if imei_from_code(code.text) is None or len(code.polygon) < 4:
+            continue
+        # The code's longer side runs across its bars (an IMEI is far wider than tall),
+        # whichever corner a reader starts its outline with.
+        a, b, c = code.polygon[:3]
+        (x0, y0), (x1, y1) = max(((a, b), (b, c)), key=lambda e: float(
+            np.hypot(e[1][0] - e[0][0], e[1][1] - e[0][1])))
+        width = float(np.hypot(x1 - x0, y1 - y0))
+        turn = abs((np.degrees(np.arctan2(y1 - y0, x1 - x0)) - region.angle + 90) % 180 - 90)
+        return bool(turn <= 20 and 0.5 * width <= region.width <= 2.0 * width)
+    return True
+
+
+def explains(polygon: tuple[Point, ...], region: Region) -> bool:
+    """A code already read covers this region: its centre is on the code, and the code is most
+    of the region (a region that merged two codes of a label still needs reading)."""
+    contour = np.array(polygon, np.float32).reshape(-1, 1, 2)
+    if cv2.pointPolygonTest(contour, region.center, False) < 0:
+        return False
+    _, _, w, h = cv2.boundingRect(contour)
+    code_span = max(w, h)
+    return code_span >= 0.6 * region.width and len(polygon) >= 4
+
+
+def without_conflicts(codes: list[Code]) -> list[Code]:
+    """Two different texts read from one place are one code read two ways: at least one is
+    a misread that passed the code's checks (zxing-cpp read a blurred, tilted IMEI as another
+    valid one in 4 frames of a clip, beside the right one). Neither is kept: the next frame
+    decides. One place: centres closer than a quarter of the longer code along it, a tenth
+    across it (stacked codes on a label are at least a code's height apart)."""
+    def axis(c: Code) -> tuple[np.ndarray, float]:
+        pts = np.array(c.polygon, np.float64)
+        sides = [pts[(i + 1) % len(pts)] - pts[i] for i in range(len(pts))]
+        longest = max(sides, key=lambda v: float(np.hypot(*v)))
+        length = float(np.hypot(*longest)) or 1.0
+        return longest / length, length
+
+    doubtful: set[str] = set()
+    placed = [c for c in codes if len(c.polygon) >= 2]
+    for i, a in enumerate(placed):
+        direction, length = axis(a)
+        for b in placed[i + 1:]:
+            span = max(length, axis(b)[1])
+            delta = np.array(b.center) - np.array(a.center)
+            along = abs(float(delta @ direction))
+            across = abs(float(delta[0] * direction[1] - delta[1] * direction[0]))
+            if along < 0.25 * span and across < 0.1 * span:
+                doubtful |= {a.text, b.text}
+    return [c for c in codes if c.text not in doubtful]
+
+
+def reading_order(codes: list[Code]) -> list[Code]:
+    """Top to bottom, then left to right, along the first code's own axes (rotated labels)."""
+    if len(codes) < 2:
+        return codes
+    p = codes[0].polygon
+    d = np.array(p[1]) - np.array(p[0])
+    norm = float(np.hypot(*d)) or 1.0
+    d = d / norm
+    n = np.array([-d[1], d[0]])
+    return sorted(codes, key=lambda c: (round(float(np.dot(c.center, n)) / 20),
+                                        float(np.dot(c.center, d))))
