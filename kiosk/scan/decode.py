@@ -168,6 +168,7 @@ class _Steps:
     def __init__(self, budget_ms: float, clock: Callable[[], float]) -> None:
         self.left = FRAME_STEPS
         self.soft_left = SOFT_READS
+        self.expired = False  # the safety net fired: nothing more, soft reads included
         self.clock = clock
         self.deadline = clock() + budget_ms / 1000
         self.wall_deadline = time.perf_counter() + budget_ms * WALL_FACTOR / 1000
@@ -180,6 +181,7 @@ class _Steps:
         if (FRAME_STEPS - self.left) % 4 == 0 and (self.clock() >= self.deadline
                                    or time.perf_counter() >= self.wall_deadline):
             self.left = 0
+            self.expired = True
             return False
         self.left -= 1
         return True
@@ -255,7 +257,7 @@ def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tu
 
 
 def _soft(crop: np.ndarray, lo: int, hi: int, rect: Rectified, steps: _Steps) -> list[Code]:
-    if steps.soft_left <= 0:
+    if steps.soft_left <= 0 or steps.expired:
         return []
     steps.soft_left -= 1
     text = decode_soft.read_band(crop, lo, hi, rect.x0, rect.x1)

@@ -62,27 +62,42 @@ def without_conflicts(codes: list[Code]) -> list[Code]:
     """Two different texts read from one place are one code read two ways: at least one is
     a misread that passed the code's checks (zxing-cpp read a blurred, tilted IMEI as another
     valid one in 4 frames of a clip, beside the right one). Neither is kept: the next frame
-    decides. One place: centres closer than a quarter of the longer code along it, a tenth
-    across it (stacked codes on a label are at least a code's height apart)."""
-    def axis(c: Code) -> tuple[np.ndarray, float]:
+    decides. One place: along the longer code, the outlines overlap by half the shorter one;
+    across it, they overlap at all (codes stacked on a label, however close, do not; an
+    outline that is a line along the code counts 2 px thick)."""
+    def extent(c: Code, along: np.ndarray, across: np.ndarray) -> tuple[float, ...]:
         pts = np.array(c.polygon, np.float64)
-        sides = [pts[(i + 1) % len(pts)] - pts[i] for i in range(len(pts))]
-        longest = max(sides, key=lambda v: float(np.hypot(*v)))
-        length = float(np.hypot(*longest)) or 1.0
-        return longest / length, length
+        u, v = pts @ along, pts @ across
+        lo, hi = float(v.min()), float(v.max())
+        if hi - lo < 4:
+            lo, hi = (lo + hi) / 2 - 2, (lo + hi) / 2 + 2
+        return float(u.min()), float(u.max()), lo, hi
 
+    placed = [(c, _axis(c)) for c in codes]
+    placed = [(c, ax) for c, ax in placed if ax is not None]
     doubtful: set[str] = set()
-    placed = [c for c in codes if len(c.polygon) >= 2]
-    for i, a in enumerate(placed):
-        direction, length = axis(a)
-        for b in placed[i + 1:]:
-            span = max(length, axis(b)[1])
-            delta = np.array(b.center) - np.array(a.center)
-            along = abs(float(delta @ direction))
-            across = abs(float(delta[0] * direction[1] - delta[1] * direction[0]))
-            if along < 0.25 * span and across < 0.1 * span:
+    for i, (a, ax_a) in enumerate(placed):
+        for b, ax_b in placed[i + 1:]:
+            along = max((ax_a, ax_b), key=lambda ax: ax[1])[0]
+            across = np.array([-along[1], along[0]])
+            a0, a1, a2, a3 = extent(a, along, across)
+            b0, b1, b2, b3 = extent(b, along, across)
+            overlap = min(a1, b1) - max(a0, b0)
+            if overlap >= 0.5 * min(a1 - a0, b1 - b0) and min(a3, b3) > max(a2, b2):
                 doubtful |= {a.text, b.text}
     return [c for c in codes if c.text not in doubtful]
+
+
+def _axis(c: Code) -> tuple[np.ndarray, float] | None:
+    """The unit vector along a code's longest outline side and that side's length; None for
+    an outline of no length."""
+    pts = np.array(c.polygon, np.float64)
+    if len(pts) < 2:
+        return None
+    sides = [pts[(i + 1) % len(pts)] - pts[i] for i in range(len(pts))]
+    longest = max(sides, key=lambda v: float(np.hypot(*v)))
+    length = float(np.hypot(*longest))
+    return (longest / length, length) if length >= 1 else None
 
 
 def reading_order(codes: list[Code]) -> list[Code]:

@@ -35,6 +35,8 @@ SYMBOLS = 11
 MIN_CELL = 0.55  # every cell's best correlation at least this
 MIN_MEAN = 0.75  # and their mean
 BLUR_FACTORS = (1.0, 0.7, 1.4, 1.9)  # blurs tried, times the measured one
+#: How much better the first cell matches a start symbol than any data symbol.
+START_MARGIN = 0.05
 #: Blur (modules x 20) from which cells are read again beside their neighbours.
 FEEDBACK_BLUR = 14
 DRIFTS = np.arange(-6, 7) / 4  # how far a cell may start from the even grid (modules)
@@ -155,15 +157,26 @@ def read_band(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> str |
 
 def read_imei(line: np.ndarray, x0: float, x1: float, sigma: float) -> str | None:
     """The IMEI of the Code 128 lying between about x0 and x1 of `line` (a profile, dark bars
-    low, in samples), blurred by about `sigma` samples; None when no reading is sure."""
+    low, in samples), blurred by about `sigma` samples, either way round (a label upside
+    down); None when no reading is sure."""
+    if (line.ndim != 1 or not all(np.isfinite(v) for v in (x0, x1, sigma))
+            or not np.isfinite(line).all()):
+        return None
+    x0, x1 = max(0.0, x0), min(float(line.size - 1), x1)
     if x1 - x0 < 40 or line.size < 60:
         return None
-    bar = float(line.mean()) - line.astype(np.float64)  # bars high
     total = 11 * SYMBOLS + 13
     m = (x1 - x0) / total
     if m < 1.2:  # under 0.4 crop pixels a module: nothing to match
         return None
-    return _read(bar, x0, x1, m, total, SYMBOLS, sigma)
+    bar = float(line.mean()) - line.astype(np.float64)  # bars high
+    back = bar[::-1].copy()
+    sq = int(np.clip(round(max(sigma, 0.0) / m * 20), 0, 40))
+    # The way round whose start and stop fit better at the measured blur.
+    ways = [(bar, x0, x1), (back, line.size - 1 - x1, line.size - 1 - x0)]
+    fits = [_ends(b, a, z, m, total, sq, 8.0, 0.25)[3] for b, a, z in ways]
+    b, a, z = ways[int(np.argmax(fits))]
+    return _read(b, a, z, m, total, SYMBOLS, max(sigma, 0.0))
 
 
 def _ends(bar: np.ndarray, left: float, right: float, m: float, total: int, sq: int,
@@ -210,6 +223,7 @@ def _cells(bar: np.ndarray, left: float, m: float, k: int, sigma_q: int) -> str 
     n = DRIFTS.size
     starts = left + ((11 * np.arange(k) - 1)[:, None] + DRIFTS[None, :]).ravel() * m
     scores = _dot(_samples(bar, starts, m, 13), templates).reshape(k, n, -1)
+    free = scores.copy()  # any symbol in any cell
     scores[0, :, :103] = -2.0  # the first cell is a start symbol
     scores[0, :, 106:] = -2.0
     scores[1:, :, 103:] = -2.0  # and no other cell is
@@ -236,6 +250,14 @@ def _cells(bar: np.ndarray, left: float, m: float, k: int, sigma_q: int) -> str 
     cell = np.array([scores[j, path[j]] for j in range(k)])
     top = cell.max(axis=1)
     if float(top.min()) < MIN_CELL or float(top.mean()) < MIN_MEAN:
+        return None
+    # The start must look like a start more than like any data symbol, and no other cell
+    # like a start: the last 11 symbols of a longer code whose beginning glare washed out
+    # (a 19-digit ICCID ends with an IMEI's layout) are read as nothing, not as an IMEI.
+    first_cell = free[0, path[0]]
+    if float(first_cell[103:106].max() - first_cell[:103].max()) < START_MARGIN:
+        return None
+    if any(int(free[j, path[j]].argmax()) >= 103 for j in range(1, k)):
         return None
     found, first = _decide(cell)
     if found is not None or sigma_q < FEEDBACK_BLUR:

@@ -110,6 +110,15 @@ def test_two_texts_read_from_one_place_are_both_dropped() -> None:
     iccid = code("89443807936018173928", 690, 520, length=300)
     assert without_conflicts([sibling, right, iccid]) == [sibling, right, iccid]
     assert without_conflicts([sibling, right, misread, iccid]) == [sibling, iccid]
-    # A zxing-cpp outline of a linear code can be a line along it: the same rule holds.
-    line = Code("359254301396503", "CODE128", ((715.0, 410.0), (965.0, 408.0)), "frame")
+    # A zxing-cpp outline of a linear code can be a line along it: the same rule holds,
+    # wherever across the code the line runs (a tall code read near its top).
+    line = Code("359254301396503", "CODE128", ((715.0, 394.0), (965.0, 392.0)), "frame")
     assert without_conflicts([right, line]) == []
+    # Stacked however close (a 4 px gap), or beside a longer code: kept.
+    low = code("356938035643817", 700, 314)
+    assert without_conflicts([sibling, low]) == [sibling, low]
+    eid = code("89049032000001000000012345678901", 650, 330, length=380)
+    assert without_conflicts([sibling, eid]) == [sibling, eid]
+    # An outline of no length says nothing of where the code is.
+    dot = Code("SN1234567890AB", "CODE128", ((800.0, 290.0),) * 4, "frame")
+    assert without_conflicts([dot, sibling]) == [dot, sibling]

@@ -102,3 +102,50 @@ def test_a_code_whose_checksum_fails_is_not_read() -> None:
     img = np.repeat(img, 4, axis=1)
     line = prof.scan_profile(img, 0, 30)
     assert decode_soft.read_imei(line, 120.0, float(line.size - 120), 1.5) is None
+
+
+def _glare_frame(text: str, gx: int, mpx: int = 3) -> np.ndarray:
+    """The whole code printed, a saturating glare spot over its left end (`gx` modules in)."""
+    code = code128.render(text, module_px=mpx, height_px=90).astype(np.float32)
+    code = cv2.copyMakeBorder(code, 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=255)
+    img = np.full((720, 1280), 120, np.float32)
+    h, w = code.shape
+    img[300:300 + h, 300:300 + w] = code
+    img = cv2.GaussianBlur(img, (0, 0), 1.2)
+    yy, xx = np.mgrid[0:720, 0:1280]
+    img += 300 * np.exp(-(((xx - 340 - gx * mpx) / (16 * mpx)) ** 4
+                          + ((yy - 300 - h / 2) / 110) ** 4))
+    img += np.random.default_rng(0).normal(0, 3, img.shape)
+    ok, jpeg = cv2.imencode(".jpg", np.clip(img, 0, 255).astype(np.uint8),
+                            [cv2.IMWRITE_JPEG_QUALITY, 80])
+    assert ok
+    return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+
+
+@pytest.mark.parametrize("iccid", ["8949789834044600970", "8949761093441836719"])
+@pytest.mark.parametrize("gx", [12, 14])
+def test_the_end_of_an_iccid_under_glare_is_not_an_imei(iccid: str, gx: int) -> None:
+    """A 19-digit ICCID ends with an IMEI's layout (a pair, 6 pairs, Code B, a digit, check);
+    these two end in a valid IMEI, and their pair '49' looks like a start C. With glare over
+    the code's beginning, the soft reader once read that end as an IMEI in every frame (the
+    red team's find): the first cell must match a start better than any data symbol."""
+    frame = _glare_frame(iccid, gx)
+    assert not [c for c in find_codes(frame, imeis_enough=2) if len(c.text) == 15]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_code_upside_down_is_read_too(seed: int) -> None:
+    imei = synth.random_imei(random.Random(100 + seed))
+    line, x0, x1 = _profile(imei, 1.0, 0.3, seed)
+    back = line[::-1].copy()
+    assert decode_soft.read_imei(back, line.size - 1 - x1, line.size - 1 - x0,
+                                 prof.estimate_blur(line, x0, x1)) == imei
+
+
+def test_odd_arguments_read_nothing_and_raise_nothing() -> None:
+    line, x0, x1 = _profile(synth.random_imei(random.Random(3)), 0.5, 0.5, 3)
+    for args in ((x0, x1, float("nan")), (x0, float("nan"), 3.0), (x1, x0, 3.0),
+                 (x0, x1, float("inf")), (-50.0, 1e9, -1.0)):
+        assert decode_soft.read_imei(line, *args) in (None, decode_soft.read_imei(line, x0, x1, 3.0))
+    assert decode_soft.read_imei(np.zeros((3, 3), np.float32), 0.0, 2.0, 1.0) is None
+    assert decode_soft.read_imei(np.full(500, np.nan, np.float32), 10.0, 400.0, 1.0) is None
