@@ -73,8 +73,7 @@ def without_conflicts(codes: list[Code]) -> list[Code]:
             lo, hi = (lo + hi) / 2 - 2, (lo + hi) / 2 + 2
         return float(u.min()), float(u.max()), lo, hi
 
-    placed = [(c, _axis(c)) for c in codes]
-    placed = [(c, ax) for c, ax in placed if ax is not None]
+    placed = [(c, ax) for c in codes if (ax := _axis(c)) is not None]
     doubtful: set[str] = set()
     for i, (a, ax_a) in enumerate(placed):
         for b, ax_b in placed[i + 1:]:
