@@ -173,10 +173,11 @@ def read_imei(line: np.ndarray, x0: float, x1: float, sigma: float) -> str | Non
     back = bar[::-1].copy()
     sq = int(np.clip(round(max(sigma, 0.0) / m * 20), 0, 40))
     # The way round whose start and stop fit better at the measured blur.
-    ways = [(bar, x0, x1), (back, line.size - 1 - x1, line.size - 1 - x0)]
-    fits = [_ends(b, a, z, m, total, sq, 8.0, 0.25)[3] for b, a, z in ways]
-    b, a, z = ways[int(np.argmax(fits))]
-    return _read(b, a, z, m, total, SYMBOLS, max(sigma, 0.0))
+    ways = [bar, back]
+    fits = [_ends(bar, x0, x1, m, total, sq, 8.0, 0.25),
+            _ends(back, line.size - 1 - x1, line.size - 1 - x0, m, total, sq, 8.0, 0.25)]
+    way = int(np.argmax([f[3] for f in fits]))
+    return _read(ways[way], fits[way], total, SYMBOLS, max(sigma, 0.0) / m)
 
 
 def _ends(bar: np.ndarray, left: float, right: float, m: float, total: int, sq: int,
@@ -190,14 +191,12 @@ def _ends(bar: np.ndarray, left: float, right: float, m: float, total: int, sq: 
     return left, right, (right - left) / total, min(s_start, s_stop)
 
 
-def _read(bar: np.ndarray, x0: float, x1: float, m: float, total: int, k: int,
-          sigma: float) -> str | None:
-    """The ends found coarsely at the measured blur, then finely at each of a few blurs
-    around it (the measure errs low under heavy blur); the cells are read at the two blurs
-    whose ends fit best."""
-    sig_mod = sigma / m
-    left, right, m, _ = _ends(bar, x0, x1, m, total, int(np.clip(round(sig_mod * 20), 0, 40)),
-                              8.0, 0.25)
+def _read(bar: np.ndarray, coarse: tuple[float, float, float, float], total: int, k: int,
+          sig_mod: float) -> str | None:
+    """From the ends found coarsely at the measured blur (`sig_mod`, modules), the ends
+    fitted finely at each of a few blurs around it (the measure errs low under heavy blur);
+    the cells are read at the two blurs whose ends fit best."""
+    left, right, m, _ = coarse
     if right - left < 40:
         return None
     fits = []
