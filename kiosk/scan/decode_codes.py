@@ -62,41 +62,39 @@ def without_conflicts(codes: list[Code]) -> list[Code]:
     """Two different texts read from one place are one code read two ways: at least one is
     a misread that passed the code's checks (zxing-cpp read a blurred, tilted IMEI as another
     valid one in 4 frames of a clip, beside the right one). Neither is kept: the next frame
-    decides. One place: along the longer code, the outlines overlap by half the shorter one;
-    across it, they overlap at all (codes stacked on a label, however close, do not; an
-    outline that is a line along the code counts 2 px thick)."""
-    def extent(c: Code, along: np.ndarray, across: np.ndarray) -> tuple[float, ...]:
-        pts = np.array(c.polygon, np.float64)
-        u, v = pts @ along, pts @ across
-        lo, hi = float(v.min()), float(v.max())
-        if hi - lo < 4:
-            lo, hi = (lo + hi) / 2 - 2, (lo + hi) / 2 + 2
-        return float(u.min()), float(u.max()), lo, hi
-
+    decides. One place: along the longer code the outlines overlap by half the shorter one,
+    and across it one's centre lies within the other's height (its outline's area over its
+    length; 4 px for an outline that is a line). Codes stacked on a label, however close,
+    are a code's height apart; outlines skewed by perspective do not widen that."""
     placed = [(c, ax) for c in codes if (ax := _axis(c)) is not None]
     doubtful: set[str] = set()
-    for i, (a, ax_a) in enumerate(placed):
-        for b, ax_b in placed[i + 1:]:
-            along = max((ax_a, ax_b), key=lambda ax: ax[1])[0]
-            across = np.array([-along[1], along[0]])
-            a0, a1, a2, a3 = extent(a, along, across)
-            b0, b1, b2, b3 = extent(b, along, across)
-            overlap = min(a1, b1) - max(a0, b0)
-            if overlap >= 0.5 * min(a1 - a0, b1 - b0) and min(a3, b3) > max(a2, b2):
+    for i, (a, (dir_a, len_a, h_a)) in enumerate(placed):
+        for b, (dir_b, len_b, h_b) in placed[i + 1:]:
+            along = dir_a if len_a >= len_b else dir_b
+            pa, pb = np.array(a.polygon, np.float64) @ along, np.array(b.polygon, np.float64) @ along
+            overlap = min(pa.max(), pb.max()) - max(pa.min(), pb.min())
+            delta = np.array(b.center) - np.array(a.center)
+            across = abs(float(delta[0] * along[1] - delta[1] * along[0]))
+            if (overlap >= 0.5 * min(np.ptp(pa), np.ptp(pb))
+                    and across < 0.5 * max(h_a, h_b, 4.0)):
                 doubtful |= {a.text, b.text}
     return [c for c in codes if c.text not in doubtful]
 
 
-def _axis(c: Code) -> tuple[np.ndarray, float] | None:
-    """The unit vector along a code's longest outline side and that side's length; None for
-    an outline of no length."""
+def _axis(c: Code) -> tuple[np.ndarray, float, float] | None:
+    """The unit vector along a code's longest outline side, that side's length and the
+    code's height (the outline's area over that length); None for an outline of no length."""
     pts = np.array(c.polygon, np.float64)
     if len(pts) < 2:
         return None
     sides = [pts[(i + 1) % len(pts)] - pts[i] for i in range(len(pts))]
     longest = max(sides, key=lambda v: float(np.hypot(*v)))
     length = float(np.hypot(*longest))
-    return (longest / length, length) if length >= 1 else None
+    if length < 1:
+        return None
+    x, y = pts[:, 0], pts[:, 1]
+    area = 0.5 * abs(float(x @ np.roll(y, -1) - y @ np.roll(x, -1)))
+    return longest / length, length, area / length
 
 
 def reading_order(codes: list[Code]) -> list[Code]:
