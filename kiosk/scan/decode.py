@@ -26,7 +26,10 @@ or on request. Only Code 128 and Code 39 are read by default: what phone boxes c
 from __future__ import annotations
 
 import functools
+import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +42,7 @@ from kiosk.scan.decode_codes import (
     Code, explains, may_be_sibling, reading_order, without_conflicts,
 )
 from kiosk.scan.decode_geometry import (
-    Point, Rectified, Region, bands, propose_regions, rectify, slant,
+    Point, Rectified, Region, bands, combine_regions, propose_regions, rectify, regions_at, slant,
 )
 from kiosk.scan.decode_plan import is_light_on_dark
 from kiosk.scan.decode_profile import UPSAMPLE
@@ -240,12 +243,18 @@ def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tu
             band_found: list[Code] = []
             if not plan_.looks_like_bars(crop, lo, hi, rect.x0, rect.x1):
                 continue  # text, clutter: no steps spent on it
-            for n, v in enumerate(plan_.plan(crop, lo, hi, rect.x0, rect.x1, whole=len(rows) == 1,
-                                                      scale=rect.scale)):
-                if n >= per_band or spent >= cap or not steps.take():
-                    break
+            # The reader reads a variant on the frame thread while this one makes the next
+            # (thrown away when the read succeeds): the same reads, in the same order.
+            variants = plan_.plan(crop, lo, hi, rect.x0, rect.x1, whole=len(rows) == 1,
+                                  scale=rect.scale)
+            ahead: plan_.Variant | None = next(variants, None)
+            n = 0
+            while ahead is not None and n < per_band and spent < cap and steps.take():
                 spent += 1
-                band_found = _read_variant(v, rect, read, symbologies)
+                n += 1
+                reading = _frame_pool().submit(_read_variant, ahead, rect, read, symbologies)
+                ahead = next(variants, None) if n < per_band and spent < cap else None
+                band_found = reading.result()
                 if band_found:
                     break
             if not band_found:
@@ -299,6 +308,23 @@ def _read_variant(v: plan_.Variant, rect: Rectified, read: Reader, symbologies: 
     return found
 
 
+# -- the frame pass beside the region proposal -------------------------------------------------
+
+_pool_lock = threading.Lock()
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _frame_pool() -> ThreadPoolExecutor:
+    """One thread that reads whole frames while the caller proposes regions: both release
+    the GIL for most of their time (zxing-cpp, OpenCV), so a two-core box does them at once.
+    Made per process (a forked child gets its own)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="decode-frame"))
+        return _pool[1]
+
+
 # -- the public functions --------------------------------------------------------------------
 
 def to_grey(frame: np.ndarray) -> np.ndarray:
@@ -328,7 +354,16 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     read = _reader(backend)
     grey = np.ascontiguousarray(to_grey(frame))
     codes: dict[str, Code] = {}
-    for text, sym, corners in read(grey, symbologies):
+    # The whole frame is read while the regions are proposed; the regions go unused when
+    # the frame pass reads enough (the work is the same whatever the timing).
+    pool = _frame_pool()
+    frame_pass = pool.submit(read, grey, symbologies)
+    quarter = pool.submit(regions_at, grey, 4, MAX_REGIONS)
+    try:
+        regions = combine_regions(regions_at(grey, 2, MAX_REGIONS), quarter.result(), MAX_REGIONS)
+    finally:
+        frame_reads = frame_pass.result()
+    for text, sym, corners in frame_reads:
         codes.setdefault(text, Code(text, sym, tuple(corners), "frame"))
 
     def enough() -> bool:
@@ -337,7 +372,7 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
 
     if enough():
         return reading_order(without_conflicts(list(codes.values())))
-    for region in propose_regions(grey, MAX_REGIONS):
+    for region in regions:
         if any(explains(c.polygon, region) for c in codes.values()):
             continue  # already read in the cheap pass
         if imeis_enough is not None and not may_be_sibling(region, codes.values()):

@@ -144,10 +144,14 @@ def propose_regions(grey: np.ndarray, limit: int = 6) -> list[Region]:
     (its wide bars and spaces hold no gradient): a quarter-size region that spans several
     half-size ones, or that half size missed, comes first; then the half-size ones, largest
     first."""
-    fine = _regions_at(grey, 2, limit)
+    return combine_regions(regions_at(grey, 2, limit), regions_at(grey, 4, limit), limit)
+
+
+def combine_regions(fine: list[Region], quarter: list[Region], limit: int = 6) -> list[Region]:
+    """`propose_regions` from the regions found at half (`fine`) and at quarter size."""
     coarse: list[Region] = []
     covered: list[Region] = []
-    for q in _regions_at(grey, 4, limit):
+    for q in quarter:
         inside = [r for r in fine if _contains(q, r.center)]
         # Its pieces must have its bars' direction: at quarter size, bars of small modules
         # blur into blocks whose edges (across the bars) point the other way.
@@ -174,7 +178,7 @@ def _contains(region: Region, point: Point) -> bool:
     return along <= region.width / 2 and across <= region.height / 2
 
 
-def _regions_at(grey: np.ndarray, factor: int, limit: int) -> list[Region]:
+def regions_at(grey: np.ndarray, factor: int, limit: int) -> list[Region]:
     """Regions of the structure tensor at 1/`factor` size, largest first."""
     return _regions_from(*_structure(grey, factor), factor, limit)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import cv2
 import numpy as np
@@ -34,6 +36,28 @@ def test_same_frame_same_codes_whatever_the_budget_or_the_clock() -> None:
         assert _texts(f.image, budget_ms=0.0) == reference
         slow = _clock(0.002)  # 2 ms a step: a machine ten times slower than this one
         assert _texts(f.image, budget_ms=1.0, clock=slow) == reference
+
+
+def test_frames_read_from_several_threads_at_once_give_the_same_codes() -> None:
+    """The frame pass and the reads run on a shared thread beside the caller's: callers
+    reading at once (a camera worker, a benchmark) wait for it, and get the same answers."""
+    frames = [f.image for f in HARD[:6]]
+    reference = [_texts(frame) for frame in frames]
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(_texts, frames * 3))
+    assert answers == reference * 3
+
+
+def _read_in_child(frame: np.ndarray) -> list[str]:
+    return _texts(frame)
+
+
+def test_a_forked_process_reads_with_a_frame_thread_of_its_own() -> None:
+    frame = HARD[2].image
+    reference = _texts(frame)  # the parent's frame thread exists before the fork
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        assert pool.apply_async(_read_in_child, (frame,)).get(timeout=60) == reference
 
 
 def test_the_safety_net_still_stops_a_frame() -> None:
