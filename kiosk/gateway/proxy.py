@@ -116,13 +116,21 @@ def timing(gigs_ms: float) -> str:
     return f"gigs;dur={gigs_ms:.2f}"
 
 
+def server_timing_ms(header: str, metric: str = "gigs") -> float:
+    """A metric's duration in a `Server-Timing` header (`gigs;dur=…, gw;dur=…`); 0: none."""
+    for part in header.split(","):
+        name, _, dur = part.strip().partition(";dur=")
+        if name == metric:
+            try:
+                return float(dur)
+            except ValueError:
+                return 0.0
+    return 0.0
+
+
 def gigs_ms(response: Response) -> float:
-    value = response.headers.get("server-timing", "")
-    _, _, dur = value.partition("gigs;dur=")
-    try:
-        return float(dur.split(",")[0])
-    except ValueError:
-        return 0.0
+    """How long Gigs took for this answer, as the gateway saw it (0: not forwarded)."""
+    return server_timing_ms(response.headers.get("server-timing", ""))
 
 
 def _id_of(value: Any) -> str | None:

@@ -49,21 +49,20 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from kiosk.gateway.store import Store
+from kiosk.gateway.proxy import server_timing_ms
 from kiosk.gateway.webhooks import sign
 from kiosk.sandbox.seed import PLAN_IDS, STORE_PAYMENT_METHOD_ID
 from kiosk.scan.imei import luhn_check_digit
-from tests.bench.bench_client import start_sandbox
-from tests.bench.gateway_probe import gigs_ms, pct
+from tests.bench.gateway_probe import pct
+from tests.bench.gateway_fleet import fleet
 from tests.bench.gateway_report import table
 from tests.gateway import pg
-from tests.gateway.replicas import WEBHOOK_SECRET, Replica
+from tests.gateway.replicas import WEBHOOK_SECRET
 
 P = "/projects/demo"
 STREAM_INTERVAL = 15.0
@@ -116,7 +115,7 @@ class Kiosk:
         self.tally.requests[name] += 1
         self.tally.all_via.append(took)
         self.tally.by_name.setdefault(name, []).append(took)
-        if gigs := gigs_ms(answer.headers.get("server-timing", "")):
+        if gigs := server_timing_ms(answer.headers.get("server-timing", "")):
             self.tally.beyond.append(took - gigs)
         if answer.status_code >= 400:
             self.tally.errors[f"{name}: {answer.status_code}"] += 1
@@ -281,6 +280,16 @@ async def drive(args: argparse.Namespace, urls: list[str], tokens: list[str],
         relay = Relay(direct, http, tally, args.order_seconds)
         kiosks = [Kiosk(n, urls[n % len(urls)], token, http, direct, tally, n % 2 == 1, relay)
                   for n, token in enumerate(tokens[:-1])]
+        # The probe kiosk, in its own process, reads once the kiosks are all under way. It
+        # is started first: it keeps the machine's usual priority when this process lowers
+        # its own (`--kiosk-nice`).
+        delay = min(5.0, args.seconds / 10)
+        prober = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.bench.gateway_probe", "--urls", ",".join(urls),
+            "--sandbox", sandbox, "--seconds", str(args.seconds - delay), "--delay", str(delay),
+            stdout=asyncio.subprocess.PIPE, env={**os.environ, "GATEWAY_PROBE_TOKEN": tokens[-1]})
+        if args.kiosk_nice:
+            os.nice(args.kiosk_nice)
         stop = asyncio.Event()
         # Objects made so far live to the end: out of the collector's sight (its full
         # collections paused this process for up to 45 ms, counted in kiosks' latencies).
@@ -289,12 +298,6 @@ async def drive(args: argparse.Namespace, urls: list[str], tokens: list[str],
         started = time.monotonic()
         loops = [asyncio.create_task(kiosk_loop(k, started + args.seconds, stop, args.pause))
                  for k in kiosks]
-        # The probe kiosk, in its own process, once the kiosks are all under way.
-        await asyncio.sleep(min(5.0, args.seconds / 10))
-        prober = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.bench.gateway_probe", "--urls", ",".join(urls),
-            "--sandbox", sandbox, "--seconds", str(args.seconds - min(5.0, args.seconds / 10)),
-            stdout=asyncio.subprocess.PIPE, env={**os.environ, "GATEWAY_PROBE_TOKEN": tokens[-1]})
         probed, _ = await prober.communicate()
         stop.set()  # heartbeats end; activations in flight finish (bounded)
         await asyncio.wait_for(asyncio.gather(*loops), args.seconds + 60)
@@ -305,7 +308,8 @@ async def drive(args: argparse.Namespace, urls: list[str], tokens: list[str],
     total = sum(tally.requests.values())
     done = sum(tally.done.values())
     return {
-        "kiosks": args.kiosks, "seconds": round(took, 1), "pause": args.pause, "requests": total,
+        "kiosks": args.kiosks, "kiosk_nice": args.kiosk_nice, "seconds": round(took, 1),
+        "pause": args.pause, "requests": total,
         "requests_per_s": round(total / took, 1), "activations": done,
         "activations_per_min": round(done / took * 60, 1),
         "latency_ms": {"all_via_gateway_p50": round(pct(tally.all_via, 0.5), 1),
@@ -335,39 +339,6 @@ async def drive(args: argparse.Namespace, urls: list[str], tokens: list[str],
     }
 
 
-@contextlib.contextmanager
-def fleet(args: argparse.Namespace) -> Iterator[tuple[list[str], list[str], str]]:
-    """PostgreSQL, the sandbox, two replicas, the kiosks joined: (replica URLs, tokens,
-    sandbox URL)."""
-    with contextlib.ExitStack() as stack:
-        base = args.postgres or stack.enter_context(pg.throwaway_cluster(max_connections=300))
-        database = pg.new_database(base)
-        stack.callback(pg.drop_database, database)
-        proc, sandbox = start_sandbox()
-        stack.callback(proc.wait, 10)
-        stack.callback(proc.terminate)
-        httpx.patch(sandbox + "/_sandbox/settings", json={
-            "order_delay": args.order_seconds, "undocumented_filters": "honour"}).raise_for_status()
-        Store.open(database).close()
-        replicas = [Replica(sandbox, database, GATEWAY_RATE_LIMIT="100000",
-                            GATEWAY_JOIN_LIMIT="10000") for _ in range(2)]
-        for replica in replicas:
-            stack.callback(replica.stop)
-        for replica in replicas:
-            replica.wait_healthy()
-        store = Store.open(database)
-        stack.callback(store.close)
-        tokens = []
-        with httpx.Client(timeout=30) as http:
-            for n in range(args.kiosks + 1):  # and the probe kiosk
-                code = store.enroll(f"STORE-{n % 20:03d}", valid_seconds=600, payment_method=None)
-                answer = http.post(replicas[n % 2].url + "/gateway/v1/join",
-                                   json={"code": code, "name": f"bench {n}", "version": "0.1.0"})
-                answer.raise_for_status()
-                tokens.append(answer.json()["token"])
-        yield [r.url for r in replicas], tokens, sandbox
-
-
 def run(args: argparse.Namespace) -> dict[str, Any]:
     with fleet(args) as (urls, tokens, sandbox):
         return asyncio.run(drive(args, urls, tokens, sandbox))
@@ -384,6 +355,10 @@ def parser() -> argparse.ArgumentParser:
                    "minutes)")
     p.add_argument("--postgres", metavar="URL", help="a running cluster's base URL "
                    "(default: start a throwaway one)")
+    p.add_argument("--kiosk-nice", type=int, default=10, metavar="N",
+                   help="the simulated kiosks (this process) run N steps nicer than the "
+                   "gateway, its database, the sandbox and the probe: on a real fleet they "
+                   "are machines of their own, not the gateway's CPU (0: same priority)")
     p.add_argument("--json", action="store_true")
     return p
 

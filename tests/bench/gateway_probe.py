@@ -28,23 +28,11 @@ from typing import Any
 
 import httpx
 
+from kiosk.gateway.proxy import server_timing_ms
 from kiosk.sandbox.seed import STORE_PAYMENT_METHOD_ID
 from kiosk.scan.imei import luhn_check_digit
 
 P = "/projects/demo"
-
-
-def gigs_ms(header: str, metric: str = "gigs") -> float:
-    """Gigs' time in the gateway's `Server-Timing: gigs;dur=…` (0: none); or the gateway's
-    own (`gw`)."""
-    for part in header.split(","):
-        name, _, dur = part.strip().partition(";dur=")
-        if name == metric:
-            try:
-                return float(dur)
-            except ValueError:
-                return 0.0
-    return 0.0
 
 
 def pct(values: list[float], q: float) -> float:
@@ -55,7 +43,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def probe(urls: list[str], sandbox: str, token: str, seconds: float,
-                rate: float) -> dict[str, Any]:
+                rate: float, delay: float = 0.0) -> dict[str, Any]:
+    await asyncio.sleep(delay)  # started early (at the driver's priority), reads later
     beyond: list[float] = []
     added: list[float] = []
     inside: list[float] = []  # the gateway's own time, less Gigs'
@@ -93,9 +82,9 @@ async def probe(urls: list[str], sandbox: str, token: str, seconds: float,
             took = (time.perf_counter() - started) * 1000
             if answer.status_code >= 400:
                 errors += 1
-            elif gigs := gigs_ms(timing := answer.headers.get("server-timing", "")):
+            elif gigs := server_timing_ms(timing := answer.headers.get("server-timing", "")):
                 beyond.append(took - gigs)
-                if own := gigs_ms(timing, "gw"):
+                if own := server_timing_ms(timing, "gw"):
                     inside.append(own - gigs)
                     outside.append(took - own)
                 started = time.perf_counter()
@@ -120,9 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sandbox", required=True)
     p.add_argument("--seconds", type=float, default=50.0)
     p.add_argument("--rate", type=float, default=20.0, help="reads a second, on average")
+    p.add_argument("--delay", type=float, default=0.0, help="seconds before the first read")
     args = p.parse_args(argv)
     result = asyncio.run(probe(args.urls.split(","), args.sandbox,
-                               os.environ["GATEWAY_PROBE_TOKEN"], args.seconds, args.rate))
+                               os.environ["GATEWAY_PROBE_TOKEN"], args.seconds, args.rate,
+                               args.delay))
     print(json.dumps(result))
     return 0
 

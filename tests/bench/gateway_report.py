@@ -10,6 +10,8 @@ def table(result: dict[str, Any]) -> str:
     rows = [
         ("kiosks / seconds / mean pause between activations",
          f"{result['kiosks']} / {result['seconds']} / {result['pause']} s"),
+        ("simulated kiosks' priority (on a fleet: machines of their own)",
+         f"nice {result.get('kiosk_nice', 0)}"),
         ("requests through the gateway", f"{result['requests']} ({result['requests_per_s']}/s)"),
         ("activations", f"{result['activations']} ({result['activations_per_min']}/min)"),
         ("latency, every request via gateway p50 / p99 ms",

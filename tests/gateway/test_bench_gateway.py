@@ -13,7 +13,7 @@ def test_the_gateway_benchmark_runs_short_with_no_error_and_no_duplicate(
         postgres_server: str) -> None:
     args = bench_gateway.parser().parse_args(
         ["--kiosks", "20", "--seconds", "5", "--order-seconds", "2", "--postgres",
-         postgres_server])
+         postgres_server, "--kiosk-nice", "0"])
     result = bench_gateway.run(args)
     assert result["errors"] == 0, result["error_kinds"]
     assert result["duplicate_orders"] == 0
