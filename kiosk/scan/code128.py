@@ -6,10 +6,12 @@ Written here rather than taken from python-barcode, whose 0.16.1 silently drops 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 # Bar/space widths of the 106 symbols (values 0-105) and the stop pattern, from ISO/IEC 15417.
-_WIDTHS = (
+WIDTHS = (
     "212222 222122 222221 121223 121322 131222 122213 122312 132212 221213 221312 231212 "
     "112232 122132 122231 113222 123122 123221 223211 221132 221231 213212 223112 312131 "
     "311222 321122 321221 312212 322112 322211 212123 212321 232121 111323 131123 131321 "
@@ -20,7 +22,7 @@ _WIDTHS = (
     "124112 124211 411212 421112 421211 212141 214121 412121 111143 111341 131141 114113 "
     "114311 411113 411311 113141 114131 311141 411131 211412 211214 211232"
 ).split()
-_STOP = "2331112"
+STOP = "2331112"
 START_B, START_C, CODE_B, CODE_C = 104, 105, 100, 99
 
 
@@ -53,16 +55,27 @@ def symbols(text: str) -> list[int]:
     return [*values, check]
 
 
+def widths_modules(widths: str, first: int = 1, other: int = 0) -> list[int]:
+    """Bar and space widths ("2331112") as modules: `first` for the first bar's, then
+    alternating with `other`."""
+    row: list[int] = []
+    level = first
+    for w in widths:
+        row.extend([level] * int(w))
+        level = other if level == first else first
+    return row
+
+
+def pattern(values: Sequence[int], quiet: int = 10) -> np.ndarray:
+    """Symbol values (start, data, checksum: not checked) and the stop pattern as a row of
+    modules, 1 = bar, with `quiet`-module quiet zones."""
+    widths = "".join(WIDTHS[v] for v in values) + STOP
+    return np.array([0] * quiet + widths_modules(widths) + [0] * quiet, dtype=np.uint8)
+
+
 def modules(text: str) -> np.ndarray:
     """The barcode as a row of modules, 1 = bar, with the 10-module quiet zones included."""
-    widths = "".join(_WIDTHS[v] for v in symbols(text)) + _STOP
-    row: list[int] = [0] * 10
-    bar = 1
-    for w in widths:
-        row.extend([bar] * int(w))
-        bar ^= 1
-    row.extend([0] * 10)
-    return np.array(row, dtype=np.uint8)
+    return pattern(symbols(text))
 
 
 def render(text: str, module_px: int = 3, height_px: int = 120) -> np.ndarray:

@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from kiosk.scan import decode_profile as prof
-from kiosk.scan.code128 import _STOP, _WIDTHS
+from kiosk.scan import code128
 from kiosk.scan.imei import imei_from_code
 
 SS = 4  # template samples per module
@@ -42,13 +42,9 @@ FEEDBACK_BLUR = 14
 DRIFTS = np.arange(-6, 7) / 4  # how far a cell may start from the even grid (modules)
 
 
-def _modules(widths: str, first: int = 1) -> np.ndarray:
-    out: list[int] = []
-    level = first
-    for w in widths:
-        out += [level] * int(w)
-        level = -level
-    return np.array(out, np.float32)
+def _modules(widths: str) -> np.ndarray:
+    """Bars +1, spaces -1, a module each."""
+    return np.array(code128.widths_modules(widths, 1, -1), np.float32)
 
 
 @functools.lru_cache(maxsize=64)
@@ -57,7 +53,7 @@ def _symbol_templates(sigma_q: int) -> np.ndarray:
     blurred by sigma (modules, quantised to 1/20) and brought to zero mean and unit norm."""
     sigma = sigma_q / 20
     rows = []
-    for w in _WIDTHS:
+    for w in code128.WIDTHS:
         # Two unknown modules (0) each side, the known space before and bar after.
         row = np.concatenate([[0, 0, -1], _modules(w), [1, 0, 0]]).astype(np.float32)
         rows.append(row)
@@ -69,9 +65,9 @@ def _end_templates(sigma_q: int) -> tuple[np.ndarray, np.ndarray]:
     """(3 starts + stop, (QUIET+11+1)*SS or (1+13+QUIET)*SS): start symbols after a quiet
     zone (and before a bar), and the stop pattern after a space and before a quiet zone."""
     sigma = sigma_q / 20
-    starts = [np.concatenate([-np.ones(QUIET + 2), _modules(_WIDTHS[v]), [1, 0, 0]])
+    starts = [np.concatenate([-np.ones(QUIET + 2), _modules(code128.WIDTHS[v]), [1, 0, 0]])
               for v in (103, 104, 105)]
-    stop = np.concatenate([[0, 0, -1], _modules(_STOP), -np.ones(QUIET + 2)])
+    stop = np.concatenate([[0, 0, -1], _modules(code128.STOP), -np.ones(QUIET + 2)])
     return (_prepare(np.array(starts, np.float32), sigma, cut=2),
             _prepare(np.array([stop], np.float32), sigma, cut=2)[0])
 
@@ -283,8 +279,8 @@ def _imei(values: list[int]) -> str | None:
     return text if text is not None and len(text) == 15 and imei_from_code(text) else None
 
 
-_MODULES = np.array([_modules(w) for w in _WIDTHS], np.float32)  # (106, 11)
-_STOP_MODULES = _modules(_STOP)
+_MODULES = np.array([_modules(w) for w in code128.WIDTHS], np.float32)  # (106, 11)
+_STOP_MODULES = _modules(code128.STOP)
 
 
 def _with_neighbours(bar: np.ndarray, offsets: np.ndarray, m: float, first: list[int],

@@ -92,13 +92,8 @@ def test_a_code_whose_checksum_fails_is_not_read() -> None:
     imei = synth.random_imei(random.Random(7))
     values = code128.symbols(imei)
     values[-1] = (values[-1] + 1) % 103
-    row = [0] * 10
-    bar = 1
-    for w in "".join(code128._WIDTHS[v] for v in values) + code128._STOP:
-        row += [bar] * int(w)
-        bar ^= 1
-    row += [0] * 10
-    img = np.repeat(np.where(np.array(row) == 1, 60, 200).astype(np.uint8)[None, :], 30, axis=0)
+    row = code128.pattern(values)
+    img = np.repeat(np.where(row == 1, 60, 200).astype(np.uint8)[None, :], 30, axis=0)
     img = np.repeat(img, 4, axis=1)
     line = prof.scan_profile(img, 0, 30)
     assert decode_soft.read_imei(line, 120.0, float(line.size - 120), 1.5) is None

@@ -64,13 +64,7 @@ def code128_set_a(text: str, module_px: int = 3, height_px: int = 120) -> np.nda
     values = [103]  # start A
     values += [ord(ch) + 64 if ord(ch) < 32 else ord(ch) - 32 for ch in text]
     values.append((values[0] + sum(i * v for i, v in enumerate(values[1:], 1))) % 103)
-    widths = "".join(code128._WIDTHS[v] for v in values) + code128._STOP
-    row, bar = [0] * 10, 1
-    for w in widths:
-        row += [bar] * int(w)
-        bar ^= 1
-    row += [0] * 10
-    line = np.where(np.array(row) == 1, 0, 255).astype(np.uint8)
+    line = np.where(code128.pattern(values) == 1, 0, 255).astype(np.uint8)
     return np.repeat(np.tile(line, (height_px, 1)), module_px, axis=1)
 
 
