@@ -13,11 +13,16 @@
    once leave unreadable by thresholds (`SOFT_READS` bands a frame).
 
 The work is bounded by counted steps (regions x variants), never by the clock, so a frame
-gives the same codes on an idle and on a busy machine. `budget_ms` remains as a safety net
+gives the same codes on an idle and on a busy machine. A second thread (`decode_pool`) reads
+the whole frame and finds the quarter-size regions while the caller finds the half-size
+ones, then reads each variant while the caller makes the next: zxing-cpp and OpenCV release
+the GIL, so a two-core box does both at once; the reads, their order and the steps counted
+are those of one thread. `budget_ms` remains as a safety net
 only, never below `MIN_SAFETY_MS`, far above what frames need (median 25 ms of CPU, the
 slowest about 150 ms, on a loaded two-core box where pyzbar takes 90 ms a frame). It is
-counted in the process's CPU time, which a busy machine inflates far less than the wall
-clock, with a wall-clock net `WALL_FACTOR` times longer for a stalled machine.
+counted in the CPU time of the frame's own work on both threads (other callers' frames do
+not count), which a busy machine inflates far less than the wall clock, with a wall-clock
+net `WALL_FACTOR` times longer for a stalled machine.
 
 pyzbar (the product owner's choice) is a supported backend: used when zxing-cpp is missing,
 or on request. Only Code 128 and Code 39 are read by default: what phone boxes carry.
@@ -26,23 +31,22 @@ or on request. Only Code 128 and Code 39 are read by default: what phone boxes c
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import cv2
 import numpy as np
 
 from kiosk.scan import decode_plan as plan_
-from kiosk.scan import decode_soft
+from kiosk.scan import decode_pool, decode_soft
 from kiosk.scan.decode_codes import (
     Code, explains, may_be_sibling, reading_order, without_conflicts,
 )
 from kiosk.scan.decode_geometry import (
-    Point, Rectified, Region, bands, combine_regions, propose_regions, rectify, regions_at, slant,
+    Point, Rectified, Region, bands, combine_regions, propose_regions, rectify,
+    regions_at, slant,
 )
 from kiosk.scan.decode_plan import is_light_on_dark
 from kiosk.scan.decode_profile import UPSAMPLE
@@ -53,7 +57,7 @@ try:  # zxing-cpp is a self-contained wheel; pyzbar is the fallback
 except ImportError:  # pragma: no cover - exercised on machines without the wheel
     zxingcpp = None  # type: ignore[assignment]
 
-#: The safety net per frame, ms of the process's CPU time: only a pathological frame
+#: The safety net per frame, ms of the frame's CPU time: only a pathological frame
 #: or a machine many times slower than usual reaches it. Counted steps bound the work.
 DEFAULT_BUDGET_MS = 300.0
 MIN_SAFETY_MS = 300.0
@@ -168,7 +172,9 @@ def _acceptable(text: str) -> bool:
 class _Steps:
     """The frame's step counter, and its safety nets (CPU time, and a longer wall clock)."""
 
-    def __init__(self, budget_ms: float, clock: Callable[[], float]) -> None:
+    def __init__(self, budget_ms: float, clock: Callable[[], float],
+                 cpu: decode_pool.Cpu | None = None) -> None:
+        self.cpu = cpu  # the second thread's CPU time for this frame, when `clock` counts it
         self.left = FRAME_STEPS
         self.soft_left = SOFT_READS
         self.expired = False  # the safety net fired: nothing more, soft reads included
@@ -252,11 +258,18 @@ def _read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tu
             while ahead is not None and n < per_band and spent < cap and steps.take():
                 spent += 1
                 n += 1
-                reading = _frame_pool().submit(_read_variant, ahead, rect, read, symbologies)
-                ahead = next(variants, None) if n < per_band and spent < cap else None
+                reading = decode_pool.submit(_read_variant, ahead, rect, read, symbologies,
+                                             cpu=steps.cpu)
+                failed: Exception | None = None
+                try:
+                    ahead = next(variants, None) if n < per_band and spent < cap else None
+                except Exception as exc:  # made early: it counts only if this read fails
+                    ahead, failed = None, exc
                 band_found = reading.result()
                 if band_found:
                     break
+                if failed is not None:
+                    raise failed
             if not band_found:
                 band_found = _soft(crop, lo, hi, rect, steps)
             found += band_found
@@ -308,23 +321,6 @@ def _read_variant(v: plan_.Variant, rect: Rectified, read: Reader, symbologies: 
     return found
 
 
-# -- the frame pass beside the region proposal -------------------------------------------------
-
-_pool_lock = threading.Lock()
-_pool: tuple[int, ThreadPoolExecutor] | None = None
-
-
-def _frame_pool() -> ThreadPoolExecutor:
-    """One thread that reads whole frames while the caller proposes regions: both release
-    the GIL for most of their time (zxing-cpp, OpenCV), so a two-core box does them at once.
-    Made per process (a forked child gets its own)."""
-    global _pool
-    with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid():
-            _pool = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="decode-frame"))
-        return _pool[1]
-
-
 # -- the public functions --------------------------------------------------------------------
 
 def to_grey(frame: np.ndarray) -> np.ndarray:
@@ -339,39 +335,51 @@ def to_grey(frame: np.ndarray) -> np.ndarray:
 
 def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
                symbologies: tuple[str, ...] = SYMBOLOGIES, backend: str = "auto",
-               clock: Callable[[], float] = time.process_time,
+               clock: Callable[[], float] | None = None,
                imeis_enough: int | None = None) -> list[Code]:
     """Every code read in `frame` (BGR HxWx3 or grey HxW, uint8), with symbology and corners.
 
     The work is counted (`MAX_REGIONS`, `REGION_STEPS`, `FRAME_STEPS`), so the answer does not
-    depend on the machine's load; `budget_ms` (at least `MIN_SAFETY_MS`, in `clock`'s time: the
-    process's CPU time) is only a safety net. `imeis_enough`: stop once that many distinct
-    IMEIs are read (a phone has two at most: the rest of a label is not looked at).
+    depend on the machine's load; `budget_ms` (at least `MIN_SAFETY_MS`, in `clock`'s time:
+    by default the CPU time of this frame's work, on both threads) is only a safety net.
+    `imeis_enough`: stop once that many distinct IMEIs are read (a phone has two at most:
+    the rest of a label is not looked at).
     """
     if frame.dtype != np.uint8:
         raise ValueError("expected a uint8 image")
-    steps = _Steps(max(budget_ms, MIN_SAFETY_MS), clock)
+    cpu: decode_pool.Cpu | None = None
+    if clock is None:
+        cpu = decode_pool.Cpu()
+        clock = cpu.clock
+    steps = _Steps(max(budget_ms, MIN_SAFETY_MS), clock, cpu)
     read = _reader(backend)
     grey = np.ascontiguousarray(to_grey(frame))
     codes: dict[str, Code] = {}
-    # The whole frame is read while the regions are proposed; the regions go unused when
-    # the frame pass reads enough (the work is the same whatever the timing).
-    pool = _frame_pool()
-    frame_pass = pool.submit(read, grey, symbologies)
-    quarter = pool.submit(regions_at, grey, 4, MAX_REGIONS)
+
+    def count_imeis(texts: Iterable[str]) -> int:
+        return len({imei_from_code(t) for t in texts} - {None})
+
+    # The half-size regions are found on the second thread while this one reads the whole
+    # frame. When that alone reads enough, the search is told to stop (its regions would go
+    # unused: the same answer, whatever the timing); else the quarter-size ones follow here.
+    stop_search = threading.Event()
+    half = decode_pool.submit(regions_at, grey, 2, MAX_REGIONS, stop_search.is_set, cpu=cpu)
     try:
-        regions = combine_regions(regions_at(grey, 2, MAX_REGIONS), quarter.result(), MAX_REGIONS)
-    finally:
-        frame_reads = frame_pass.result()
+        frame_reads = read(grey, symbologies)
+    except BaseException:
+        stop_search.set()
+        raise
     for text, sym, corners in frame_reads:
         codes.setdefault(text, Code(text, sym, tuple(corners), "frame"))
 
     def enough() -> bool:
-        return imeis_enough is not None and len(
-            {imei_from_code(t) for t in codes} - {None}) >= imeis_enough
+        return imeis_enough is not None and count_imeis(codes) >= imeis_enough
 
     if enough():
+        stop_search.set()
         return reading_order(without_conflicts(list(codes.values())))
+    quarter = regions_at(grey, 4, MAX_REGIONS)
+    regions = combine_regions(half.result(), quarter, MAX_REGIONS)
     for region in regions:
         if any(explains(c.polygon, region) for c in codes.values()):
             continue  # already read in the cheap pass

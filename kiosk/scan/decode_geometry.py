@@ -8,6 +8,7 @@ by its angle: the bars come out upright, parallel and equally spaced.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -34,28 +35,41 @@ class Region:
     quad_exact: bool = True
 
 
-def _structure(grey: np.ndarray, factor: int = 2
+class Stopped(Exception):
+    """The caller no longer needs the regions (`regions_at`'s `stop` said so)."""
+
+
+def _check(stop: Callable[[], bool] | None) -> None:
+    if stop is not None and stop():
+        raise Stopped
+
+
+def _structure(grey: np.ndarray, factor: int = 2, stop: Callable[[], bool] | None = None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     small = cv2.resize(grey, (grey.shape[1] // factor, grey.shape[0] // factor),
                        interpolation=cv2.INTER_AREA)
     f = small.astype(np.float32)
     gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=3)
+    _check(stop)
     k = (11, 11)
     jxx = cv2.boxFilter(gx * gx, -1, k)
     jyy = cv2.boxFilter(gy * gy, -1, k)
+    _check(stop)
     jxy = cv2.boxFilter(gx * gy, -1, k)
     energy = jxx + jyy
     # coherence = sqrt((jxx - jyy)^2 + 4 jxy^2) / energy > 0.55, compared squared (no sqrt,
     # no division: a third of this function's time went there).
     d = jxx - jyy
     coherent = d * d + 4 * jxy * jxy > np.float32(0.55 ** 2) * energy * energy
+    _check(stop)
     # Bars alternate: their gradients cancel in a window's sum, a single edge's (a label's
     # border, a table's edge) do not: |mean gradient| / mean |gradient| is 1 for one edge,
     # near 0 for bars (kept under 0.5, compared squared).
     mx, my = cv2.boxFilter(gx, -1, k), cv2.boxFilter(gy, -1, k)
     total = cv2.boxFilter(cv2.magnitude(gx, gy), -1, k)
     alternating = mx * mx + my * my < np.float32(0.25) * total * total
+    _check(stop)
     # The energy floor from every fourth row and column: the same percentile within a few
     # per cent, for a twentieth of the time.
     floor = max(quantiles(energy[::4, ::4], 99.5)[0] * 0.08, 60.0)
@@ -178,9 +192,11 @@ def _contains(region: Region, point: Point) -> bool:
     return along <= region.width / 2 and across <= region.height / 2
 
 
-def regions_at(grey: np.ndarray, factor: int, limit: int) -> list[Region]:
-    """Regions of the structure tensor at 1/`factor` size, largest first."""
-    return _regions_from(*_structure(grey, factor), factor, limit)
+def regions_at(grey: np.ndarray, factor: int, limit: int,
+               stop: Callable[[], bool] | None = None) -> list[Region]:
+    """Regions of the structure tensor at 1/`factor` size, largest first. `stop` is asked
+    now and then: True raises `Stopped`."""
+    return _regions_from(*_structure(grey, factor, stop), factor, limit)
 
 
 def _regions_from(mask: np.ndarray, jxx: np.ndarray, jyy: np.ndarray, jxy: np.ndarray,

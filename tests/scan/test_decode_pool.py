@@ -1,0 +1,82 @@
+"""The decoder's second thread: callers wait in order, nothing hangs, nothing is lost."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.scan import decode_pool, find_codes
+from kiosk.scan.synth_hard import hard_frames
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_work_handed_over_from_the_decoder_thread_runs_there_at_once() -> None:
+    """A nested hand-over would wait for the one thread it runs on: it must not queue."""
+    def outer() -> str:
+        inner = decode_pool.submit(threading.current_thread)
+        return f"{threading.current_thread().name} {inner.result(timeout=5).name}"
+
+    names = decode_pool.submit(outer).result(timeout=10).split()
+    assert names[0] == names[1] and names[0].startswith("decode-frame")
+
+
+def test_a_failure_reaches_the_caller_and_the_thread_goes_on() -> None:
+    def boom() -> None:
+        raise ValueError("bad frame")
+
+    with pytest.raises(ValueError, match="bad frame"):
+        decode_pool.submit(boom).result(timeout=5)
+    assert decode_pool.submit(lambda: 42).result(timeout=5) == 42
+
+
+def test_the_frame_cpu_counts_the_second_thread_s_work() -> None:
+    cpu = decode_pool.Cpu()
+
+    def spin() -> None:
+        end = time.thread_time() + 0.05
+        while time.thread_time() < end:
+            pass
+
+    decode_pool.submit(spin, cpu=cpu).result(timeout=10)
+    assert cpu.seconds >= 0.045
+
+
+def _child_reads(frame: object) -> list[str]:
+    return [c.text for c in find_codes(frame)]  # type: ignore[arg-type]
+
+
+def test_a_fork_while_another_thread_holds_the_pool_lock_still_reads() -> None:
+    frame = hard_frames(3, seed=404)[2].image
+    reference = _child_reads(frame)
+    context = multiprocessing.get_context("fork")
+    with decode_pool._lock:  # as if another thread were making the pool at the fork
+        pool = context.Pool(1)
+    try:
+        assert pool.apply_async(_child_reads, (frame,)).get(timeout=60) == reference
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def test_a_frame_read_while_the_interpreter_exits_is_still_read() -> None:
+    """At exit the executor takes no new work (an atexit handler, a camera thread that
+    outlives the window): the frame is read on the caller's thread."""
+    script = textwrap.dedent("""
+        import atexit
+        from kiosk.scan import find_imeis, synth
+        frame = next(f for f in synth.frames(12, seed=3) if f.imeis)
+        find_imeis(frame.image)  # the decoder's thread exists
+        atexit.register(lambda: print("read at exit:", find_imeis(frame.image) == frame.imeis))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "read at exit: True" in done.stdout
