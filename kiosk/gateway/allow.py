@@ -12,8 +12,9 @@ not listed are refused, and a few rules have a check of their own (`special`):
 - `direct`: a subscription without an order (no payment) only when the gateway allows it;
 - `subscriptions`: only with a `user` or a `sim` filter; with `sim` the gateway answers
   itself (the filter is undocumented: it checks every item, see `proxy.py`);
-- `own_sim`: an eSIM's credentials only for the kiosk that ordered for that SIM (checked
-  against the database in `proxy.py`: DESIGN §6, least disclosure).
+- `own_sim`: an eSIM's credentials, and its profile's state (whether and when the customer
+  installed it), only for the kiosk that ordered for that SIM (checked against the database
+  in `proxy.py`: DESIGN §6, least disclosure).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ ALLOW: tuple[Rule, ...] = (
     Rule("GET", P + "/subscriptions/{subscription}", "retrieve_subscription"),
     Rule("GET", P + "/sims/{sim}", "retrieve_sim"),
     Rule("GET", P + "/sims/{sim}/credentials", "sim_credentials", special="own_sim"),
-    Rule("GET", P + "/sims/{sim}/eSimProfile", "esim_profile"),
+    Rule("GET", P + "/sims/{sim}/eSimProfile", "esim_profile", special="own_sim"),
 )
 #: Words that may appear in an audited endpoint as they are; any other segment is an id.
 STATIC = frozenset(s for r in ALLOW for s in r.template.split("/") if s and "{" not in s) | {

@@ -233,7 +233,8 @@ async def forward(request: Request) -> Response:
     upstream: Upstream = request.app.state.upstream
     if (allowed.rule.special == "own_sim"
             and await gw.sim_kiosk(allowed.params["sim"]) != kiosk.kiosk):
-        return await forbidden("an eSIM's credentials go only to the kiosk that ordered for this SIM")
+        return await forbidden("an eSIM's credentials and profile go only to the kiosk that "
+                               "ordered for this SIM")
     # Two checks side by side (each its own connection): the customer is this kiosk's; an
     # order is within the kiosk's hourly cap (a stolen token, or a broken kiosk, orders at
     # most that many an hour). Then an order's SIM is claimed for this kiosk before the

@@ -49,6 +49,8 @@ async def probe(urls: list[str], sandbox: str, token: str, seconds: float,
     added: list[float] = []
     inside: list[float] = []  # the gateway's own time, less Gigs'
     outside: list[float] = []  # the probe's time, less the gateway's own
+    direct_ms: list[float] = []  # the same read sent straight to the sandbox: the machine's
+    # round trip to a Python server doing the same work, without the gateway
     errors = 0
     auth = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(timeout=30) as http, \
@@ -89,7 +91,8 @@ async def probe(urls: list[str], sandbox: str, token: str, seconds: float,
                     outside.append(took - own)
                 started = time.perf_counter()
                 await direct.request(method, path, json=payload)
-                added.append(took - (time.perf_counter() - started) * 1000)
+                direct_ms.append((time.perf_counter() - started) * 1000)
+                added.append(took - direct_ms[-1])
             if n % 50 == 0:
                 gc.collect()
             await asyncio.sleep(random.expovariate(rate))
@@ -100,7 +103,9 @@ async def probe(urls: list[str], sandbox: str, token: str, seconds: float,
             "in_gateway_p50": round(pct(inside, 0.5), 1),
             "in_gateway_p99": round(pct(inside, 0.99), 1),
             "to_and_from_gateway_p50": round(pct(outside, 0.5), 1),
-            "to_and_from_gateway_p99": round(pct(outside, 0.99), 1)}
+            "to_and_from_gateway_p99": round(pct(outside, 0.99), 1),
+            "direct_p50": round(pct(direct_ms, 0.5), 1),
+            "direct_p99": round(pct(direct_ms, 0.99), 1)}
 
 
 def main(argv: list[str] | None = None) -> int:

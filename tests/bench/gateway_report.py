@@ -33,6 +33,8 @@ def table(result: dict[str, Any]) -> str:
          f"{probe['in_gateway_p50']} / {probe['in_gateway_p99']}"),
         ("  of which to and from it (HTTP, loopback, scheduling) p50 / p99 ms",
          f"{probe['to_and_from_gateway_p50']} / {probe['to_and_from_gateway_p99']}"),
+        ("  the probe's same reads straight to the sandbox p50 / p99 ms",
+         f"{probe.get('direct_p50')} / {probe.get('direct_p99')}"),
         ("errors (must be 0)", str(result["errors"] + probe["errors"]) + (
             f" {result['error_kinds']}" if result["errors"] else "")),
         ("orders placed / in the sandbox / duplicates (must be 0)",

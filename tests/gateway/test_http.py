@@ -77,6 +77,12 @@ def test_the_kiosk_client_works_through_the_gateway_and_orders_are_recorded(
     assert httpx.get(gw.url + creds, headers=bearer(joined["token"])).status_code == 200
     refused = httpx.get(gw.url + creds, headers=bearer(other["token"]))
     assert refused.status_code == 403 and "ordered for this SIM" in refused.json()["message"]
+    # Its eSIM profile (installed or not, and when) likewise; the sandbox answers 404 for
+    # a pSIM, as Gigs does: forwarded for the kiosk that ordered, refused for the other.
+    profile = f"/projects/demo/sims/{sim}/eSimProfile"
+    assert httpx.get(gw.url + profile, headers=bearer(joined["token"])).status_code == 404
+    refused = httpx.get(gw.url + profile, headers=bearer(other["token"]))
+    assert refused.status_code == 403 and "ordered for this SIM" in refused.json()["message"]
     audit_written(gw)
     rows = store.audit_rows(limit=50)
     assert {r["endpoint"] for r in rows} >= {"/projects/{project}/orders",
