@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import errno
 import json
 import math
@@ -98,7 +99,8 @@ def connection_parent() -> Parser:
     conn = Parser(add_help=False)
     conn.add_argument("--api-url", type=text(2000),
                       help="Gigs API base URL (env GIGS_API_URL); with neither it nor "
-                      "GIGS_TOKEN set, the embedded sandbox runs in process")
+                      "GIGS_TOKEN set: the kiosk's own connection (its config file, "
+                      "gateway or live), else the embedded sandbox in process")
     conn.add_argument("--project", type=text(100),
                       help="Gigs project id (env GIGS_PROJECT; sandbox: demo)")
     conn.add_argument("--no-idempotency-keys", action="store_true",
@@ -126,6 +128,13 @@ def settings(args: argparse.Namespace) -> ApiSettings:
         api_url=args.api_url, project=args.project,
         idempotency_keys=False if args.no_idempotency_keys else None,
     )
+    if not (args.api_url or os.environ.get("GIGS_API_URL") or os.environ.get("GIGS_TOKEN")):
+        configured = kiosk_connection()
+        if configured is not None:
+            result = dataclasses.replace(
+                configured, project=args.project or configured.project,
+                idempotency_keys=False if args.no_idempotency_keys
+                else configured.idempotency_keys)
     url_from = "--api-url" if args.api_url else "GIGS_API_URL"
     if result.api_url and (problem := api_url_problem(result.api_url)):
         raise CliError(f"{url_from}: {problem}", EXIT_INVALID)
@@ -136,6 +145,33 @@ def settings(args: argparse.Namespace) -> ApiSettings:
         raise CliError("the API key in GIGS_TOKEN has spaces or control characters (not shown)",
                        EXIT_INVALID)
     return result
+
+
+def kiosk_connection() -> ApiSettings | None:
+    """This kiosk's own connection, from its config file (`KIOSK_CONFIG` or the default),
+    when it is a gateway's or a live API's: a command run on a kiosk (`journal --resume`
+    after a crash, `activate`, `doctor`) talks to what the kiosk talks to, never to an
+    embedded sandbox that knows none of its orders. None: no config file, or the sandbox."""
+    from kiosk.config import ConfigError, ConfigStore
+
+    store = ConfigStore()
+    if not store.path.exists():
+        return None
+    try:
+        config = store.load()
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from None
+    if config.api_mode == "gateway":
+        token = store.gateway_token()
+        if not token:
+            raise CliError(f"{store.path}: gateway mode, but no kiosk token beside it "
+                           "(kiosk join URL CODE)", EXIT_INVALID)
+    elif config.api_mode == "live":
+        token = store.api_key()
+    else:
+        return None
+    return ApiSettings(api_url=config.api_url, project=config.project, token=token,
+                       idempotency_keys=config.idempotency_keys)
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
