@@ -174,11 +174,7 @@ def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: boo
     if m.small or m.module / scale < SMALL_FRAME_MODULE:
         yield Variant("pyzbar", band, reader="pyzbar", lo=ra, hi=rb)
     # The top third of the rows alone: bars a little slanted or curved read there.
-    sub_lo, sub_hi = lo, lo + (hi - lo) // 3
-    sub = prof.scan_profile(crop, sub_lo, sub_hi)
-    if m.blurry:
-        sub = prof.deconvolve(sub, m.blur * up, snr=1000.0)
-    yield Variant("band0", prof.grey_image(sub), "local", line=True, lo=sub_lo, hi=sub_hi)
+    yield _third(crop, lo, hi, 0, m)
     sharp = cv2.addWeighted(band, 4.0, cv2.GaussianBlur(band, (0, 0), max(1.5, m.module)), -3.0, 0)
     yield Variant("sharpened", sharp, "fixed", lo=ra, hi=rb)
     if not m.washed:
@@ -193,3 +189,16 @@ def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: boo
     if m.blurry:
         flat_line = prof.deconvolve(flat_line, m.blur * up, snr=1000.0)
     yield Variant("stretched-profile", prof.grey_image(flat_line), "local", line=True, lo=lo, hi=hi)
+    # The middle and bottom thirds: a code tilted in the frame whose bars the rectification
+    # left slanted (rarely on the hard frames; one tilted code of the easy set).
+    yield _third(crop, lo, hi, 1, m)
+    yield _third(crop, lo, hi, 2, m)
+
+
+def _third(crop: np.ndarray, lo: int, hi: int, k: int, m: Measures) -> Variant:
+    """Rows lo..hi's k-th third alone, as a redrawn profile (deconvolved when blurry)."""
+    sub_lo, sub_hi = lo + (hi - lo) * k // 3, lo + (hi - lo) * (k + 1) // 3
+    sub = prof.scan_profile(crop, sub_lo, sub_hi)
+    if m.blurry:
+        sub = prof.deconvolve(sub, m.blur * prof.UPSAMPLE, snr=1000.0)
+    return Variant(f"band{k}", prof.grey_image(sub), "local", line=True, lo=sub_lo, hi=sub_hi)
