@@ -13,9 +13,9 @@
    once leave unreadable by thresholds (`SOFT_READS` bands a frame).
 
 The work is bounded by counted steps (regions x variants), never by the clock, so a frame
-gives the same codes on an idle and on a busy machine. A second thread (`decode_pool`) reads
-the whole frame and finds the quarter-size regions while the caller finds the half-size
-ones, then reads each variant while the caller makes the next: zxing-cpp and OpenCV release
+gives the same codes on an idle and on a busy machine. A second thread (`decode_pool`) finds
+the half-size regions while the caller reads the whole frame (the quarter-size ones follow
+on the caller), then reads each variant while the caller makes the next: zxing-cpp and OpenCV release
 the GIL, so a two-core box does both at once; the reads, their order and the steps counted
 are those of one thread. `budget_ms` remains as a safety net
 only, never below `MIN_SAFETY_MS`, far above what frames need (median 25 ms of CPU, the

@@ -1,7 +1,7 @@
 """The decoder's second thread: work handed to it runs beside the caller's.
 
-zxing-cpp and OpenCV release the GIL for most of their time, so on a two-core box the frame
-pass runs while the caller finds regions, and a reader reads one variant while the caller
+zxing-cpp and OpenCV release the GIL for most of their time, so on a two-core box regions are
+found while the caller reads the whole frame, and a reader reads one variant while the caller
 makes the next. The caller always waits for what it hands over, in order: the answer is
 the one a single thread gives.
 
