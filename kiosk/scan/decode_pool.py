@@ -24,6 +24,7 @@ T = TypeVar("T")
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 _local = threading.local()
+_queued = 0  # work handed to the thread and not finished yet, any caller's
 
 
 def _mark() -> None:
@@ -31,9 +32,10 @@ def _mark() -> None:
 
 
 def _forget_in_child() -> None:
-    global _lock, _pool
+    global _lock, _pool, _queued
     _lock = threading.Lock()  # the parent's may have been held by another thread at fork
     _pool = None
+    _queued = 0
 
 
 if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
@@ -59,21 +61,42 @@ class Cpu:
         return time.thread_time() + self.seconds
 
 
-def submit(fn: Callable[..., T], *args: Any, cpu: Cpu | None = None) -> Future[T]:
-    """`fn(*args)` on the decoder's thread (or at once on this one, see the module's text)."""
+def busy() -> bool:
+    """Work is waiting for the second thread, or running there (this caller's or another's)."""
+    return _queued > 0
+
+
+def submit(fn: Callable[..., T], *args: Any, cpu: Cpu | None = None,
+           unless_busy: bool = False) -> Future[T]:
+    """`fn(*args)` on the decoder's thread (or at once on this one, see the module's text).
+    `unless_busy`: at once on this one too when that thread has work already (the caller
+    would wait for it: a region read on the other thread, another camera's frame)."""
+    global _queued
     if cpu is not None:
         fn = _timed(fn, cpu)
-    if not getattr(_local, "on_pool", False):
+    if not getattr(_local, "on_pool", False) and not (unless_busy and busy()):
         try:
-            return _executor().submit(fn, *args)
+            executor = _executor()
+            with _lock:
+                _queued += 1
+            future = executor.submit(fn, *args)
         except RuntimeError:  # the interpreter is exiting: no new work is taken
-            pass
+            _finished(None)
+        else:
+            future.add_done_callback(_finished)
+            return future
     done: Future[T] = Future()
     try:
         done.set_result(fn(*args))
     except BaseException as exc:
         done.set_exception(exc)
     return done
+
+
+def _finished(_: object) -> None:
+    global _queued
+    with _lock:
+        _queued -= 1
 
 
 def _timed(fn: Callable[..., T], cpu: Cpu) -> Callable[..., T]:

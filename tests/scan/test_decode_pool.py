@@ -80,3 +80,22 @@ def test_a_frame_read_while_the_interpreter_exits_is_still_read() -> None:
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "read at exit: True" in done.stdout
+
+
+def test_work_for_a_busy_thread_runs_on_the_caller_when_it_says_so() -> None:
+    """A variant's read waits for nobody: with the thread busy (another camera's frame), it
+    is read on the caller; once the thread is free, there again."""
+    release = threading.Event()
+    blocker = decode_pool.submit(release.wait, 10)
+    try:
+        assert decode_pool.busy()
+        here = decode_pool.submit(threading.current_thread, unless_busy=True)
+        assert here.result(timeout=5) is threading.current_thread()
+    finally:
+        release.set()
+    blocker.result(timeout=10)
+    deadline = time.monotonic() + 5
+    while decode_pool.busy() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    there = decode_pool.submit(threading.current_thread, unless_busy=True).result(timeout=5)
+    assert there.name.startswith("decode-frame")
