@@ -3,11 +3,12 @@
 1. zxing-cpp (Code 128 only) over the whole grey frame: about 5 ms at 1280x720.
 2. Barcode-like regions from the gradient structure tensor of a half-size frame, each with
    its quadrilateral (`decode_geometry`).
-3. For each region not read yet: a perspective warp that rectifies it (bars upright, parallel,
-   equally spaced), magnified with a cubic interpolator when its modules are small, split into
-   bands when it holds two stacked codes; then variants chosen by what the region measures
-   (`decode_plan`): polarity, blur (deconvolved 1-D profiles), small modules (pyzbar as a
-   second reader), uneven light and glare (local contrast stretch, normalised profiles, CLAHE).
+3. For each region not read yet (`decode_region`): a perspective warp that rectifies it
+   (bars upright, parallel, equally spaced), magnified with a cubic interpolator when its
+   modules are small, split into bands when it holds two stacked codes; then variants
+   chosen by what the region measures (`decode_plan`): polarity, blur (deconvolved 1-D
+   profiles), small modules (pyzbar as a second reader), uneven light and glare (local
+   contrast stretch, normalised profiles, CLAHE).
 4. A band no variant read: the soft reader (`decode_soft`), which matches whole symbols
    against its profile through the measured blur, for IMEIs that several difficulties at
    once leave unreadable by thresholds (`SOFT_READS` bands a frame).
@@ -24,7 +25,10 @@ counted in the CPU time of the frame's own work on both threads (other callers' 
 not count), which a busy machine inflates far less than the wall clock, with a wall-clock
 net `WALL_FACTOR` times longer for a stalled machine.
 
-pyzbar (the product owner's choice) is a supported backend: used when zxing-cpp is missing,
+A box's EAN-13 is read too, only to set its region aside (`decode_region.ASIDE`): codes of
+symbologies the caller did not ask for are never returned.
+
+pyzbar (the product owner's choice) is a supported backend (`decode_read`): used when zxing-cpp is missing,
 or on request. Only Code 128 and Code 39 are read by default: what phone boxes carry.
 """
 
