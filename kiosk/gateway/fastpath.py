@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
+import psycopg.sql
 import sqlalchemy as sa
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -53,6 +54,13 @@ _SIM_ORDERED = (
 _ORDER_PLACED = (
     "INSERT INTO orders (order_id, kiosk, store, subscription_id, status, created_at,"
     " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (order_id) DO NOTHING")
+#: `Store.order_seen`: what an answer or an event says of an order (nothing said: kept).
+_ORDER_SEEN = ("UPDATE orders SET updated_at = %s,"
+               " subscription_id = COALESCE(%s, subscription_id), status = COALESCE(%s, status)"
+               " WHERE order_id = %s")
+#: `Store.heartbeat`: the columns a heartbeat may set (kiosk_api checks their values).
+HEARTBEAT_COLUMNS = ("version", "mode", "camera_fps", "activations_today", "failures_today",
+                     "pending")
 #: `Store.users_seen`: each user reachable from this kiosk from now on.
 _USERS_SEEN = ("INSERT INTO kiosk_users (kiosk, user_id, at) SELECT %s, u, %s"
                " FROM unnest(%s::text[]) AS u"
@@ -90,7 +98,7 @@ class FastPath:
         if self._opened is not None:
             await self.pool.close()
 
-    async def _one(self, sql: str, params: Any) -> tuple[Any, ...] | None:
+    async def _one(self, sql: str | psycopg.sql.Composed, params: Any) -> tuple[Any, ...] | None:
         """One statement's first row; once more when the connection taken was dead (the
         database restarted), after the pool has dropped all its dead ones."""
         await self._ready()
@@ -155,6 +163,21 @@ class FastPath:
     async def audit_many(self, rows: list[dict[str, Any]]) -> None:
         if rows:  # rows as `Store.audit_row` makes them
             await self._one(_AUDIT, tuple([r[c] for r in rows] for c in _AUDIT_COLUMNS))
+
+    async def order_seen(self, order_id: str, subscription: str | None,
+                         status: str | None) -> None:
+        subscription, status = checked_fields(subscription, status)
+        await self._one(_ORDER_SEEN, (self.clock(), subscription, status, order_id))
+
+    async def heartbeat(self, kiosk: str, values: dict[str, Any]) -> None:
+        unknown = set(values) - set(HEARTBEAT_COLUMNS)
+        if unknown:  # never a name from outside into the statement
+            raise ValueError(f"not a heartbeat column: {sorted(unknown)}")
+        names = [c for c in HEARTBEAT_COLUMNS if c in values]
+        statement = psycopg.sql.SQL("UPDATE kiosks SET last_seen = %s{} WHERE kiosk = %s").format(
+            psycopg.sql.SQL("").join(psycopg.sql.SQL(", {} = %s").format(psycopg.sql.Identifier(c))
+                                     for c in names))
+        await self._one(statement, (self.clock(), *(values[c] for c in names), kiosk))
 
     async def order_placed(self, order_id: str, kiosk: Kiosk, subscription: str | None,
                            status: str | None) -> None:

@@ -118,7 +118,7 @@ async def heartbeat(request: Request) -> Response:
     values = _heartbeat_values(body)
     if isinstance(values, str):
         return gigs_error(422, "invalid", f"heartbeat {values}")
-    await gw.db(gw.store.heartbeat, kiosk.kiosk, values)
+    await gw.heartbeat(kiosk.kiosk, values)
     return Response(status_code=204)
 
 

@@ -354,7 +354,7 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
     found_id = _id_of(found)
     if not isinstance(found, dict) or not found_id or not allow.SEGMENT.fullmatch(found_id):
         return None
-    client, store = allowed.rule.client, gw.store
+    client = allowed.rule.client
     later = None
     status = found.get("status") if isinstance(found.get("status"), str) else None
     sub = found.get("subscription")
@@ -371,7 +371,7 @@ async def _remember(request: Request, kiosk: Kiosk, allowed: allow.Allowed,
             await gw.order_placed(found_id, kiosk, _id_of(sub), status)
         elif placed_by != kiosk.kiosk:
             return None
-        seen = functools.partial(gw.db, store.order_seen, found_id, _id_of(sub), status)
+        seen = functools.partial(gw.order_seen, found_id, _id_of(sub), status)
         if _id_of(sub):
             # Its subscription is known now: recorded before the answer leaves, since the
             # kiosk reads that subscription next and its SIM is recorded only for a

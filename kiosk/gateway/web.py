@@ -92,6 +92,13 @@ class Gateway:
                            status: str | None) -> None:
         await self._either(self.store.order_placed, order_id, kiosk, subscription, status)
 
+    async def order_seen(self, order_id: str, subscription: str | None,
+                         status: str | None) -> None:
+        await self._either(self.store.order_seen, order_id, subscription, status)
+
+    async def heartbeat(self, kiosk: str, values: dict[str, Any]) -> None:
+        await self._either(self.store.heartbeat, kiosk, values)
+
     async def users_seen(self, kiosk: str, users: list[str]) -> None:
         await self._either(self.store.users_seen, kiosk, users)
 

@@ -68,6 +68,11 @@ def test_claims_orders_and_sims_answer_alike(postgres_server: str) -> None:
         call("order_placed", "ord_2", a, "not an id!", "completed")
         out += [call("owner_of", "order", "ord_1"), call("owner_of", "subscription", "sub_1"),
                 call("owner_of", "order", "ord_3"), store.recent_orders()]
+        call("order_seen", "ord_1", None, "completed")  # its subscription kept
+        call("order_seen", "ord_2", "sub_2", None)  # its status kept
+        call("order_seen", "ord_2", "not an id!", "y" * 40)  # a bad id ignored, status cut
+        call("order_seen", "ord_9", "sub_9", "pending")  # not placed here: nothing
+        out += [store.recent_orders(), call("owner_of", "subscription", "sub_2")]
         out += [call("hit", "o:ksk_a", 2, 3600) for _ in range(3)]
         call("audit_many", [store.audit_row(kiosk="ksk_a", store="S1", method="GET",
                                             endpoint="/projects/{p}/plans", status=200,
@@ -103,6 +108,11 @@ def test_admission_and_customers_answer_alike(postgres_server: str) -> None:
         call("users_seen", joined.kiosk, ["usr_1", "usr_3"])  # seen again: known again
         call("users_seen", joined.kiosk, [])
         out += [call("knows_user", joined.kiosk, u, 60) for u in ("usr_1", "usr_3")]
+        call("heartbeat", joined.kiosk, {"version": "0.2.0", "camera_fps": 14.5, "pending": 2})
+        clock.now += 5
+        call("heartbeat", joined.kiosk, {"mode": "qa", "activations_today": 3})
+        out.append([{k: v for k, v in row.items() if k != "kiosk"}  # a new id each time
+                    for row in store.kiosks()])
         store.revoke(joined.kiosk)
         out.append(call("admit", joined.kiosk, secret, 1000))
         return [(o[0].store, o[0].payment_method, o[1]) if isinstance(o, tuple) and o[0]
@@ -113,4 +123,6 @@ def test_admission_and_customers_answer_alike(postgres_server: str) -> None:
     assert through_store[0] == ("STORE-1", "pm_1", None) and through_store[2][2] is not None
     assert through_store[3:5] == [(None, None), (None, None)]
     assert through_store[5:10] == [True, False, False, True, True]
-    assert through_store[10] == (None, None)
+    assert through_store[10][0]["last_seen"] == 1_800_000_066.0
+    assert through_store[10][0]["mode"] == "qa" and through_store[10][0]["pending"] == 2
+    assert through_store[11] == (None, None)
