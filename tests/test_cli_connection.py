@@ -68,3 +68,15 @@ def test_the_environment_and_the_flags_still_win(store: ConfigStore,
 def test_a_sandbox_kiosk_stays_on_the_sandbox(store: ConfigStore) -> None:
     store.save(KioskConfig(api_mode="sandbox"))
     assert settings(ARGS).in_process
+
+
+def test_a_bad_url_in_the_config_file_is_reported_against_the_file(store: ConfigStore) -> None:
+    """The URL came from the kiosk's file, not from GIGS_API_URL: the line says so."""
+    store.save(KioskConfig(api_mode="live", project="shop"))
+    store.path.write_text(store.path.read_text().replace(
+        'api_mode = "live"', 'api_mode = "live"\napi_url = "http://gigs.example.com"'))
+    store.set_api_key("gk_live_example_key")
+    with pytest.raises(CliError) as raised:
+        settings(ARGS)
+    assert f"{store.path}: api_url: " in str(raised.value)
+    assert "GIGS_API_URL" not in str(raised.value) and "gk_live" not in str(raised.value)

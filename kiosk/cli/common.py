@@ -128,14 +128,15 @@ def settings(args: argparse.Namespace) -> ApiSettings:
         api_url=args.api_url, project=args.project,
         idempotency_keys=False if args.no_idempotency_keys else None,
     )
+    url_from = "--api-url" if args.api_url else "GIGS_API_URL"
     if not (args.api_url or os.environ.get("GIGS_API_URL") or os.environ.get("GIGS_TOKEN")):
         configured = kiosk_connection()
         if configured is not None:
+            found, url_from = configured
             result = dataclasses.replace(
-                configured, project=args.project or configured.project,
+                found, project=args.project or found.project,
                 idempotency_keys=False if args.no_idempotency_keys
-                else configured.idempotency_keys)
-    url_from = "--api-url" if args.api_url else "GIGS_API_URL"
+                else found.idempotency_keys)
     if result.api_url and (problem := api_url_problem(result.api_url)):
         raise CliError(f"{url_from}: {problem}", EXIT_INVALID)
     if result.project and not _PROJECT.fullmatch(result.project):
@@ -147,12 +148,14 @@ def settings(args: argparse.Namespace) -> ApiSettings:
     return result
 
 
-def kiosk_connection() -> ApiSettings | None:
+def kiosk_connection() -> tuple[ApiSettings, str] | None:
     """This kiosk's own connection, from its config file (`KIOSK_CONFIG` or the default),
-    when it is a gateway's or a live API's: a command run on a kiosk (`journal --resume`
-    after a crash, `activate`, `doctor`) talks to what the kiosk talks to, never to an
-    embedded sandbox that knows none of its orders. None: no config file, or the sandbox."""
+    when it is a gateway's or a live API's, and where its URL was read: a command run on a
+    kiosk (`journal --resume` after a crash, `activate`, `doctor`) talks to what the kiosk
+    talks to, never to an embedded sandbox that knows none of its orders. None: no config
+    file, or the sandbox. The same rules as the operator page's (`kiosk.connect`)."""
     from kiosk.config import ConfigError, ConfigStore
+    from kiosk.connect import api_settings, connection_secret
 
     store = ConfigStore()
     if not store.path.exists():
@@ -161,17 +164,13 @@ def kiosk_connection() -> ApiSettings | None:
         config = store.load()
     except ConfigError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
-    if config.api_mode == "gateway":
-        token = store.gateway_token()
-        if not token:
-            raise CliError(f"{store.path}: gateway mode, but no kiosk token beside it "
-                           "(kiosk join URL CODE)", EXIT_INVALID)
-    elif config.api_mode == "live":
-        token = store.api_key()
-    else:
+    if config.api_mode not in ("gateway", "live"):
         return None
-    return ApiSettings(api_url=config.api_url, project=config.project, token=token,
-                       idempotency_keys=config.idempotency_keys)
+    token = connection_secret(store, config.api_mode)
+    if config.api_mode == "gateway" and not token:
+        raise CliError(f"{store.path}: gateway mode, but no kiosk token beside it "
+                       "(kiosk join URL CODE)", EXIT_INVALID)
+    return api_settings(config, token), f"{store.path}: api_url"
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:

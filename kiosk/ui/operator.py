@@ -14,7 +14,8 @@ from shiboken6 import isValid
 
 from kiosk.config import KioskConfig, hash_pin
 from kiosk.pinlock import new_pin_problem
-from kiosk.ui.operator_check import connection_secret, test_connection
+from kiosk.connect import connection_secret
+from kiosk.ui.operator_check import test_connection
 from kiosk.ui.operator_join import join_fleet
 from kiosk.ui.operator_payments import PaymentTab
 from kiosk.ui.operator_tabs import ActivationsTab, DiagnosticsTab

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 from shiboken6 import isValid
 
 from kiosk.config import KioskConfig, api_url_problem
+from kiosk.connect import api_settings
 from kiosk.doctor import Check, Verdict
 from kiosk.gigs import AuthenticationError, GigsClient, GigsError
 from kiosk.settings import ApiSettings
@@ -20,23 +21,6 @@ from kiosk.ui.widgets import button, label
 
 #: The (possibly unsaved) settings on the settings tabs, and the API key to use with them.
 Connection = Callable[[], tuple[KioskConfig, str | None]]
-
-
-def connection_secret(store: Any, api_mode: str, typed: str | None = None) -> str | None:
-    """What to authenticate with: the kiosk token in gateway mode (the API key is never sent
-    to a gateway), else the key as typed or stored."""
-    if api_mode == "gateway":
-        return store.gateway_token()  # type: ignore[no-any-return]
-    return typed or store.api_key()  # type: ignore[no-any-return]
-
-
-def api_settings(config: KioskConfig, key: str | None) -> ApiSettings:
-    """The connection these (possibly unsaved) settings describe (in gateway mode `key` is the
-    kiosk token: `connection_secret`)."""
-    if config.api_mode == "sandbox":
-        return ApiSettings()
-    return ApiSettings(api_url=config.api_url, project=config.project, token=key,
-                       idempotency_keys=config.idempotency_keys)
 
 
 def refused(config: KioskConfig) -> str | None:

@@ -14,7 +14,8 @@ from shiboken6 import isValid
 
 from kiosk.gigs import GigsError
 from kiosk.payment_choice import MethodChoice
-from kiosk.ui.operator_check import Connection, api_settings, refused
+from kiosk.connect import api_settings
+from kiosk.ui.operator_check import Connection, refused
 from kiosk.ui.operator_tabs import Retranslated
 from kiosk.ui.staff_widgets import show_status
 from kiosk.ui.widgets import button, label

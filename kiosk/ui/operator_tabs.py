@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
 from kiosk import __version__
 from kiosk.config import KioskConfig
 from kiosk.journal import OPEN
-from kiosk.ui.operator_check import (  # noqa: F401 (api_settings, refused: the panel's too)
-    Connection, ProjectCheck, api_settings, connection_secret, refused, test_connection,
-)
+from kiosk.connect import connection_secret
+from kiosk.ui.operator_check import Connection, ProjectCheck, test_connection
 from kiosk.ui.staff_widgets import ExportChooser, file_writer, show_status
 from kiosk.ui.widgets import button, label
 
