@@ -70,21 +70,20 @@ def submit(fn: Callable[..., T], *args: Any, cpu: Cpu | None = None,
            unless_busy: bool = False) -> Future[T]:
     """`fn(*args)` on the decoder's thread (or at once on this one, see the module's text).
     `unless_busy`: at once on this one too when that thread has work already (the caller
-    would wait for it: a region read on the other thread, another camera's frame)."""
+    would wait for it: a region read on the other thread, another camera's frame). `cpu`
+    counts the time spent there (time spent here is the caller's own thread time)."""
     global _queued
-    if cpu is not None:
-        fn = _timed(fn, cpu)
     if not getattr(_local, "on_pool", False) and not (unless_busy and busy()):
+        executor = _executor()
+        with _lock:
+            _queued += 1
         try:
-            executor = _executor()
-            with _lock:
-                _queued += 1
-            future = executor.submit(fn, *args)
+            return executor.submit(_counted(fn, cpu), *args)
         except RuntimeError:  # the interpreter is exiting: no new work is taken
-            _finished(None)
-        else:
-            future.add_done_callback(_finished)
-            return future
+            _finished()
+        except BaseException:
+            _finished()
+            raise
     done: Future[T] = Future()
     try:
         done.set_result(fn(*args))
@@ -93,17 +92,21 @@ def submit(fn: Callable[..., T], *args: Any, cpu: Cpu | None = None,
     return done
 
 
-def _finished(_: object) -> None:
+def _finished() -> None:
     global _queued
     with _lock:
         _queued -= 1
 
 
-def _timed(fn: Callable[..., T], cpu: Cpu) -> Callable[..., T]:
+def _counted(fn: Callable[..., T], cpu: Cpu | None) -> Callable[..., T]:
+    """`fn` as the decoder's thread runs it: its CPU time added to `cpu`, and no longer
+    counted as queued before its caller can see its answer."""
     def run(*args: Any) -> T:
         started = time.thread_time()
         try:
             return fn(*args)
         finally:
-            cpu.seconds += time.thread_time() - started
+            if cpu is not None:
+                cpu.seconds += time.thread_time() - started
+            _finished()
     return run

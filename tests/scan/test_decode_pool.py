@@ -99,3 +99,43 @@ def test_work_for_a_busy_thread_runs_on_the_caller_when_it_says_so() -> None:
         time.sleep(0.01)
     there = decode_pool.submit(threading.current_thread, unless_busy=True).result(timeout=5)
     assert there.name.startswith("decode-frame")
+
+
+def _spin(seconds: float) -> None:
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_work_run_on_the_caller_is_counted_once() -> None:
+    """Run here, its time is the caller's own thread time: `cpu` must not count it again
+    (twice counted, the frame's safety net would fire sooner on a busy machine)."""
+    release = threading.Event()
+    blocker = decode_pool.submit(release.wait, 10)
+    cpu = decode_pool.Cpu()
+    before = cpu.clock()
+    try:
+        decode_pool.submit(_spin, 0.05, cpu=cpu, unless_busy=True).result(timeout=10)
+    finally:
+        release.set()
+    blocker.result(timeout=10)
+    assert cpu.seconds == 0.0
+    assert 0.04 <= cpu.clock() - before < 0.09
+
+
+def test_a_finished_read_is_not_busy_by_the_time_its_caller_sees_it() -> None:
+    for _ in range(200):
+        decode_pool.submit(int).result(timeout=5)
+        assert not decode_pool.busy()
+
+
+def test_a_hand_over_that_fails_leaves_the_thread_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    decode_pool.submit(int).result(timeout=5)  # the executor exists
+
+    def refuse(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(decode_pool._executor(), "submit", refuse)
+    with pytest.raises(KeyboardInterrupt):
+        decode_pool.submit(int)
+    assert not decode_pool.busy()
