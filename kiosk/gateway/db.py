@@ -8,6 +8,7 @@ on both databases, and compared by the processes, never by the database's clock.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -188,8 +189,27 @@ def _sqlite_transactions(engine: Engine) -> None:
         conn.exec_driver_sql(conn.info.pop("sqlite_begin", "BEGIN"))
 
 
+#: SQLite: how often a migration that found the database locked is tried again. Replicas
+#: starting together wait for each other through the busy timeout, but SQLite answers
+#: "database is locked" at once in a few cases (a fresh file turning to WAL, a WAL being
+#: recovered); the migration is one transaction, so nothing of a locked try was kept.
+LOCKED_TRIES = 6
+
+
 def migrate(engine: Engine) -> int:
     """Bring the schema up to date; returns the version. Safe to run from many replicas."""
+    for attempt in range(1, LOCKED_TRIES + 1):
+        try:
+            return _migrate_once(engine)
+        except sa.exc.OperationalError as exc:
+            locked = engine.dialect.name == "sqlite" and "database is locked" in str(exc)
+            if not locked or attempt == LOCKED_TRIES:
+                raise
+            time.sleep(0.1 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
+def _migrate_once(engine: Engine) -> int:
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"

@@ -4,6 +4,7 @@ rate windows, audit retention, events, migrations."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -193,3 +194,22 @@ def test_an_order_is_recorded_whatever_status_and_subscription_gigs_answered(
     store.order_seen("ord_1", "sub_1", "active")
     [row] = store.recent_orders()
     assert row["subscription_id"] == "sub_1" and row["status"] == "active"
+
+
+def test_a_migration_that_found_sqlite_locked_is_tried_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite can say "database is locked" at once, past its busy timeout (a fresh file
+    turning to WAL while another replica migrates): the replica waits and tries again."""
+    engine = db.engine_for(f"sqlite:///{tmp_path / 'gateway.sqlite3'}")
+    real, tries = db._migrate_once, []
+
+    def locked_twice(e: sa.Engine) -> int:
+        tries.append(1)
+        if len(tries) <= 2:
+            raise sa.exc.OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+        return real(e)
+
+    monkeypatch.setattr(db, "_migrate_once", locked_twice)
+    monkeypatch.setattr(db.time, "sleep", lambda _: None)
+    assert db.migrate(engine) == len(db.MIGRATIONS) and len(tries) == 3
+    engine.dispose()
