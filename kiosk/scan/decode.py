@@ -14,22 +14,22 @@
    once leave unreadable by thresholds (`SOFT_READS` bands a frame).
 
 The work is bounded by counted steps (regions x variants), never by the clock, so a frame
-gives the same codes on an idle and on a busy machine. A second thread (`decode_pool`) finds
-the half-size regions while the caller reads the whole frame (the quarter-size ones follow
-on the caller), then reads each variant while the caller makes the next: zxing-cpp and OpenCV release
-the GIL, so a two-core box does both at once; the reads, their order and the steps counted
-are those of one thread. `budget_ms` remains as a safety net
-only, never below `MIN_SAFETY_MS`, far above what frames need (median 25 ms of CPU, the
-slowest about 150 ms, on a loaded two-core box where pyzbar takes 90 ms a frame). It is
-counted in the CPU time of the frame's own work on both threads (other callers' frames do
-not count), which a busy machine inflates far less than the wall clock, with a wall-clock
-net `WALL_FACTOR` times longer for a stalled machine.
+gives the same codes on an idle and on a busy machine. A second thread (`decode_pool`)
+finds the half-size regions while the caller reads the whole frame (the quarter-size ones
+follow on the caller), then reads each variant while the caller makes the next (when no
+other frame keeps it busy): zxing-cpp and OpenCV release the GIL, so a two-core box does
+both at once; the reads, their order and the steps counted are those of one thread.
+`budget_ms` remains as a safety net only, never below `MIN_SAFETY_MS`, far above what
+frames need (median 25 ms of CPU, the slowest about 150 ms, on a loaded two-core box where
+pyzbar takes 90 ms a frame). It is counted in the CPU time of the frame's own work on both
+threads (other callers' frames do not count), which a busy machine inflates far less than
+the wall clock, with a wall-clock net `WALL_FACTOR` times longer for a stalled machine.
 
 A box's EAN-13 is read too, only to set its region aside (`decode_region.ASIDE`): codes of
 symbologies the caller did not ask for are never returned.
 
-pyzbar (the product owner's choice) is a supported backend (`decode_read`): used when zxing-cpp is missing,
-or on request. Only Code 128 and Code 39 are read by default: what phone boxes carry.
+pyzbar (the product owner's choice) is a supported backend (`decode_read`): used when
+zxing-cpp is missing, or on request. Only Code 128 and Code 39 are read by default: what phone boxes carry.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from kiosk.scan.decode_codes import (
 )
 from kiosk.scan.decode_geometry import Region, combine_regions, propose_regions, regions_at
 from kiosk.scan.decode_plan import is_light_on_dark
-from kiosk.scan.decode_read import _reader, _zx_read
+from kiosk.scan.decode_read import _reader
 from kiosk.scan.decode_region import (
     ASIDE, FRAME_STEPS, MAX_REGIONS, SOFT_READS, Steps, read_region,
 )
@@ -58,7 +58,7 @@ DEFAULT_BUDGET_MS = 300.0
 MIN_SAFETY_MS = 300.0
 WALL_FACTOR = 8.0
 SYMBOLOGIES = ("CODE128", "CODE39")
-__all__ = ["DEFAULT_BUDGET_MS", "Code", "Region", "_zx_read", "find_codes", "is_light_on_dark",
+__all__ = ["DEFAULT_BUDGET_MS", "Code", "Region", "find_codes", "is_light_on_dark",
            "propose_regions"]
 
 
@@ -95,8 +95,7 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     steps = Steps(FRAME_STEPS, SOFT_READS, clock, max(budget_ms, MIN_SAFETY_MS) / 1000,
                   WALL_FACTOR, cpu)
     read = _reader(backend)
-    wanted_symbologies = symbologies
-    symbologies = tuple(dict.fromkeys(symbologies + ASIDE))
+    read_as = tuple(dict.fromkeys(symbologies + ASIDE))  # what the readers are asked for
     grey = np.ascontiguousarray(to_grey(frame))
     codes: dict[str, Code] = {}
 
@@ -106,7 +105,7 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     stop_search = threading.Event()
     half = decode_pool.submit(regions_at, grey, 2, MAX_REGIONS, stop_search.is_set, cpu=cpu)
     try:
-        frame_reads = read(grey, symbologies)
+        frame_reads = read(grey, read_as)
     except BaseException:
         stop_search.set()
         raise
@@ -124,7 +123,7 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
 
     def answer() -> list[Code]:  # without the codes only read to set their regions aside
         return reading_order([c for c in without_conflicts(list(codes.values()))
-                              if c.symbology in wanted_symbologies])
+                              if c.symbology in symbologies])
 
     if enough():
         stop_search.set()
@@ -133,8 +132,7 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     for region in combine_regions(half.result(), quarter, MAX_REGIONS):
         if not wanted(region):
             continue
-        found = read_region(grey, region, read, symbologies, steps)
-        for code in found:
+        for code in read_region(grey, region, read, read_as, steps):
             codes.setdefault(code.text, code)
         if enough():
             break

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.scan import code128, decode, find_codes, find_imeis, synth
+from kiosk.scan import code128, decode, decode_read, find_codes, find_imeis, synth
 from kiosk.scan import decode_profile as prof
 from kiosk.scan.decode_geometry import Region, rectify
 from kiosk.scan.synth_hard import hard_frames
@@ -103,7 +103,7 @@ def test_deconvolution_reads_a_blurred_code() -> None:
     line = prof.scan_profile(blurred, 0, 40)
     sigma = prof.estimate_blur(line, 0, line.size)
     image = prof.grey_image(prof.deconvolve(line, sigma, snr=3000.0))
-    assert imei in [t for t, _, _ in decode._zx_read(image, decode.SYMBOLOGIES, rotate=False)]
+    assert imei in [t for t, _, _ in decode_read._zx_read(image, decode.SYMBOLOGIES, rotate=False)]
 
 
 @pytest.mark.parametrize("kind", ["small", "blur", "perspective", "glare", "multi", "screen_dark"])

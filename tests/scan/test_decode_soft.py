@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.scan import code128, decode_soft, find_codes, synth
 from kiosk.scan import decode_profile as prof
-from kiosk.scan.decode import _zx_read
+from kiosk.scan.decode_read import _zx_read
 from kiosk.scan.imei import luhn_check_digit
 
 
