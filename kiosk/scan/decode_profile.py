@@ -71,13 +71,10 @@ def edge_count(line: np.ndarray, x0: float, x1: float) -> int:
     local = cv2.blur(seg[None, :], (max(9, seg.size // 20) | 1, 1))[0]
     d = seg - local
     band = 0.08 * quantiles(np.abs(d), 90)[0]
-    state, count = 0, 0
-    for value in d[::2].tolist():
-        s = 1 if value > band else (-1 if value < -band else 0)
-        if s and s != state:
-            count += state != 0
-            state = s
-    return count
+    half = d[::2]
+    sides = np.where(half > band, 1, np.where(half < -band, -1, 0))
+    sides = sides[sides != 0]  # within the hysteresis band: no change of side
+    return int(np.count_nonzero(sides[1:] != sides[:-1]))
 
 
 def deconvolve(line: np.ndarray, sigma: float, *, box: float = 0.0, snr: float = 60.0) -> np.ndarray:
