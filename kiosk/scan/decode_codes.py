@@ -42,7 +42,13 @@ def may_be_sibling(region: Region, codes: Iterable[Code]) -> bool:
         (x0, y0), (x1, y1) = max(((a, b), (b, c)), key=lambda e: float(
             np.hypot(e[1][0] - e[0][0], e[1][1] - e[0][1])))
         width = float(np.hypot(x1 - x0, y1 - y0))
-        turn = abs((np.degrees(np.arctan2(y1 - y0, x1 - x0)) - region.angle + 90) % 180 - 90)
+        # The region's long side, not its bars' gradient: under perspective the bars lean
+        # against the code's length by tens of degrees, as much on the other IMEI.
+        along = region.angle
+        if region.quad is not None:
+            (tx0, ty0), (tx1, ty1) = region.quad[0], region.quad[1]
+            along = float(np.degrees(np.arctan2(ty1 - ty0, tx1 - tx0)))
+        turn = abs((np.degrees(np.arctan2(y1 - y0, x1 - x0)) - along + 90) % 180 - 90)
         return bool(turn <= 20 and 0.5 * width <= region.width <= 2.0 * width)
     return True
 
