@@ -3,13 +3,17 @@
 1. zxing-cpp (Code 128 only) over the whole grey frame: about 5 ms at 1280x720.
 2. Barcode-like regions from the gradient structure tensor of a half-size frame, each with
    its quadrilateral (`decode_geometry`).
-3. For each region not read yet (`decode_region`): a perspective warp that rectifies it
+3. A region whose modules look small is also looked at again at full resolution
+   (`decode_refine`): at half size the codes stacked on a small label merge into one
+   region; at full size each is a region of its own, read after the merged one's first
+   steps, within its steps.
+4. For each region not read yet (`decode_region`): a perspective warp that rectifies it
    (bars upright, parallel, equally spaced), magnified with a cubic interpolator when its
    modules are small, split into bands when it holds two stacked codes; then variants
    chosen by what the region measures (`decode_plan`): polarity, blur (deconvolved 1-D
    profiles), small modules (pyzbar as a second reader), uneven light and glare (local
    contrast stretch, normalised profiles, CLAHE).
-4. A band no variant read: the soft reader (`decode_soft`), which matches whole symbols
+5. A band no variant read: the soft reader (`decode_soft`), which matches whole symbols
    against its profile through the measured blur, for IMEIs that several difficulties at
    once leave unreadable by thresholds (`SOFT_READS` bands a frame).
 
@@ -40,7 +44,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from kiosk.scan import decode_pool
+from kiosk.scan import decode_pool, decode_refine
 from kiosk.scan.decode_codes import (
     Code, explains, may_be_sibling, reading_order, without_conflicts,
 )
@@ -48,7 +52,7 @@ from kiosk.scan.decode_geometry import Region, combine_regions, propose_regions,
 from kiosk.scan.decode_plan import is_light_on_dark
 from kiosk.scan.decode_read import _reader
 from kiosk.scan.decode_region import (
-    ASIDE, FRAME_STEPS, MAX_REGIONS, SOFT_READS, Steps, read_region,
+    ASIDE, FRAME_STEPS, MAX_REGIONS, REGION_STEPS, SOFT_READS, Steps, read_region,
 )
 from kiosk.scan.imei import imei_from_code
 
@@ -132,8 +136,20 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     for region in combine_regions(half.result(), quarter, MAX_REGIONS):
         if not wanted(region):
             continue
-        for code in read_region(grey, region, read, read_as, steps):
-            codes.setdefault(code.text, code)
+        # A region of small modules may hold several codes, each read better on its own:
+        # the region first, then they share the rest of its steps.
+        parts = decode_refine.within(grey, region)
+        left = REGION_STEPS
+        for part, most in [(region, decode_refine.REGION_FIRST if parts else left),
+                           *((p, left) for p in parts)]:
+            if left <= 0 or enough():
+                break
+            if not wanted(part):
+                continue
+            before = steps.taken
+            for code in read_region(grey, part, read, read_as, steps, limit=min(left, most)):
+                codes.setdefault(code.text, code)
+            left -= steps.taken - before
         if enough():
             break
     return answer()

@@ -238,7 +238,7 @@ def _regions_from(mask: np.ndarray, jxx: np.ndarray, jyy: np.ndarray, jxy: np.nd
     return regions
 
 
-def _rect_corners(region: Region) -> np.ndarray:
+def rect_corners(region: Region) -> np.ndarray:
     t = np.radians(region.angle)
     u = np.array([np.cos(t), np.sin(t)])
     v = np.array([-u[1], u[0]])
@@ -277,7 +277,7 @@ def rectify(grey: np.ndarray, region: Region, scale: float = 1.0, *, use_quad: b
 
     Along the bars the crop is not magnified beyond `MIN_CROP_ROWS`: a bar is the same all
     along, so taller crops only cost time (a 3x magnified crop was 9x the pixels, now 3x)."""
-    corners = np.array(region.quad) if (use_quad and region.quad is not None) else _rect_corners(region)
+    corners = np.array(region.quad) if (use_quad and region.quad is not None) else rect_corners(region)
     tl, tr, br, bl = corners
     w = max(np.hypot(*(tr - tl)), np.hypot(*(br - bl)), 8.0)
     h = max(np.hypot(*(bl - tl)), np.hypot(*(br - tr)), 4.0)

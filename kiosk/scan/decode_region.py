@@ -86,10 +86,10 @@ class Steps:
 
 
 def read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tuple[str, ...],
-                steps: Steps) -> list[Code]:
-    """Read a region: rectified by its quadrilateral and by its rotated rectangle (a
-    quadrilateral fitted to a region that merged a code with something else misleads), the
-    more upright first."""
+                steps: Steps, limit: int = REGION_STEPS) -> list[Code]:
+    """Read a region, in at most `limit` steps: rectified by its quadrilateral and by its
+    rotated rectangle (a quadrilateral fitted to a region that merged a code with something
+    else misleads), the more upright first."""
     scale = plan_.magnification(region.width)
     spent = 0
     interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_LINEAR
@@ -108,7 +108,8 @@ def read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tup
     aside: list[Code] = []
     for rank, (_, shear, use_quad, measured) in enumerate(options):
         # The more upright of the two rectifications gets most of the steps.
-        cap = REGION_STEPS - FALLBACK_STEPS if rank == 0 and len(options) > 1 else REGION_STEPS
+        cap = (limit - FALLBACK_STEPS if rank == 0 and len(options) > 1 and limit > 2 * FALLBACK_STEPS
+               else limit)
         if spent >= cap:
             break
         if measured is not None and scale == 1 and not shear:
