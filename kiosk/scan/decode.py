@@ -138,7 +138,7 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
             continue
         # A region of small modules may hold several codes, each read better on its own:
         # the region first, then they share the rest of its steps.
-        parts = decode_refine.within(grey, region)
+        parts = decode_refine.within(grey, region) if steps.left > 0 and not steps.expired else []
         left = REGION_STEPS
         for part, most in [(region, decode_refine.REGION_FIRST if parts else left),
                            *((p, left) for p in parts)]:

@@ -38,11 +38,15 @@ REGION_FIRST = 8
 #: 11-module symbol).
 MEAN_ELEMENT = 11 / 6
 LIMIT = 3  # codes looked for in one region
+#: The largest region looked at again (frame px): a small label's codes span about 400 x 300
+#: at most. Looking is not a counted step (it is CPU time of the frame, which the safety net
+#: counts): the widened box of the largest takes 20-40 ms, of a label's region 2-4 ms.
+MAX_WIDTH, MAX_HEIGHT = 480, 400
 
 
 def rough_module(grey: np.ndarray, region: Region) -> float:
     """The region's module in frame px, from the bars and spaces crossed by its middle rows
-    (7 scanlines of its rotated rectangle, sampled `UPSAMPLE` x finer: about 0.1 ms). Blur
+    (7 scanlines of its rotated rectangle, sampled `UPSAMPLE` x finer: about 0.2 ms). Blur
     hides narrow bars: it errs high."""
     t = np.radians(region.angle)
     u, v = np.array([np.cos(t), np.sin(t)]), np.array([-np.sin(t), np.cos(t)])
@@ -60,7 +64,8 @@ def rough_module(grey: np.ndarray, region: Region) -> float:
 def within(grey: np.ndarray, region: Region) -> list[Region]:
     """The codes in and around a region, largest first; [] unless its modules are small and
     it holds several codes."""
-    if rough_module(grey, region) >= SMALL_MODULE:
+    if (region.width > MAX_WIDTH or region.height > MAX_HEIGHT
+            or rough_module(grey, region) >= SMALL_MODULE):
         return []
     found = _regions_near(grey, region)
     return found if len(found) >= 2 else []
@@ -83,4 +88,3 @@ def _regions_near(grey: np.ndarray, region: Region) -> list[Region]:
                     quad=None if r.quad is None else (moved(r.quad[0]), moved(r.quad[1]),
                                                       moved(r.quad[2]), moved(r.quad[3])))
             for r in found]
-

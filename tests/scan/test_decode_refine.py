@@ -106,3 +106,18 @@ def test_the_other_imei_of_a_leaning_label_is_still_its_sibling() -> None:
     other = Region((180.0, 60.0), -13.0, 230.0, 20.0, False, 4600.0, quad)  # type: ignore[arg-type]
     assert may_be_sibling(other, [read])
     assert not may_be_sibling(Region((180.0, 60.0), -13.0, 230.0, 20.0, False, 4600.0), [read])
+
+
+def test_a_region_too_large_for_a_label_is_not_looked_at_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looking again costs time outside the counted steps: a frame of fine stripes must not
+    have six regions of a whole frame each looked at again."""
+    stripes = np.tile(np.array([0, 255], np.uint8)[None, :], (720, 640))  # 1 px modules
+    looked: list[Region] = []
+    monkeypatch.setattr(decode_refine, "_regions_near", lambda grey, r: looked.append(r) or [])
+    whole = Region((640.0, 360.0), 0.0, 1200.0, 700.0, False, 0.0)
+    assert decode_refine.rough_module(stripes, whole) < decode_refine.SMALL_MODULE
+    assert decode_refine.within(stripes, whole) == []
+    label = Region((640.0, 360.0), 0.0, 300.0, 200.0, False, 0.0)
+    assert decode_refine.within(stripes, label) == []
+    assert looked == [label]
