@@ -62,6 +62,9 @@ DEFAULT_BUDGET_MS = 300.0
 MIN_SAFETY_MS = 300.0
 WALL_FACTOR = 8.0
 SYMBOLOGIES = ("CODE128", "CODE39")
+#: Frames narrower or shorter than this (px) are only read whole: the region search works on
+#: a quarter-size frame.
+MIN_SIDE = 32
 __all__ = ["DEFAULT_BUDGET_MS", "Code", "Region", "find_codes", "is_light_on_dark",
            "propose_regions"]
 
@@ -103,6 +106,15 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     grey = np.ascontiguousarray(to_grey(frame))
     codes: dict[str, Code] = {}
 
+    def answer() -> list[Code]:  # without the codes only read to set their regions aside
+        return reading_order([c for c in without_conflicts(list(codes.values()))
+                              if c.symbology in symbologies])
+
+    if min(grey.shape) < MIN_SIDE:  # no room for a region (a strip can still be read whole)
+        for text, sym, corners in (read(grey, read_as) if grey.size else []):
+            codes.setdefault(text, Code(text, sym, tuple(corners), "frame"))
+        return answer()
+
     # The half-size regions are found on the second thread while this one reads the whole
     # frame. When that alone reads enough, the search is told to stop (its regions would go
     # unused: the same answer, whatever the timing); else the quarter-size ones follow here.
@@ -125,10 +137,6 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
             return False  # already read in the cheap pass, or in a region before
         return imeis_enough is None or may_be_sibling(region, codes.values())
 
-    def answer() -> list[Code]:  # without the codes only read to set their regions aside
-        return reading_order([c for c in without_conflicts(list(codes.values()))
-                              if c.symbology in symbologies])
-
     if enough():
         stop_search.set()
         return answer()
@@ -136,16 +144,18 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     for region in combine_regions(half.result(), quarter, MAX_REGIONS):
         if not wanted(region):
             continue
-        # A region of small modules may hold several codes, each read better on its own:
-        # the region first, then they share the rest of its steps.
+        # A region of small modules may hold several codes, each read better on its own.
         parts = decode_refine.within(grey, region) if steps.left > 0 and not steps.expired else []
         left = REGION_STEPS
-        for part, most in [(region, decode_refine.REGION_FIRST if parts else left),
-                           *((p, left) for p in parts)]:
+        todo = [region, *parts]
+        for k, part in enumerate(todo):
             if left <= 0 or enough():
                 break
             if not wanted(part):
                 continue
+            # The region: its first steps; then each part in turn, largest first, what is left
+            # (an even share read fewer: a code's part needs 4-8 steps, and most read early).
+            most = decode_refine.REGION_FIRST if k == 0 and parts else left
             before = steps.taken
             for code in read_region(grey, part, read, read_as, steps, limit=min(left, most)):
                 codes.setdefault(code.text, code)

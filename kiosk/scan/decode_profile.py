@@ -71,7 +71,7 @@ def edge_count(line: np.ndarray, x0: float, x1: float) -> int:
     local = cv2.blur(seg[None, :], (max(9, seg.size // 20) | 1, 1))[0]
     d = seg - local
     band = 0.08 * quantiles(np.abs(d), 90)[0]
-    half = d[::2]
+    half = d[::2].astype(np.float64)  # compared in double precision, as the band is
     sides = np.where(half > band, 1, np.where(half < -band, -1, 0))
     sides = sides[sides != 0]  # within the hysteresis band: no change of side
     return int(np.count_nonzero(sides[1:] != sides[:-1]))

@@ -11,7 +11,8 @@ apart, with corners of its own.
 at full resolution the bars of a blurred code of wide modules break up into pieces, which
 read worse than the half-size region. And only when it finds several codes: one alone is
 most often the region itself or a piece of it, which the region read as it is does as well.
-The region is read first, for `REGION_FIRST` of its steps; its codes then share the rest.
+The region is read first, for `REGION_FIRST` of its steps; its codes then have the rest,
+largest first.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from kiosk.scan.decode_geometry import Point, Region, rect_corners, regions_at
 #: again at full resolution. The measure errs high (a region holds some of its label):
 #: codes of 0.85-1.5 px modules measure 1.6-2.8.
 SMALL_MODULE = 2.5
-#: How far beyond the region to look along its bars' direction (times its width): glare or a
-#: screen's moire break a code's half-size region into pieces.
+#: How far beyond the region to look across its bars (times its width): glare or a screen's
+#: moire break a code's half-size region into pieces.
 WIDEN = 1.6
 #: Steps of the region itself before its codes are read on their own (of `REGION_STEPS`): most
 #: regions that read at all read in their first few.
@@ -48,6 +49,9 @@ def rough_module(grey: np.ndarray, region: Region) -> float:
     """The region's module in frame px, from the bars and spaces crossed by its middle rows
     (7 scanlines of its rotated rectangle, sampled `UPSAMPLE` x finer: about 0.2 ms). Blur
     hides narrow bars: it errs high."""
+    if not (np.isfinite([*region.center, region.angle, region.height]).all()
+            and 1.0 <= region.width <= MAX_WIDTH):
+        return float("inf")
     t = np.radians(region.angle)
     u, v = np.array([np.cos(t), np.sin(t)]), np.array([-np.sin(t), np.cos(t)])
     along = np.arange(-region.width / 2, region.width / 2, 1 / prof.UPSAMPLE)

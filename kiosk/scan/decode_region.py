@@ -108,6 +108,7 @@ def read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tup
     aside: list[Code] = []
     for rank, (_, shear, use_quad, measured) in enumerate(options):
         # The more upright of the two rectifications gets most of the steps.
+        # With 8 steps or fewer, all go to it (measured: splitting them read fewer).
         cap = (limit - FALLBACK_STEPS if rank == 0 and len(options) > 1 and limit > 2 * FALLBACK_STEPS
                else limit)
         if spent >= cap:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from kiosk.scan import code128, decode_refine, decode_region, find_imeis
+from kiosk.scan import decode_profile as prof
 from kiosk.scan.decode_codes import Code, may_be_sibling
 from kiosk.scan.decode_geometry import Region, propose_regions
 from kiosk.scan.decode_read import _reader
@@ -116,8 +117,52 @@ def test_a_region_too_large_for_a_label_is_not_looked_at_again(
     looked: list[Region] = []
     monkeypatch.setattr(decode_refine, "_regions_near", lambda grey, r: looked.append(r) or [])
     whole = Region((640.0, 360.0), 0.0, 1200.0, 700.0, False, 0.0)
-    assert decode_refine.rough_module(stripes, whole) < decode_refine.SMALL_MODULE
     assert decode_refine.within(stripes, whole) == []
     label = Region((640.0, 360.0), 0.0, 300.0, 200.0, False, 0.0)
     assert decode_refine.within(stripes, label) == []
     assert looked == [label]
+
+
+def _edges_by_loop(line: np.ndarray, x0: float, x1: float) -> int:
+    """The edge count as it was first written, one sample at a time."""
+    a, b = int(max(0, x0)), int(min(line.size, x1))
+    seg = line[a:b]
+    if seg.size < 8:
+        return 0
+    d = seg - cv2.blur(seg[None, :], (max(9, seg.size // 20) | 1, 1))[0]
+    band = 0.08 * prof.quantiles(np.abs(d), 90)[0]
+    state, count = 0, 0
+    for value in d[::2].tolist():
+        side = 1 if value > band else (-1 if value < -band else 0)
+        if side and side != state:
+            count += state != 0
+            state = side
+    return count
+
+
+def test_edges_are_counted_as_one_sample_at_a_time() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(4, 2500))
+        line = cv2.GaussianBlur(rng.normal(0, 40, (1, n)).astype(np.float32), (0, 0),
+                                float(rng.uniform(0.5, 6)))[0]
+        x0, x1 = float(rng.uniform(-10, n)), float(rng.uniform(0, n + 10))
+        assert prof.edge_count(line, x0, x1) == _edges_by_loop(line, x0, x1)
+    # A sample exactly at the band once rounded to float32 (the red team's): still an edge.
+    levels = {"a": -8.146234512329102, "b": 0.0, "c": 9.486282348632812, "d": 60.0, "e": 100.0,
+              "f": 190.5137176513672}
+    line = np.array([levels[c] for c in "bbbbbbbbbbabbbbbbbbbbbbbdbbbbbbbbbbb"
+                     "cffceeececeeeceefecfeeceffce"], np.float32)
+    assert _edges_by_loop(line, 0, 64) == 6
+    assert prof.edge_count(line, 0, 64) == _edges_by_loop(line, 0, 64)
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (1, 1), (3, 400), (1, 5000), (2, 2, 3), (31, 1280),
+                                   (3000, 17)])
+def test_a_frame_too_small_for_regions_gives_nothing_and_no_error(shape: tuple[int, ...]) -> None:
+    assert find_imeis(np.zeros(shape, np.uint8)) == []
+
+
+def test_a_thin_strip_is_still_read_whole() -> None:
+    strip = code128.render(IMEI1, module_px=2, height_px=24)  # 24 px: no region search
+    assert find_imeis(strip) == [IMEI1]
