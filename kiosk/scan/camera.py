@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from kiosk.redact import printable
-from kiosk.scan import imei_from_code
+from kiosk.scan import MAX_IMEIS, imei_from_code
 from kiosk.scan.agreement import ScanSession
 from kiosk.scan.decode import Code, find_codes
 
@@ -216,8 +216,6 @@ class Detection:
 
 def _find_imei_codes(frame: np.ndarray) -> list[Code]:
     """The worker's decoder: every code, up to the second IMEI (a phone has two at most)."""
-    from kiosk.scan import MAX_IMEIS
-
     return find_codes(frame, imeis_enough=MAX_IMEIS)
 
 
@@ -370,7 +368,10 @@ class CameraWorker:
             self.frames_decoded += 1
             imeis = tuple(i for i in (imei_from_code(c.text) for c in codes) if i)
             self._on_detection(Detection(codes, imeis, (frame.shape[1], frame.shape[0]), took))
-            accepted = self.session.feed(list(imeis))
+            distinct = list(dict.fromkeys(imeis))
+            # A phone box shows two IMEIs at most: a frame of more (a printed sheet, several
+            # boxes) is not one box, and none of them counts towards an answer.
+            accepted = self.session.feed(distinct if len(distinct) <= MAX_IMEIS else [])
             if accepted:
                 self._on_accepted(accepted)
 

@@ -145,3 +145,31 @@ def test_qt_adapter_signals(qtbot, footage: Path) -> None:  # type: ignore[no-un
     assert blocker.args == [[IMEI]]
     assert previews and previews[0].width() == 640 and not previews[0].isNull()
     assert camera.stop()
+
+
+def test_a_frame_of_more_imeis_than_a_box_holds_is_never_accepted() -> None:
+    """A printed sheet of IMEIs (or several boxes at once) is not one box: its IMEIs must not
+    reach the flow, which would look each one up."""
+    from kiosk.scan.decode_codes import Code
+
+    sheet = ["358507311042123", "356938035643809", "352090170711993"]
+    shown = {"imeis": sheet}
+    accepted: list[list[str]] = []
+
+    class Still(FlakySource):
+        def read(self) -> np.ndarray | None:
+            time.sleep(0.01)
+            return np.zeros((72, 128, 3), np.uint8)
+
+    def decode(frame: np.ndarray) -> list[Code]:
+        return [Code(i, "CODE128", ((0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)))
+                for i in shown["imeis"]]
+
+    worker = CameraWorker(Still(), decode=decode, on_accepted=accepted.append)
+    worker.start()
+    wait(lambda: worker.frames_decoded >= 8)
+    assert accepted == []
+    shown["imeis"] = sheet[:2]  # the same kiosk, one dual-SIM box: accepted
+    wait(lambda: bool(accepted))
+    worker.stop()
+    assert accepted == [sheet[:2]]
