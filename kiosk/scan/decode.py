@@ -110,16 +110,16 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
         return reading_order([c for c in without_conflicts(list(codes.values()))
                               if c.symbology in symbologies])
 
-    if min(grey.shape) < MIN_SIDE:  # no room for a region (a strip can still be read whole)
-        for text, sym, corners in (read(grey, read_as) if grey.size else []):
-            codes.setdefault(text, Code(text, sym, tuple(corners), "frame"))
-        return answer()
-
+    if not grey.size:
+        return []
     # The half-size regions are found on the second thread while this one reads the whole
     # frame. When that alone reads enough, the search is told to stop (its regions would go
     # unused: the same answer, whatever the timing); else the quarter-size ones follow here.
+    # A frame too thin for regions (a strip) is only read whole.
+    regions_fit = min(grey.shape) >= MIN_SIDE
     stop_search = threading.Event()
-    half = decode_pool.submit(regions_at, grey, 2, MAX_REGIONS, stop_search.is_set, cpu=cpu)
+    half = (decode_pool.submit(regions_at, grey, 2, MAX_REGIONS, stop_search.is_set, cpu=cpu)
+            if regions_fit else None)
     try:
         frame_reads = read(grey, read_as)
     except BaseException:
@@ -127,6 +127,8 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
         raise
     for text, sym, corners in frame_reads:
         codes.setdefault(text, Code(text, sym, tuple(corners), "frame"))
+    if half is None:
+        return answer()
 
     def enough() -> bool:
         return (imeis_enough is not None

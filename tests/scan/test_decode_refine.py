@@ -12,7 +12,7 @@ import pytest
 from kiosk.scan import code128, decode_refine, decode_region, find_imeis
 from kiosk.scan import decode_profile as prof
 from kiosk.scan.decode_codes import Code, may_be_sibling
-from kiosk.scan.decode_geometry import Region, propose_regions
+from kiosk.scan.decode_geometry import Region, _contains, propose_regions
 from kiosk.scan.decode_read import _reader
 
 SERIAL, IMEI1, IMEI2 = "123456789012345", "356938035643809", "352090170711993"
@@ -43,24 +43,16 @@ def _label(shrink: float, angle: float) -> tuple[np.ndarray, list[tuple[float, f
     return frame, at  # type: ignore[return-value]
 
 
-def _holds(region: Region, point: tuple[float, float]) -> bool:
-    t = np.radians(region.angle)
-    d = np.array(point) - np.array(region.center)
-    along = abs(float(d[0] * np.cos(t) + d[1] * np.sin(t)))
-    across = abs(float(-d[0] * np.sin(t) + d[1] * np.cos(t)))
-    return along <= region.width / 2 and across <= region.height / 2
-
-
 def test_a_merged_region_of_small_codes_comes_apart_into_its_codes() -> None:
     frame, centres = _label(2.8, 25.0)
-    merged = [r for r in propose_regions(frame) if sum(_holds(r, c) for c in centres) >= 2]
+    merged = [r for r in propose_regions(frame) if sum(_contains(r, c) for c in centres) >= 2]
     assert merged, "the label's codes should merge at half size"
     parts = decode_refine.within(frame, merged[0])
     assert len(parts) >= 2
     for part in parts:
-        assert sum(_holds(part, c) for c in centres) <= 1  # one code each
+        assert sum(_contains(part, c) for c in centres) <= 1  # one code each
     for centre in centres[1:]:  # each IMEI has a part of its own
-        assert any(_holds(part, centre) for part in parts)
+        assert any(_contains(part, centre) for part in parts)
 
 
 def test_both_imeis_of_the_small_label_are_read() -> None:
