@@ -1,6 +1,9 @@
 """Single-frame barcode decoding: a cheap pass on every frame, then counted work on regions.
 
-1. zxing-cpp (Code 128 only) over the whole grey frame: about 5 ms at 1280x720.
+0. A frame larger than a webcam's (a photo, over `WORK_SIDE` px) is worked at that size,
+   area-averaged; when that reads no IMEI, at its own size too (a far label's small code).
+1. zxing-cpp (Code 128 only) over the whole grey frame, always at full size: about 5 ms at
+   1280x720.
 2. Barcode-like regions from the gradient structure tensor of a half-size frame, each with
    its quadrilateral (`decode_geometry`).
 3. A region whose modules look small is also looked at again at full resolution
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -48,9 +52,11 @@ from kiosk.scan import decode_pool, decode_refine
 from kiosk.scan.decode_codes import (
     Code, explains, may_be_sibling, reading_order, without_conflicts,
 )
-from kiosk.scan.decode_geometry import Region, combine_regions, propose_regions, regions_at
+from kiosk.scan.decode_geometry import (
+    Point, Region, combine_regions, propose_regions, regions_at,
+)
 from kiosk.scan.decode_plan import is_light_on_dark
-from kiosk.scan.decode_read import _reader
+from kiosk.scan.decode_read import Reader, _reader
 from kiosk.scan.decode_region import (
     ASIDE, FRAME_STEPS, MAX_REGIONS, REGION_STEPS, SOFT_READS, Steps, read_region,
 )
@@ -65,11 +71,28 @@ SYMBOLOGIES = ("CODE128", "CODE39")
 #: Frames narrower or shorter than this (px) are only read whole: the region search works on
 #: a quarter-size frame.
 MIN_SIDE = 32
+#: A frame whose longer side is over this (px: a photo, not a webcam's frame) is searched and
+#: read at this size, area-averaged; only its whole-frame read is at full size (small clean
+#: codes). The search and the variants are made for webcam frames, 1280x720 to 1920x1080: in
+#: a 12-megapixel photo a code's bars and blur are 2-4 times wider, wider than the region
+#: search's windows, and its crops took the safety net's time.
+WORK_SIDE = 1920
 __all__ = ["DEFAULT_BUDGET_MS", "Code", "Region", "find_codes", "is_light_on_dark",
            "propose_regions"]
 
 
 # -- the public functions --------------------------------------------------------------------
+
+def _working(full: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """The grey frame the regions are found and read in (`WORK_SIDE`), and its scale in x and y."""
+    longest = max(full.shape)
+    if longest <= WORK_SIDE:
+        return full, 1.0, 1.0
+    h, w = full.shape
+    size = (max(1, round(w * WORK_SIDE / longest)), max(1, round(h * WORK_SIDE / longest)))
+    grey = cv2.resize(full, size, interpolation=cv2.INTER_AREA)
+    return grey, size[0] / w, size[1] / h
+
 
 def to_grey(frame: np.ndarray) -> np.ndarray:
     if frame.ndim == 2:
@@ -95,23 +118,43 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     """
     if frame.dtype != np.uint8:
         raise ValueError("expected a uint8 image")
+    read = _reader(backend)
+    read_as = tuple(dict.fromkeys(symbologies + ASIDE))  # what the readers are asked for
+    full = np.ascontiguousarray(to_grey(frame))
+    if not full.size:
+        return []
+    grey, kx, ky = _working(full)
+    codes, whole = _find(full, grey, kx, ky, read, read_as, budget_ms, clock, imeis_enough, None)
+    if grey is not full and not any(imei_from_code(t) for t in codes):
+        # A photo with no IMEI at working size: a far label's code may be too small for it.
+        more, _ = _find(full, full, 1.0, 1.0, read, read_as, budget_ms, clock, imeis_enough, whole)
+        for text, code in more.items():
+            codes.setdefault(text, code)
+    # Without the codes only read to set their regions aside.
+    return reading_order([c for c in without_conflicts(list(codes.values()))
+                          if c.symbology in symbologies])
+
+
+def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader,
+          read_as: tuple[str, ...], budget_ms: float, clock: Callable[[], float] | None,
+          imeis_enough: int | None, whole: list[tuple[str, str, list[Point]]] | None
+          ) -> tuple[dict[str, Code], list[tuple[str, str, list[Point]]]]:
+    """`find_codes`' work in `grey` (`full` at kx, ky of its size): the codes by text, corners
+    in the frame's pixels, and the full frame's own reads (`whole`: made here when None)."""
     cpu: decode_pool.Cpu | None = None
     if clock is None:
         cpu = decode_pool.Cpu()
         clock = cpu.clock
     steps = Steps(FRAME_STEPS, SOFT_READS, clock, max(budget_ms, MIN_SAFETY_MS) / 1000,
                   WALL_FACTOR, cpu)
-    read = _reader(backend)
-    read_as = tuple(dict.fromkeys(symbologies + ASIDE))  # what the readers are asked for
-    grey = np.ascontiguousarray(to_grey(frame))
     codes: dict[str, Code] = {}
 
-    def answer() -> list[Code]:  # without the codes only read to set their regions aside
-        return reading_order([c for c in without_conflicts(list(codes.values()))
-                              if c.symbology in symbologies])
+    def answer() -> tuple[dict[str, Code], list[tuple[str, str, list[Point]]]]:
+        if kx == 1.0 and ky == 1.0:
+            return codes, reads
+        return {t: replace(c, polygon=tuple((x / kx, y / ky) for x, y in c.polygon))
+                for t, c in codes.items()}, reads
 
-    if not grey.size:
-        return []
     # The half-size regions are found on the second thread while this one reads the whole
     # frame. When that alone reads enough, the search is told to stop (its regions would go
     # unused: the same answer, whatever the timing); else the quarter-size ones follow here.
@@ -121,12 +164,12 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     half = (decode_pool.submit(regions_at, grey, 2, MAX_REGIONS, stop_search.is_set, cpu=cpu)
             if regions_fit else None)
     try:
-        frame_reads = read(grey, read_as)
+        reads = read(full, read_as) if whole is None else whole
     except BaseException:
         stop_search.set()
         raise
-    for text, sym, corners in frame_reads:
-        codes.setdefault(text, Code(text, sym, tuple(corners), "frame"))
+    for text, sym, corners in reads:
+        codes.setdefault(text, Code(text, sym, tuple((x * kx, y * ky) for x, y in corners), "frame"))
     if half is None:
         return answer()
 

@@ -1,0 +1,59 @@
+"""Frames larger than a webcam's (photos): searched and read at a webcam's size, and at full
+size when that reads no IMEI."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from kiosk.scan import decode, find_codes, find_imeis
+from kiosk.scan.imei import imei_from_code
+from kiosk.scan.synth_hard import iter_hard_frames
+
+
+def _frames(kind: str, n: int) -> list:
+    return list(iter_hard_frames(n, 8097, kinds=(kind,)))
+
+
+def test_webcam_frames_are_read_at_their_own_size() -> None:
+    for h, w in ((720, 1280), (1080, 1920), (1920, 1080), (40, 3000 // 2)):
+        grey = np.zeros((h, w), np.uint8)
+        assert decode._working(grey)[0] is grey
+
+
+def test_a_photo_is_worked_at_a_webcam_size_with_its_shape() -> None:
+    grey, kx, ky = decode._working(np.zeros((3024, 4032), np.uint8))
+    assert grey.shape == (1440, 1920)
+    assert abs(kx - 1920 / 4032) < 1e-9 and abs(ky - 1440 / 3024) < 1e-9
+
+
+def test_blur_three_times_wider_in_a_photo_reads_as_in_a_webcam_frame() -> None:
+    # A blurred and a motion-smeared code, photographed at 3x a webcam's resolution: their
+    # blur is 3x wider in pixels than the region search and the variants are made for.
+    frames = list(iter_hard_frames(8, 8097, kinds=("blur", "motion")))
+    for f in (frames[2], frames[7]):
+        big = cv2.resize(f.image, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+        codes = [c for c in find_codes(big, imeis_enough=2) if imei_from_code(c.text)]
+        assert {imei_from_code(c.text) for c in codes} == set(f.imeis)
+        small = {imei_from_code(c.text): c for c in find_codes(f.image) if imei_from_code(c.text)}
+        for c in codes:  # corners in the photo's own pixels: 3x those in the webcam frame
+            centre = np.mean(c.polygon, axis=0)
+            assert 0 <= centre[0] < big.shape[1] and 0 <= centre[1] < big.shape[0]
+            if c.text in small:  # across the bars (a reader's line may be any row of them)
+                assert abs(centre[0] - 3 * np.mean(small[c.text].polygon, axis=0)[0]) < 30
+    # Along the bars too: a code turned by 45 degrees.
+    f = frames[2]
+    big = cv2.resize(f.image, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+    (code,) = [c for c in find_codes(big) if imei_from_code(c.text)]
+    (alone,) = [c for c in find_codes(cv2.resize(big, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+                if imei_from_code(c.text)]
+    assert np.allclose(np.mean(code.polygon, axis=0), 2 * np.mean(alone.polygon, axis=0), atol=3)
+
+
+def test_a_far_small_code_in_a_photo_is_read_at_full_size() -> None:
+    # Modules of about 1-1.3 px in a 3840x2160 photo: at a webcam's size they are half that,
+    # below what any reader resolves. Nothing read there, the full size is read.
+    for f in (_frames("small", 5)[1], _frames("small", 5)[4]):
+        h, w = f.image.shape[:2]
+        big = cv2.copyMakeBorder(f.image, h, h, w, w, cv2.BORDER_CONSTANT, value=(200, 200, 200))
+        assert set(find_imeis(big)) == set(f.imeis)
