@@ -100,6 +100,39 @@ def looks_like_bars(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) ->
     return prof.edge_count(line, x0 * prof.UPSAMPLE, x1 * prof.UPSAMPLE) >= MIN_EDGES
 
 
+#: Edges further apart than this many times their median gap: not one code (a quiet zone, a
+#: label's blank between a code and its caption or another code).
+SPLIT = 5.0
+#: A span found within this share of the region's width: the region's own is kept.
+SHRINK = 0.95
+#: Edges within the region outside the code's run: from this many, the region holds more than
+#: its margins (a code half washed out by glare, two codes side by side): its span is kept.
+OTHERS = 12
+
+
+def code_span(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> tuple[float, float]:
+    """Where the code of rows lo..hi lies across the crop, about x0..x1 as the region says:
+    the run of edges with no gap wider than `SPLIT` median gaps that holds most of the
+    region's edges; the region's own span when that run is too short, about as wide, or not
+    alone in the region."""
+    line = prof.scan_profile(crop, lo, hi)
+    e = prof.edge_positions(line, 0, line.size) / prof.UPSAMPLE
+    inside = (e >= x0) & (e <= x1)
+    if int(inside.sum()) < MIN_EDGES:
+        return x0, x1
+    gaps = np.diff(e)
+    cuts = np.flatnonzero(gaps > SPLIT * float(np.median(np.diff(e[inside]))))
+    starts = np.concatenate([[0], cuts + 1])
+    ends = np.concatenate([cuts, [e.size - 1]])
+    held = [int(inside[a: b + 1].sum()) for a, b in zip(starts, ends, strict=True)]
+    best = int(np.argmax(held))
+    a, b = float(e[starts[best]]), float(e[ends[best]])
+    if (ends[best] - starts[best] + 1 < MIN_EDGES or b - a > SHRINK * (x1 - x0)
+            or int(inside.sum()) - held[best] >= OTHERS):
+        return x0, x1
+    return a, b
+
+
 def measure(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, line: np.ndarray) -> Measures:
     up = prof.UPSAMPLE
     module = max((x1 - x0) / IMEI_MODULES, 0.3)

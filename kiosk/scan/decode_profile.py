@@ -64,17 +64,25 @@ def estimate_blur(line: np.ndarray, x0: float, x1: float) -> float:
 
 def edge_count(line: np.ndarray, x0: float, x1: float) -> int:
     """Crossings of the local mean between x0 and x1 (with a little hysteresis)."""
+    return int(edge_positions(line, x0, x1).size)
+
+
+def edge_positions(line: np.ndarray, x0: float, x1: float) -> np.ndarray:
+    """Where the profile crosses its local mean between x0 and x1 (with a little hysteresis),
+    in samples: midway between the last sample on one side and the first on the other."""
     a, b = int(max(0, x0)), int(min(line.size, x1))
     seg = line[a:b]
     if seg.size < 8:
-        return 0
+        return np.zeros(0)
     local = cv2.blur(seg[None, :], (max(9, seg.size // 20) | 1, 1))[0]
     d = seg - local
     band = 0.08 * quantiles(np.abs(d), 90)[0]
     half = d[::2].astype(np.float64)  # compared in double precision, as the band is
     sides = np.where(half > band, 1, np.where(half < -band, -1, 0))
-    sides = sides[sides != 0]  # within the hysteresis band: no change of side
-    return int(np.count_nonzero(sides[1:] != sides[:-1]))
+    at = np.flatnonzero(sides)  # within the hysteresis band: no change of side
+    turn = np.flatnonzero(sides[at[1:]] != sides[at[:-1]])
+    out: np.ndarray = a + (at[turn] + at[turn + 1]).astype(np.float64)
+    return out
 
 
 def deconvolve(line: np.ndarray, sigma: float, *, box: float = 0.0, snr: float = 60.0) -> np.ndarray:

@@ -147,7 +147,10 @@ def read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tup
             # The other thread reads a variant while this one makes the next (thrown away
             # when the read succeeds): the same reads, in the same order. When that thread
             # is busy (reading another region), each read is done here.
-            variants = plan_.plan(crop, lo, hi, rect.x0, rect.x1, whole=len(rows) == 1,
+            # Where the code lies in the band, from its edges: a region merged with its label
+            # is wider than its code, which misled the module, the blur and the soft reader.
+            x0, x1 = plan_.code_span(crop, lo, hi, rect.x0, rect.x1)
+            variants = plan_.plan(crop, lo, hi, x0, x1, whole=len(rows) == 1,
                                   scale=rect.scale)
             ahead: plan_.Variant | None = next(variants, None)
             n = 0
@@ -167,7 +170,7 @@ def read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tup
                 if failed is not None:
                     raise failed
             if not band_found:
-                band_found = _soft(crop, lo, hi, rect, steps)
+                band_found = _soft(crop, lo, hi, rect, steps, x0, x1)
             found += band_found
         if any(c.symbology not in ASIDE for c in found):
             return aside + found
@@ -175,11 +178,12 @@ def read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tup
     return aside
 
 
-def _soft(crop: np.ndarray, lo: int, hi: int, rect: Rectified, steps: Steps) -> list[Code]:
+def _soft(crop: np.ndarray, lo: int, hi: int, rect: Rectified, steps: Steps, x0: float,
+          x1: float) -> list[Code]:
     if not steps.take_soft():
         return []
-    text = decode_soft.read_band(crop, lo, hi, rect.x0, rect.x1)
-    pts = np.array([(rect.x0, lo), (rect.x1, lo), (rect.x1, hi), (rect.x0, hi)], np.float64)
+    text = decode_soft.read_band(crop, lo, hi, x0, x1)
+    pts = np.array([(x0, lo), (x1, lo), (x1, hi), (x0, hi)], np.float64)
     return [Code(text, "CODE128", tuple(rect.to_frame(pts)), "soft")] if text else []
 
 
