@@ -146,9 +146,16 @@ def _checksum_ok(values: list[int]) -> bool:
 def read_band(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> str | None:
     """The IMEI of rows lo..hi of an upright crop (dark bars) whose code lies about between
     x0 and x1, or None."""
-    line = prof.scan_profile(crop, lo, hi)
     up = prof.UPSAMPLE
-    return read_imei(line, x0 * up, x1 * up, prof.estimate_blur(line, x0 * up, x1 * up))
+    # The plain profile, then each row normalised by its own neighbourhood: glare and uneven
+    # light leave part of a code with a fraction of the rest's contrast (blur, noise and JPEG
+    # on top), which the plain mean of rows buries and the correlation cannot undo.
+    for normalise in (False, True):
+        line = prof.scan_profile(crop, lo, hi, normalise=normalise)
+        text = read_imei(line, x0 * up, x1 * up, prof.estimate_blur(line, x0 * up, x1 * up))
+        if text:
+            return text
+    return None
 
 
 def read_imei(line: np.ndarray, x0: float, x1: float, sigma: float) -> str | None:
