@@ -7,7 +7,9 @@ the code's start and stop patterns, lays the 11-module cells of the symbols betw
 (each cell may drift a little from the even grid: the best path is found by dynamic
 programming), and compares each cell with all 106 symbols as they look through the measured
 blur (correlation: a cell's own contrast and light do not matter). Under heavy blur the
-cells are read again beside their neighbours as first read.
+cells are read again beside their neighbours as first read. A code whose modules widen from
+one end to the other (perspective the rectification left) is read again evened out, by the
+module sizes at which its start and stop patterns fit best.
 
 The best symbol of each cell must then pass the Code 128 check symbol, parse to 15 digits
 and pass the IMEI's Luhn digit: a wrong reading passes both about once in a thousand, and
@@ -175,12 +177,16 @@ def read_imei(line: np.ndarray, x0: float, x1: float, sigma: float) -> str | Non
     bar = float(line.mean()) - line.astype(np.float64)  # bars high
     back = bar[::-1].copy()
     sq = int(np.clip(round(max(sigma, 0.0) / m * 20), 0, 40))
-    # The way round whose start and stop fit better at the measured blur.
     ways = [bar, back]
     fits = [_ends(bar, x0, x1, m, total, sq, 8.0, 0.25),
             _ends(back, line.size - 1 - x1, line.size - 1 - x0, m, total, sq, 8.0, 0.25)]
-    way = int(np.argmax([f[3] for f in fits]))
-    return _read(ways[way], fits[way], total, SYMBOLS, max(sigma, 0.0) / m)
+    # The way round whose start and stop fit better first; then the other: foreshortening can
+    # make the right way's ends fit worse at the mean module than the wrong way's.
+    for way in sorted((0, 1), key=lambda w: -fits[w][3]):
+        found = _read(ways[way], fits[way], total, SYMBOLS, max(sigma, 0.0) / m)
+        if found is not None:
+            return found
+    return None
 
 
 def _ends(bar: np.ndarray, left: float, right: float, m: float, total: int, sq: int,
@@ -213,7 +219,68 @@ def _read(bar: np.ndarray, coarse: tuple[float, float, float, float], total: int
         found = _cells(bar, a, mod, k, sq)
         if found is not None:
             return found
+    # Foreshortened (a rectification's corners a little off under perspective): modules wider
+    # at one end than at the other. The ends fitted at a few module sizes each say by how much;
+    # the profile is resampled so that they are even, and the cells read again.
+    for score, sq, (a, b, mod, _) in fits[:1]:
+        if score < MIN_CELL:
+            break
+        found_ends = _foreshortening(bar, a, b, mod, sq)
+        if found_ends is None:
+            break
+        ratio, a, b = found_ends
+        even = _even(bar, a, b, ratio)
+        fit = _ends(even, a, b, (b - a) / total, total, sq, 1.0, 0.125)
+        if fit[3] < MIN_CELL:
+            break
+        found = _cells(even, fit[0], fit[2], k, sq)
+        if found is not None:
+            return found
     return None
+
+
+#: Module sizes (times the mean) the start and stop patterns are fitted at.
+SCALES = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4)
+#: End fits at another module size this much better than at the mean one: foreshortened.
+SCALE_GAIN = 0.03
+#: How far (modules) from where the ends fitted at the mean module they are looked for at
+#: other module sizes: a foreshortened code's ends fit a few modules off at the mean.
+FORESHORTENED_SPAN = 4.0
+
+
+def _foreshortening(bar: np.ndarray, left: float, right: float, m: float, sq: int
+                    ) -> tuple[float, float, float] | None:
+    """The module at the stop over the module at the start, and where the code starts and
+    ends, from the start and stop patterns fitted at each of `SCALES` times the mean module
+    (within `FORESHORTENED_SPAN` modules of where they fitted at the mean module); None when
+    the mean module fits about as well."""
+    starts, stop = _end_templates(sq)
+    ends = []
+    for template, lead in ((starts, QUIET), (stop, 1)):
+        fits = []
+        for f in SCALES:
+            centre = left if lead == QUIET else right - 13 * m * f
+            fits.append(_fit_end(bar, template, centre, m * f, FORESHORTENED_SPAN, 0.25, lead))
+        i = int(np.argmax([score for _, score in fits]))
+        if fits[i][1] < fits[SCALES.index(1.0)][1] + SCALE_GAIN:
+            i = SCALES.index(1.0)
+        ends.append((SCALES[i], fits[i][0]))
+    (f_start, a), (f_stop, stop_at) = ends
+    ratio = f_stop / f_start
+    if 0.95 < ratio < 1.05:
+        return None
+    return ratio, a, stop_at + 13 * m * f_stop
+
+
+def _even(bar: np.ndarray, left: float, right: float, ratio: float) -> np.ndarray:
+    """`bar` resampled so that modules growing steadily by `ratio` from `left` to `right` come
+    out even (the ends stay where they are; beyond them, each end's module)."""
+    w = right - left
+    c = (ratio - 1) / (ratio + 1)
+    u = (np.arange(bar.size, dtype=np.float64) - left) / w
+    g = np.where(u < 0, (1 - c) * u, np.where(u > 1, 1 + (1 + c) * (u - 1), u + c * u * (u - 1)))
+    out: np.ndarray = np.interp(left + w * g, np.arange(bar.size), bar)
+    return out
 
 
 def _cells(bar: np.ndarray, left: float, m: float, k: int, sigma_q: int) -> str | None:

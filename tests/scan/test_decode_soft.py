@@ -173,3 +173,48 @@ def test_glare_reads_on_rows_normalised_by_their_own_light() -> None:
         assert text in (None, imei)
         read += text == imei
     assert plain <= 12 and read >= plain + 8
+
+
+def _foreshortened(text: str, ratio: float, seed: int) -> tuple[np.ndarray, float, float]:
+    """`text`'s profile with modules widening steadily by `ratio` from start to stop (3x
+    upsampled, 3 px modules on average), blurred by 0.8 modules, a little noise."""
+    row = code128.modules(text)
+    n = row.size
+    u = np.linspace(0, 1, n * 9)
+    c = (ratio - 1) / (ratio + 1)
+    at = np.minimum(((u + c * u * (u - 1)) * n).astype(int), n - 1)  # the module under each sample
+    line = np.where(row[at] == 1, 60.0, 200.0).astype(np.float32)
+    line = cv2.GaussianBlur(line[None, :], (0, 0), 0.8 * 9)[0]
+    line += np.random.default_rng(seed).normal(0, 4, line.size).astype(np.float32)
+    return line, 90.0, float(line.size - 90)
+
+
+def _foreshortened_reads(ratio: float) -> int:
+    read = 0
+    for seed in range(6):
+        imei = synth.random_imei(random.Random(300 + seed))
+        line, x0, x1 = _foreshortened(imei, ratio, seed)
+        got = decode_soft.read_imei(line, x0, x1, prof.estimate_blur(line, x0, x1))
+        assert got in (None, imei)
+        read += got == imei
+    return read
+
+
+@pytest.mark.parametrize("ratio", [0.6, 1.6])
+def test_a_foreshortened_code_is_read_evened_out(ratio: float, monkeypatch: pytest.MonkeyPatch
+                                                 ) -> None:
+    """Modules 1.6 times wider at one end than at the other (perspective the corners left)."""
+    assert _foreshortened_reads(ratio) >= 5
+    monkeypatch.setattr(decode_soft, "_foreshortening", lambda *_: None)
+    assert _foreshortened_reads(ratio) <= 1  # on the even grid alone
+
+
+@pytest.mark.parametrize("ratio", [0.6, 0.8, 1.3, 1.6])
+def test_a_foreshortened_code_that_is_not_an_imei_reads_as_nothing(ratio: float) -> None:
+    rng = random.Random(int(ratio * 10))
+    for seed in range(8):
+        imei = synth.random_imei(rng)
+        body = "89" + "".join(str(rng.randrange(10)) for _ in range(16))
+        for text in (_bad_luhn(imei), body + luhn_check_digit(body)):
+            line, x0, x1 = _foreshortened(text, ratio, seed)
+            assert decode_soft.read_imei(line, x0, x1, prof.estimate_blur(line, x0, x1)) is None
