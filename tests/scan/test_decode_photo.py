@@ -39,8 +39,9 @@ def test_blur_three_times_wider_in_a_photo_reads_as_in_a_webcam_frame() -> None:
         for c in codes:  # corners in the photo's own pixels: 3x those in the webcam frame
             centre = np.mean(c.polygon, axis=0)
             assert 0 <= centre[0] < big.shape[1] and 0 <= centre[1] < big.shape[0]
-            if c.text in small:  # across the bars (a reader's line may be any row of them)
-                assert abs(centre[0] - 3 * np.mean(small[c.text].polygon, axis=0)[0]) < 30
+            if c.text in small:  # across the bars (a reader's line may be any row of them;
+                # the two reads may come from different readers, the soft one's a band's span)
+                assert abs(centre[0] - 3 * np.mean(small[c.text].polygon, axis=0)[0]) < 90
     # Along the bars too: a code turned by 45 degrees.
     f = frames[2]
     big = cv2.resize(f.image, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
