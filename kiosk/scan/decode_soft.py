@@ -182,7 +182,10 @@ def read_imei(line: np.ndarray, x0: float, x1: float, sigma: float) -> str | Non
             _ends(back, line.size - 1 - x1, line.size - 1 - x0, m, total, sq, 8.0, 0.25)]
     # The way round whose start and stop fit better first; then the other: foreshortening can
     # make the right way's ends fit worse at the mean module than the wrong way's.
-    for way in sorted((0, 1), key=lambda w: -fits[w][3]):
+    order = sorted((0, 1), key=lambda w: -fits[w][3])
+    for way in order:
+        if way != order[0] and fits[way][3] < fits[order[0]][3] - OTHER_WAY:
+            break
         found = _read(ways[way], fits[way], total, SYMBOLS, max(sigma, 0.0) / m)
         if found is not None:
             return found
@@ -239,6 +242,9 @@ def _read(bar: np.ndarray, coarse: tuple[float, float, float, float], total: int
     return None
 
 
+#: The other way round is read only when its ends fit within this of the first way's (each
+#: way's read is 1-5 ms; the wrong way's ends seldom fit nearly as well).
+OTHER_WAY = 0.15
 #: Module sizes (times the mean) the start and stop patterns are fitted at.
 SCALES = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4)
 #: End fits at another module size this much better than at the mean one: foreshortened.
