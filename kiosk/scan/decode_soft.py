@@ -110,11 +110,19 @@ def _samples(bar: np.ndarray, starts: np.ndarray, m: float, n_modules: int) -> n
 
 
 def _fit_end(bar: np.ndarray, template: np.ndarray, centre: float, m: float, span: float,
-             step: float, lead: int) -> tuple[float, float]:
+             step: float, lead: int, cache: dict[tuple[float, ...], np.ndarray] | None = None
+             ) -> tuple[float, float]:
     """Where a start (lead = modules before the symbol) or stop pattern fits best near
-    `centre`: (position of the pattern's first module, correlation)."""
+    `centre`: (position of the pattern's first module, correlation). `cache`: the profile's
+    samples by where they were taken, for fits of the same `bar` at several blurs."""
     cands = centre + np.arange(-span, span + 1e-9, step) * m
-    obs = _samples(bar, cands - lead * m, m, template.shape[-1] // SS)
+    n = template.shape[-1] // SS
+    key = (centre, m, span, step, lead, n)
+    obs = None if cache is None else cache.get(key)
+    if obs is None:
+        obs = _samples(bar, cands - lead * m, m, n)
+        if cache is not None:
+            cache[key] = obs
     scores = _dot(obs, template) if template.ndim == 1 else _dot(obs, template).max(axis=1)
     i = int(np.argmax(scores))
     return float(cands[i]), float(scores[i])
@@ -193,12 +201,13 @@ def read_imei(line: np.ndarray, x0: float, x1: float, sigma: float) -> str | Non
 
 
 def _ends(bar: np.ndarray, left: float, right: float, m: float, total: int, sq: int,
-          span: float, step: float) -> tuple[float, float, float, float]:
+          span: float, step: float, cache: dict[tuple[float, ...], np.ndarray] | None = None
+          ) -> tuple[float, float, float, float]:
     """The start and stop patterns fitted near `left` and `right` (the code's outer edges):
     (left, right, module, the poorer of the two fits)."""
     starts, stop = _end_templates(sq)
-    left, s_start = _fit_end(bar, starts, left, m, span, step, QUIET)
-    right_start, s_stop = _fit_end(bar, stop, right - 13 * m, m, span, step, 1)
+    left, s_start = _fit_end(bar, starts, left, m, span, step, QUIET, cache)
+    right_start, s_stop = _fit_end(bar, stop, right - 13 * m, m, span, step, 1, cache)
     right = right_start + 13 * m
     return left, right, (right - left) / total, min(s_start, s_stop)
 
@@ -212,8 +221,9 @@ def _read(bar: np.ndarray, coarse: tuple[float, float, float, float], total: int
     if right - left < 40:
         return None
     fits = []
+    cache: dict[tuple[float, ...], np.ndarray] = {}  # the same samples at every blur
     for sq in sorted({int(np.clip(round(sig_mod * f * 20), 0, 40)) for f in BLUR_FACTORS}):
-        fit = _ends(bar, left, right, m, total, sq, 1.0, 0.125)
+        fit = _ends(bar, left, right, m, total, sq, 1.0, 0.125, cache)
         fits.append((fit[3], sq, fit))
     fits.sort(reverse=True)
     for score, sq, (a, _, mod, _) in fits[:2]:
