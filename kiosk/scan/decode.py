@@ -124,10 +124,18 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     if not full.size:
         return []
     grey, kx, ky = _working(full)
-    codes, whole = _find(full, grey, kx, ky, read, read_as, budget_ms, clock, imeis_enough, None)
-    if grey is not full and not any(imei_from_code(t) for t in codes):
+    cpu: decode_pool.Cpu | None = None
+    if clock is None:
+        cpu = decode_pool.Cpu()
+        clock = cpu.clock
+    budget_s = max(budget_ms, MIN_SAFETY_MS) / 1000
+    start = clock()
+    codes, whole = _find(full, grey, kx, ky, read, read_as, clock, cpu, budget_s, imeis_enough,
+                         None)
+    left = budget_s - (clock() - start)  # one safety net for the frame, both passes together
+    if grey is not full and left > 0 and not any(imei_from_code(t) for t in codes):
         # A photo with no IMEI at working size: a far label's code may be too small for it.
-        more, _ = _find(full, full, 1.0, 1.0, read, read_as, budget_ms, clock, imeis_enough, whole)
+        more, _ = _find(full, full, 1.0, 1.0, read, read_as, clock, cpu, left, imeis_enough, whole)
         for text, code in more.items():
             codes.setdefault(text, code)
     # Without the codes only read to set their regions aside.
@@ -136,17 +144,14 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
 
 
 def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader,
-          read_as: tuple[str, ...], budget_ms: float, clock: Callable[[], float] | None,
-          imeis_enough: int | None, whole: list[tuple[str, str, list[Point]]] | None
+          read_as: tuple[str, ...], clock: Callable[[], float], cpu: decode_pool.Cpu | None,
+          budget_s: float, imeis_enough: int | None,
+          whole: list[tuple[str, str, list[Point]]] | None
           ) -> tuple[dict[str, Code], list[tuple[str, str, list[Point]]]]:
-    """`find_codes`' work in `grey` (`full` at kx, ky of its size): the codes by text, corners
-    in the frame's pixels, and the full frame's own reads (`whole`: made here when None)."""
-    cpu: decode_pool.Cpu | None = None
-    if clock is None:
-        cpu = decode_pool.Cpu()
-        clock = cpu.clock
-    steps = Steps(FRAME_STEPS, SOFT_READS, clock, max(budget_ms, MIN_SAFETY_MS) / 1000,
-                  WALL_FACTOR, cpu)
+    """`find_codes`' work in `grey` (`full` at kx, ky of its size), within `budget_s` of
+    `clock` (the safety net): the codes by text, corners in the frame's pixels, and the full
+    frame's own reads (`whole`: made here when None)."""
+    steps = Steps(FRAME_STEPS, SOFT_READS, clock, budget_s, WALL_FACTOR, cpu)
     codes: dict[str, Code] = {}
 
     def answer() -> tuple[dict[str, Code], list[tuple[str, str, list[Point]]]]:
