@@ -67,12 +67,28 @@ def rough_module(grey: np.ndarray, region: Region) -> float:
 
 def within(grey: np.ndarray, region: Region) -> list[Region]:
     """The codes in and around a region, largest first; [] unless its modules are small and
-    it holds several codes."""
-    if (region.width > MAX_WIDTH or region.height > MAX_HEIGHT
-            or rough_module(grey, region) >= SMALL_MODULE):
+    it holds several codes, or it holds one code turned from the region's direction."""
+    if region.width > MAX_WIDTH or region.height > MAX_HEIGHT:
+        return []
+    small = rough_module(grey, region) < SMALL_MODULE
+    # Taller than wide: at half size the bars of modules under a pixel do not show, and the
+    # region's direction may be the label's texture, not the bars' (turned by about 90 degrees).
+    if not small and region.height <= region.width:
         return []
     found = _regions_near(grey, region)
-    return found if len(found) >= 2 else []
+    if small and len(found) >= 2:
+        return found
+    # One code, turned from the region: the region's direction was wrong, the code's is right.
+    return found if len(found) == 1 and _turned(found[0], region) else []
+
+
+#: Degrees between a region's direction and its code's from which the region was wrong.
+TURNED = 30.0
+
+
+def _turned(part: Region, region: Region) -> bool:
+    d = abs(part.angle - region.angle) % 180.0
+    return min(d, 180.0 - d) > TURNED
 
 
 def _regions_near(grey: np.ndarray, region: Region) -> list[Region]:

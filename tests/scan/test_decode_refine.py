@@ -158,3 +158,18 @@ def test_a_frame_too_small_for_regions_gives_nothing_and_no_error(shape: tuple[i
 def test_a_thin_strip_is_still_read_whole() -> None:
     strip = code128.render(IMEI1, module_px=2, height_px=24)  # 24 px: no region search
     assert find_imeis(strip) == [IMEI1]
+
+
+def test_a_tiny_code_whose_half_size_region_is_turned_is_read_by_its_own() -> None:
+    # Modules under a pixel: at half size the bars do not show, and the region follows the
+    # label's texture, turned from the bars. At full size the one code in
+    # it has the bars' direction: read by that region, not the turned one.
+    from kiosk.scan.synth_hard import iter_hard_frames
+
+    f = list(iter_hard_frames(5, 8100, kinds=("small",)))[4]
+    grey = cv2.cvtColor(f.image, cv2.COLOR_BGR2GRAY)
+    (region,) = propose_regions(grey)
+    (part,) = decode_refine.within(grey, region)
+    turn = abs(part.angle - region.angle) % 180
+    assert min(turn, 180 - turn) > 60  # the region at -48 degrees, the code at +25
+    assert find_imeis(f.image) == f.imeis
