@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from kiosk.scan.decode_geometry import Point, Region
+from kiosk.scan.decode_geometry import Point, Region, turn
 from kiosk.scan.imei import imei_from_code
 
 
@@ -48,8 +48,8 @@ def may_be_sibling(region: Region, codes: Iterable[Code]) -> bool:
         if region.quad is not None:
             (tx0, ty0), (tx1, ty1) = region.quad[0], region.quad[1]
             along = float(np.degrees(np.arctan2(ty1 - ty0, tx1 - tx0)))
-        turn = abs((np.degrees(np.arctan2(y1 - y0, x1 - x0)) - along + 90) % 180 - 90)
-        return bool(turn <= 20 and 0.5 * width <= region.width <= 2.0 * width)
+        code_angle = float(np.degrees(np.arctan2(y1 - y0, x1 - x0)))
+        return bool(turn(code_angle, along) <= 20 and 0.5 * width <= region.width <= 2.0 * width)
     return True
 
 

@@ -169,7 +169,7 @@ def combine_regions(fine: list[Region], quarter: list[Region], limit: int = 6) -
         inside = [r for r in fine if _contains(q, r.center)]
         # Its pieces must have its bars' direction: at quarter size, bars of small modules
         # blur into blocks whose edges (across the bars) point the other way.
-        pieces = [r for r in inside if _turn(q.angle, r.angle) <= 15]
+        pieces = [r for r in inside if turn(q.angle, r.angle) <= 15]
         if (len(pieces) >= 2 or (pieces and q.width > 1.25 * max(r.width for r in pieces))
                 or (not inside and q.width >= 160)):
             coarse.append(q)
@@ -179,7 +179,7 @@ def combine_regions(fine: list[Region], quarter: list[Region], limit: int = 6) -
     return (coarse + rest + covered)[:limit]
 
 
-def _turn(a: float, b: float) -> float:
+def turn(a: float, b: float) -> float:
     """Degrees between two bar directions (modulo 180)."""
     return abs((a - b + 90) % 180 - 90)
 

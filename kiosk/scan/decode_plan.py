@@ -95,8 +95,11 @@ def is_light_on_dark(crop: np.ndarray, margin: float) -> bool:
 MIN_EDGES = 22
 
 
-def looks_like_bars(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> bool:
-    line = prof.scan_profile(crop, lo, hi)
+def looks_like_bars(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *,
+                    line: np.ndarray | None = None) -> bool:
+    """`line`: rows lo..hi's profile (`prof.scan_profile`), when the caller has it."""
+    if line is None:
+        line = prof.scan_profile(crop, lo, hi)
     return prof.edge_count(line, x0 * prof.UPSAMPLE, x1 * prof.UPSAMPLE) >= MIN_EDGES
 
 
@@ -110,12 +113,14 @@ SHRINK = 0.95
 OTHERS = 12
 
 
-def code_span(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> tuple[float, float]:
+def code_span(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *,
+              line: np.ndarray | None = None) -> tuple[float, float]:
     """Where the code of rows lo..hi lies across the crop, about x0..x1 as the region says:
     the run of edges with no gap wider than `SPLIT` median gaps that holds most of the
     region's edges; the region's own span when that run is too short, about as wide, or not
-    alone in the region."""
-    line = prof.scan_profile(crop, lo, hi)
+    alone in the region. `line`: rows lo..hi's profile, when the caller has it."""
+    if line is None:
+        line = prof.scan_profile(crop, lo, hi)
     e = prof.edge_positions(line, 0, line.size) / prof.UPSAMPLE
     inside = (e >= x0) & (e <= x1)
     if int(inside.sum()) < MIN_EDGES:
@@ -164,11 +169,11 @@ def stretch(band: np.ndarray, module: float) -> np.ndarray:
 
 
 def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: bool,
-         scale: float = 1.0) -> Iterator[Variant]:
+         scale: float = 1.0, line: np.ndarray | None = None) -> Iterator[Variant]:
     """The variants for rows lo..hi of a rectified, polarity-corrected crop, in order.
 
     `whole`: the band is the whole crop (one code in the region), so the crop itself is tried
-    with its margins."""
+    with its margins. `line`: rows lo..hi's profile, when the caller has it."""
     up = prof.UPSAMPLE
     pad = max(4, (hi - lo) // 6)
     a, b = max(0, lo - pad), min(crop.shape[0], hi + pad)
@@ -176,7 +181,8 @@ def plan(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *, whole: boo
     ra, rb = (0, crop.shape[0]) if whole else (a, b)
     if not whole:
         yield Variant("crop", band, "local", lo=ra, hi=rb)
-    line = prof.scan_profile(crop, lo, hi)
+    if line is None:
+        line = prof.scan_profile(crop, lo, hi)
     m = measure(crop, lo, hi, x0, x1, line)
     mod_s = m.module * up  # profile samples per module
     # Glare and uneven light: each pixel stretched between its neighbourhood's bars and spaces.

@@ -10,7 +10,10 @@ apart, with corners of its own.
 `within(grey, region)` answers only for regions whose modules look small (`rough_module`):
 at full resolution the bars of a blurred code of wide modules break up into pieces, which
 read worse than the half-size region. And only when it finds several codes: one alone is
-most often the region itself or a piece of it, which the region read as it is does as well.
+most often the region itself or a piece of it, which the region read as it is does as well;
+unless that one is turned from the region (modules under a pixel: at half size the region
+followed the label's texture, not the bars), or the region is taller than wide, whose rough
+module is measured across the wrong direction.
 The region is read first, for `REGION_FIRST` of its steps; its codes then have the rest,
 largest first.
 """
@@ -23,7 +26,7 @@ import cv2
 import numpy as np
 
 from kiosk.scan import decode_profile as prof
-from kiosk.scan.decode_geometry import Point, Region, rect_corners, regions_at
+from kiosk.scan.decode_geometry import Point, Region, rect_corners, regions_at, turn
 
 #: Modules (frame px, as `rough_module` measures them) under which a region is looked at
 #: again at full resolution. The measure errs high (a region holds some of its label):
@@ -87,8 +90,7 @@ TURNED = 30.0
 
 
 def _turned(part: Region, region: Region) -> bool:
-    d = abs(part.angle - region.angle) % 180.0
-    return min(d, 180.0 - d) > TURNED
+    return turn(part.angle, region.angle) > TURNED
 
 
 def _regions_near(grey: np.ndarray, region: Region) -> list[Region]:

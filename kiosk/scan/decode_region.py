@@ -22,7 +22,7 @@ from kiosk.scan import decode_plan as plan_
 from kiosk.scan import decode_pool, decode_soft
 from kiosk.scan.decode_codes import Code
 from kiosk.scan.decode_geometry import Rectified, Region, bands, rectify, slant
-from kiosk.scan.decode_profile import UPSAMPLE
+from kiosk.scan.decode_profile import UPSAMPLE, scan_profile
 from kiosk.scan.decode_read import _ZBAR, Reader
 from kiosk.scan.imei import imei_from_code
 
@@ -144,16 +144,17 @@ def read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tup
         per_band = max((cap - spent) // len(rows), 4)
         for lo, hi in rows:
             band_found: list[Code] = []
-            if not plan_.looks_like_bars(crop, lo, hi, rect.x0, rect.x1):
+            line = scan_profile(crop, lo, hi)  # the band's profile, made once
+            if not plan_.looks_like_bars(crop, lo, hi, rect.x0, rect.x1, line=line):
                 continue  # text, clutter: no steps spent on it
+            # Where the code lies in the band, from its edges: a region merged with its label
+            # is wider than its code, which misled the module, the blur and the soft reader.
+            x0, x1 = plan_.code_span(crop, lo, hi, rect.x0, rect.x1, line=line)
             # The other thread reads a variant while this one makes the next (thrown away
             # when the read succeeds): the same reads, in the same order. When that thread
             # is busy (reading another region), each read is done here.
-            # Where the code lies in the band, from its edges: a region merged with its label
-            # is wider than its code, which misled the module, the blur and the soft reader.
-            x0, x1 = plan_.code_span(crop, lo, hi, rect.x0, rect.x1)
             variants = plan_.plan(crop, lo, hi, x0, x1, whole=len(rows) == 1,
-                                  scale=rect.scale)
+                                  scale=rect.scale, line=line)
             ahead: plan_.Variant | None = next(variants, None)
             n = 0
             while ahead is not None and n < per_band and spent < cap and steps.take():
@@ -172,7 +173,7 @@ def read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tup
                 if failed is not None:
                     raise failed
             if not band_found:
-                band_found = _soft(crop, lo, hi, rect, steps, x0, x1)
+                band_found = _soft(crop, lo, hi, rect, steps, x0, x1, line)
             found += band_found
         if any(c.symbology not in ASIDE for c in found):
             return aside + found
@@ -181,10 +182,10 @@ def read_region(grey: np.ndarray, region: Region, read: Reader, symbologies: tup
 
 
 def _soft(crop: np.ndarray, lo: int, hi: int, rect: Rectified, steps: Steps, x0: float,
-          x1: float) -> list[Code]:
+          x1: float, line: np.ndarray) -> list[Code]:
     if not steps.take_soft():
         return []
-    text = decode_soft.read_band(crop, lo, hi, x0, x1)
+    text = decode_soft.read_band(crop, lo, hi, x0, x1, line=line)
     pts = np.array([(x0, lo), (x1, lo), (x1, hi), (x0, hi)], np.float64)
     return [Code(text, "CODE128", tuple(rect.to_frame(pts)), "soft")] if text else []
 

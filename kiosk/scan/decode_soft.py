@@ -154,19 +154,19 @@ def _checksum_ok(values: list[int]) -> bool:
     return (values[0] + sum(i * v for i, v in enumerate(values[1:-1], start=1))) % 103 == values[-1]
 
 
-def read_band(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float) -> str | None:
+def read_band(crop: np.ndarray, lo: int, hi: int, x0: float, x1: float, *,
+              line: np.ndarray | None = None) -> str | None:
     """The IMEI of rows lo..hi of an upright crop (dark bars) whose code lies about between
-    x0 and x1, or None."""
+    x0 and x1, or None. `line`: the rows' plain profile, when the caller has it."""
     up = prof.UPSAMPLE
     # The plain profile, then each row normalised by its own neighbourhood: glare and uneven
     # light leave part of a code with a fraction of the rest's contrast (blur, noise and JPEG
     # on top), which the plain mean of rows buries and the correlation cannot undo.
-    for normalise in (False, True):
-        line = prof.scan_profile(crop, lo, hi, normalise=normalise)
-        text = read_imei(line, x0 * up, x1 * up, prof.estimate_blur(line, x0 * up, x1 * up))
-        if text:
-            return text
-    return None
+    def read(profile: np.ndarray) -> str | None:
+        return read_imei(profile, x0 * up, x1 * up, prof.estimate_blur(profile, x0 * up, x1 * up))
+
+    plain = line if line is not None else prof.scan_profile(crop, lo, hi)
+    return read(plain) or read(prof.scan_profile(crop, lo, hi, normalise=True))
 
 
 def read_imei(line: np.ndarray, x0: float, x1: float, sigma: float) -> str | None:
