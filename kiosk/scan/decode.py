@@ -1,7 +1,8 @@
 """Single-frame barcode decoding: a cheap pass on every frame, then counted work on regions.
 
 0. A frame larger than a webcam's (a photo, over `WORK_SIDE` px) is worked at that size,
-   area-averaged; when that reads no IMEI, at its own size too (a far label's small code).
+   area-averaged; when that reads no IMEI, at its own size too, only in regions too small
+   for the working size (`FAR_WIDTH`: a far label's small code).
 1. zxing-cpp (Code 128 only) over the whole grey frame, always at full size: about 5 ms at
    1280x720.
 2. Barcode-like regions from the gradient structure tensor of a half-size frame, each with
@@ -77,6 +78,10 @@ MIN_SIDE = 32
 #: a 12-megapixel photo a code's bars and blur are 2-4 times wider, wider than the region
 #: search's windows, and its crops took the safety net's time.
 WORK_SIDE = 1920
+#: A photo's full-size pass reads only regions at most this wide (px at working size): a code
+#: that wide has modules of 1.5 px or more there, which the working size reads. The far labels
+#: it is for measured at most 142; a frame of wide bars took 3 s of CPU where all were read.
+FAR_WIDTH = 320
 __all__ = ["DEFAULT_BUDGET_MS", "Code", "Region", "find_codes", "is_light_on_dark",
            "propose_regions"]
 
@@ -132,10 +137,13 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     start = clock()
     codes, whole = _find(full, grey, kx, ky, read, read_as, clock, cpu, budget_s, imeis_enough,
                          None)
-    left = budget_s - (clock() - start)  # one safety net for the frame, both passes together
+    # One safety net for the frame, both passes together, as wide as the frame's pixels are
+    # frames of the working size: a photo's full-size pass does that many frames' work.
+    left = budget_s * full.size / grey.size - (clock() - start)
     if grey is not full and left > 0 and not any(imei_from_code(t) for t in codes):
         # A photo with no IMEI at working size: a far label's code may be too small for it.
-        more, _ = _find(full, full, 1.0, 1.0, read, read_as, clock, cpu, left, imeis_enough, whole)
+        more, _ = _find(full, full, 1.0, 1.0, read, read_as, clock, cpu, left, imeis_enough, whole,
+                        FAR_WIDTH / min(kx, ky))
         for text, code in more.items():
             codes.setdefault(text, code)
     # Without the codes only read to set their regions aside.
@@ -146,11 +154,11 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
 def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader,
           read_as: tuple[str, ...], clock: Callable[[], float], cpu: decode_pool.Cpu | None,
           budget_s: float, imeis_enough: int | None,
-          whole: list[tuple[str, str, list[Point]]] | None
+          whole: list[tuple[str, str, list[Point]]] | None, widest: float = float("inf")
           ) -> tuple[dict[str, Code], list[tuple[str, str, list[Point]]]]:
     """`find_codes`' work in `grey` (`full` at kx, ky of its size), within `budget_s` of
     `clock` (the safety net): the codes by text, corners in the frame's pixels, and the full
-    frame's own reads (`whole`: made here when None)."""
+    frame's own reads (`whole`: made here when None). Regions wider than `widest` are left."""
     steps = Steps(FRAME_STEPS, SOFT_READS, clock, budget_s, WALL_FACTOR, cpu)
     codes: dict[str, Code] = {}
 
@@ -183,6 +191,8 @@ def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader
                 and len({imei_from_code(t) for t in codes} - {None}) >= imeis_enough)
 
     def wanted(region: Region) -> bool:
+        if region.width > widest:
+            return False  # a photo's full-size pass: a code this wide was read at working size
         if any(explains(c.polygon, region) for c in codes.values()):
             return False  # already read in the cheap pass, or in a region before
         return imeis_enough is None or may_be_sibling(region, codes.values())

@@ -58,3 +58,32 @@ def test_a_far_small_code_in_a_photo_is_read_at_full_size() -> None:
         h, w = f.image.shape[:2]
         big = cv2.copyMakeBorder(f.image, h, h, w, w, cv2.BORDER_CONSTANT, value=(200, 200, 200))
         assert set(find_imeis(big)) == set(f.imeis)
+
+
+def test_a_photos_full_size_pass_leaves_codes_the_working_size_reads(monkeypatch) -> None:
+    # A photo full of wide bars (nothing readable): every region is a code the working size
+    # would have read. The full-size pass is for far labels only; reading these again at full
+    # size took 3 s of CPU.
+    rng = np.random.default_rng(2)
+    row = np.repeat(rng.integers(0, 2, 800) * 255, 5).astype(np.uint8)
+    photo = np.tile(row, (3000, 1))
+    for y in range(0, 3000, 300):
+        photo[y:y + 40] = 128
+    passes: list[tuple[int, list[float]]] = []
+    find, read_region = decode._find, decode.read_region
+
+    def counted_find(full, grey, *args, **kw):  # type: ignore[no-untyped-def]
+        passes.append((grey.shape[1], []))
+        return find(full, grey, *args, **kw)
+
+    def counted_read(grey, region, *args, **kw):  # type: ignore[no-untyped-def]
+        passes[-1][1].append(region.width)
+        return read_region(grey, region, *args, **kw)
+
+    monkeypatch.setattr(decode, "_find", counted_find)
+    monkeypatch.setattr(decode, "read_region", counted_read)
+    assert find_imeis(photo, budget_ms=60_000) == []
+    (work, at_work), (side, at_full) = passes
+    assert (work, side) == (1920, 4000)
+    assert max(at_work) > 320  # the working size read wide regions (the bars)
+    assert all(w <= decode.FAR_WIDTH * 4000 / 1920 for w in at_full)
