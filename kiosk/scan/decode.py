@@ -1,8 +1,8 @@
 """Single-frame barcode decoding: a cheap pass on every frame, then counted work on regions.
 
 0. A frame larger than a webcam's (a photo, over `WORK_SIDE` px) is worked at that size,
-   area-averaged; when that reads no IMEI, at its own size too, only in regions too small
-   for the working size (`FAR_WIDTH`: a far label's small code).
+   area-averaged; when that reads no IMEI, at full size too (up to `FAR_SIDE`), only in
+   regions too small for the working size (`FAR_WIDTH`: a far label's small code).
 1. zxing-cpp (Code 128 only) over the whole grey frame, always at full size: about 5 ms at
    1280x720.
 2. Barcode-like regions from the gradient structure tensor of a half-size frame, each with
@@ -78,23 +78,35 @@ MIN_SIDE = 32
 #: a 12-megapixel photo a code's bars and blur are 2-4 times wider, wider than the region
 #: search's windows, and its crops took the safety net's time.
 WORK_SIDE = 1920
-#: A photo's full-size pass reads only regions at most this wide (px at working size): a code
-#: that wide has modules of 1.5 px or more there, which the working size reads. The far labels
-#: it is for measured at most 142; a frame of wide bars took 3 s of CPU where all were read.
+#: When that reads no IMEI, a photo is read again at up to `FAR_SIDE` px (the far pass, for a
+#: far label's code of 1-1.3 px modules): only regions at most `FAR_WIDTH` px wide at working
+#: size there. A bare IMEI's region that wide (134 modules) has modules of 2.4 px at working
+#: size, which it reads; the far labels measured at most 142. A photo of wide bars took 3 s of
+#: CPU where all were read again. Regions this wide may still hold small codes side by side:
+#: those `decode_refine.within` finds in them are read.
 FAR_WIDTH = 320
+#: The far pass is at full size up to this side (px: 24 MP at 4:3), where resampling loses
+#: the smallest codes (far labels in 5120x2880 photos: 69 of 75 read at full size, 46 at 3840
+#: px). Beyond it, to this size: a hostile 8000x8000 photo took 5 s of CPU and 1 GB read at
+#: full size, 3 s and 0.6 GB at this size.
+FAR_SIDE = 3 * WORK_SIDE
+#: The safety net of a photo's two passes together: the working size's times the far pass's
+#: pixels over the working size's, at most this many times.
+PHOTO_NETS = 6.0
 __all__ = ["DEFAULT_BUDGET_MS", "Code", "Region", "find_codes", "is_light_on_dark",
            "propose_regions"]
 
 
 # -- the public functions --------------------------------------------------------------------
 
-def _working(full: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """The grey frame the regions are found and read in (`WORK_SIDE`), and its scale in x and y."""
+def _working(full: np.ndarray, side: int = WORK_SIDE) -> tuple[np.ndarray, float, float]:
+    """The grey frame the regions are found and read in (at most `side` px), and its scale in
+    x and y."""
     longest = max(full.shape)
-    if longest <= WORK_SIDE:
+    if longest <= side:
         return full, 1.0, 1.0
     h, w = full.shape
-    size = (max(1, round(w * WORK_SIDE / longest)), max(1, round(h * WORK_SIDE / longest)))
+    size = (max(1, round(w * side / longest)), max(1, round(h * side / longest)))
     grey = cv2.resize(full, size, interpolation=cv2.INTER_AREA)
     return grey, size[0] / w, size[1] / h
 
@@ -137,13 +149,18 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     start = clock()
     codes, whole = _find(full, grey, kx, ky, read, read_as, clock, cpu, budget_s, imeis_enough,
                          None)
-    # One safety net for the frame, both passes together, as wide as the frame's pixels are
-    # frames of the working size: a photo's full-size pass does that many frames' work.
-    left = budget_s * full.size / grey.size - (clock() - start)
-    if grey is not full and left > 0 and not any(imei_from_code(t) for t in codes):
+    if grey is not full and not any(imei_from_code(t) for t in codes):
         # A photo with no IMEI at working size: a far label's code may be too small for it.
-        more, _ = _find(full, full, 1.0, 1.0, read, read_as, clock, cpu, left, imeis_enough, whole,
-                        FAR_WIDTH / min(kx, ky))
+        # Wide codes were read there, unless the working frame was too thin for regions.
+        far, fx, fy = _working(full, FAR_SIDE)
+        widest = (FAR_WIDTH * min(fx, fy) / min(kx, ky) if min(grey.shape) >= MIN_SIDE
+                  else float("inf"))
+        # One safety net for the frame, both passes together, as many times the working
+        # size's as the far pass has its pixels (`PHOTO_NETS` at most): it does that many
+        # frames' work.
+        left = budget_s * min(far.size / grey.size, PHOTO_NETS) - (clock() - start)
+        more = _find(full, far, fx, fy, read, read_as, clock, cpu, left, imeis_enough, whole,
+                     widest)[0] if left > 0 else {}
         for text, code in more.items():
             codes.setdefault(text, code)
     # Without the codes only read to set their regions aside.
@@ -158,7 +175,8 @@ def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader
           ) -> tuple[dict[str, Code], list[tuple[str, str, list[Point]]]]:
     """`find_codes`' work in `grey` (`full` at kx, ky of its size), within `budget_s` of
     `clock` (the safety net): the codes by text, corners in the frame's pixels, and the full
-    frame's own reads (`whole`: made here when None). Regions wider than `widest` are left."""
+    frame's own reads (`whole`: made here when None). Regions wider than `widest` are not
+    read, only the codes `decode_refine.within` finds in them."""
     steps = Steps(FRAME_STEPS, SOFT_READS, clock, budget_s, WALL_FACTOR, cpu)
     codes: dict[str, Code] = {}
 
@@ -191,8 +209,6 @@ def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader
                 and len({imei_from_code(t) for t in codes} - {None}) >= imeis_enough)
 
     def wanted(region: Region) -> bool:
-        if region.width > widest:
-            return False  # a photo's full-size pass: a code this wide was read at working size
         if any(explains(c.polygon, region) for c in codes.values()):
             return False  # already read in the cheap pass, or in a region before
         return imeis_enough is None or may_be_sibling(region, codes.values())
@@ -207,15 +223,18 @@ def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader
         # A region of small modules may hold several codes, each read better on its own.
         parts = decode_refine.within(grey, region) if steps.left > 0 and not steps.expired else []
         left = REGION_STEPS
-        todo = [region, *parts]
+        # A photo's far pass: a code wider than `widest` was read at working size (a
+        # region that wide may still hold small codes side by side: its parts are read).
+        whole_region = region.width <= widest
+        todo = [region, *parts] if whole_region else parts
         for k, part in enumerate(todo):
             if left <= 0 or enough():
                 break
-            if not wanted(part):
+            if part.width > widest or not wanted(part):
                 continue
             # The region: its first steps; then each part in turn, largest first, what is left
             # (an even share read fewer: a code's part needs 4-8 steps, and most read early).
-            most = decode_refine.REGION_FIRST if k == 0 and parts else left
+            most = decode_refine.REGION_FIRST if k == 0 and whole_region and parts else left
             before = steps.taken
             for code in read_region(grey, part, read, read_as, steps, limit=min(left, most)):
                 codes.setdefault(code.text, code)

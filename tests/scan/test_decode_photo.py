@@ -3,11 +3,14 @@ size when that reads no IMEI."""
 
 from __future__ import annotations
 
+import random
+
 import cv2
 import numpy as np
 
-from kiosk.scan import decode, find_codes, find_imeis
+from kiosk.scan import code128, decode, find_codes, find_imeis
 from kiosk.scan.imei import imei_from_code
+from kiosk.scan.synth import random_imei
 from kiosk.scan.synth_hard import iter_hard_frames
 
 
@@ -60,9 +63,9 @@ def test_a_far_small_code_in_a_photo_is_read_at_full_size() -> None:
         assert set(find_imeis(big)) == set(f.imeis)
 
 
-def test_a_photos_full_size_pass_leaves_codes_the_working_size_reads(monkeypatch) -> None:
+def test_a_photos_far_pass_leaves_codes_the_working_size_reads(monkeypatch) -> None:
     # A photo full of wide bars (nothing readable): every region is a code the working size
-    # would have read. The full-size pass is for far labels only; reading these again at full
+    # would have read. The far pass is for far labels only; reading these again at full
     # size took 3 s of CPU.
     rng = np.random.default_rng(2)
     row = np.repeat(rng.integers(0, 2, 800) * 255, 5).astype(np.uint8)
@@ -87,3 +90,32 @@ def test_a_photos_full_size_pass_leaves_codes_the_working_size_reads(monkeypatch
     assert (work, side) == (1920, 4000)
     assert max(at_work) > 320  # the working size read wide regions (the bars)
     assert all(w <= decode.FAR_WIDTH * 4000 / 1920 for w in at_full)
+
+
+def test_a_strip_too_thin_for_regions_at_working_size_is_read_in_the_far_pass() -> None:
+    # 60x4000 is 29x1920 at working size: too thin for regions, only read whole there. Its
+    # code, 770 px wide and blurred, is read from a region in the far pass, whatever its width.
+    imei = random_imei(random.Random(9))
+    code = code128.render(imei, 5, 50)
+    strip = np.full((60, 4000), 255, np.uint8)
+    strip[5:55, 500:500 + code.shape[1]] = code
+    strip = cv2.GaussianBlur(strip, (0, 0), 2.5)
+    strip = np.clip(strip + np.random.default_rng(1).normal(0, 10, strip.shape), 0, 255)
+    assert find_imeis(strip.astype(np.uint8)) == [imei]
+
+
+def test_far_codes_side_by_side_are_read_from_a_region_wider_than_the_far_pass_reads() -> None:
+    # Four far codes touching (0.8 px modules): one region of about 470 px at full size,
+    # wider than the far pass reads whole (427 px in a 2560x1440 photo); its parts are read.
+    rng = random.Random(5)
+    imeis = [random_imei(rng) for _ in range(4)]
+    label = cv2.resize(np.hstack([code128.render(i, 4, 160) for i in imeis]), None, fx=0.2,
+                       fy=0.2, interpolation=cv2.INTER_AREA)
+    photo = np.full((1440, 2560), 190, np.uint8)
+    y, x = 480, 853
+    photo[y - 20:y + label.shape[0] + 20, x - 20:x + label.shape[1] + 20] = 255
+    photo[y:y + label.shape[0], x:x + label.shape[1]] = label
+    photo = cv2.GaussianBlur(photo, (0, 0), 0.6)
+    photo = np.clip(photo + np.random.default_rng(1).normal(0, 14, photo.shape), 0, 255)
+    got = find_imeis(photo.astype(np.uint8))
+    assert got and set(got) <= set(imeis)
