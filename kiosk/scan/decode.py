@@ -90,6 +90,8 @@ FAR_WIDTH = 320
 #: px). Beyond it, to this size: a hostile 8000x8000 photo took 5 s of CPU and 1 GB read at
 #: full size, 3 s and 0.6 GB at this size.
 FAR_SIDE = 3 * WORK_SIDE
+#: The longest side zxing-cpp reads (it raises ValueError beyond).
+MAX_READ_SIDE = 65535
 #: The safety net of a photo's two passes together: the working size's times the far pass's
 #: pixels over the working size's, at most this many times.
 PHOTO_NETS = 6.0
@@ -195,7 +197,10 @@ def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader
     half = (decode_pool.submit(regions_at, grey, 2, MAX_REGIONS, stop_search.is_set, cpu=cpu)
             if regions_fit else None)
     try:
-        reads = read(full, read_as) if whole is None else whole
+        if whole is not None:
+            reads = whole
+        else:  # zxing-cpp refuses a side over MAX_READ_SIDE: such a strip is read by regions
+            reads = read(full, read_as) if max(full.shape) <= MAX_READ_SIDE else []
     except BaseException:
         stop_search.set()
         raise

@@ -119,3 +119,9 @@ def test_far_codes_side_by_side_are_read_from_a_region_wider_than_the_far_pass_r
     photo = np.clip(photo + np.random.default_rng(1).normal(0, 14, photo.shape), 0, 255)
     got = find_imeis(photo.astype(np.uint8))
     assert got and set(got) <= set(imeis)
+
+
+def test_a_frame_longer_than_zxing_reads_is_answered_not_refused() -> None:
+    # zxing-cpp raises ValueError on a side over 65535 px: such a frame is read by regions.
+    for shape in ((1, 70000), (40, 70000), (70000, 40)):
+        assert find_imeis(np.full(shape, 200, np.uint8)) == []
