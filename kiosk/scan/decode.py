@@ -90,8 +90,6 @@ FAR_WIDTH = 320
 #: px). Beyond it, to this size: a hostile 8000x8000 photo took 5 s of CPU and 1 GB read at
 #: full size, 3 s and 0.6 GB at this size.
 FAR_SIDE = 3 * WORK_SIDE
-#: The longest side zxing-cpp reads (it raises ValueError beyond).
-MAX_READ_SIDE = 65535
 #: The safety net of a photo's two passes together: the working size's times the far pass's
 #: pixels over the working size's, at most this many times.
 PHOTO_NETS = 6.0
@@ -155,8 +153,7 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
         # A photo with no IMEI at working size: a far label's code may be too small for it.
         # Wide codes were read there, unless the working frame was too thin for regions.
         far, fx, fy = _working(full, FAR_SIDE)
-        widest = (FAR_WIDTH * min(fx, fy) / min(kx, ky) if min(grey.shape) >= MIN_SIDE
-                  else float("inf"))
+        widest = FAR_WIDTH * min(fx, fy) / min(kx, ky) if _searched(grey) else float("inf")
         # One safety net for the frame, both passes together, as many times the working
         # size's as the far pass has its pixels (`PHOTO_NETS` at most): it does that many
         # frames' work.
@@ -168,6 +165,11 @@ def find_codes(frame: np.ndarray, *, budget_ms: float = DEFAULT_BUDGET_MS,
     # Without the codes only read to set their regions aside.
     return reading_order([c for c in without_conflicts(list(codes.values()))
                           if c.symbology in symbologies])
+
+
+def _searched(grey: np.ndarray) -> bool:
+    """Whether regions are searched in `grey` (else a strip: it is only read whole)."""
+    return bool(min(grey.shape) >= MIN_SIDE)
 
 
 def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader,
@@ -192,15 +194,12 @@ def _find(full: np.ndarray, grey: np.ndarray, kx: float, ky: float, read: Reader
     # frame. When that alone reads enough, the search is told to stop (its regions would go
     # unused: the same answer, whatever the timing); else the quarter-size ones follow here.
     # A frame too thin for regions (a strip) is only read whole.
-    regions_fit = min(grey.shape) >= MIN_SIDE
+    regions_fit = _searched(grey)
     stop_search = threading.Event()
     half = (decode_pool.submit(regions_at, grey, 2, MAX_REGIONS, stop_search.is_set, cpu=cpu)
             if regions_fit else None)
     try:
-        if whole is not None:
-            reads = whole
-        else:  # zxing-cpp refuses a side over MAX_READ_SIDE: such a strip is read by regions
-            reads = read(full, read_as) if max(full.shape) <= MAX_READ_SIDE else []
+        reads = read(full, read_as) if whole is None else whole
     except BaseException:
         stop_search.set()
         raise

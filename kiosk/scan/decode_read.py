@@ -17,6 +17,8 @@ try:  # zxing-cpp is a self-contained wheel; pyzbar is the fallback
 except ImportError:  # pragma: no cover - exercised on machines without the wheel
     zxingcpp = None  # type: ignore[assignment]
 
+#: The longest side zxing-cpp reads: it raises ValueError beyond.
+ZX_MAX_SIDE = 65535
 _ZX_NAMES = {"CODE128": "Code128", "CODE39": "Code39", "QRCODE": "QRCode", "EAN13": "EAN13"}
 
 
@@ -37,7 +39,9 @@ def _zx_read(grey: np.ndarray, symbologies: tuple[str, ...], *, rotate: bool = T
              downscale: bool = True, binarizer: str = "local"
              ) -> list[tuple[str, str, list[Point]]]:
     assert zxingcpp is not None
-    found = []
+    found: list[tuple[str, str, list[Point]]] = []
+    if max(grey.shape) > ZX_MAX_SIDE:
+        return found  # a strip longer than zxing-cpp reads: its regions are read
     kind = {"local": zxingcpp.Binarizer.LocalAverage, "fixed": zxingcpp.Binarizer.FixedThreshold,
             "global": zxingcpp.Binarizer.GlobalHistogram}[binarizer]
     for b in zxingcpp.read_barcodes(grey, formats=_zx_formats(symbologies), try_rotate=rotate,
