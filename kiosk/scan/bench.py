@@ -5,6 +5,10 @@
     python -m kiosk.scan.bench --hard [--count 300] [--seed N] [--busy K] [--repeat] [--json]
                                                         the hard generator (issue 16), a fresh
                                                         seed each run unless --seed is given
+        [--kinds small,blur] [--scale K] [--pad K]      only those kinds; each frame as a photo:
+                                                        scaled up K times (a larger sensor), or
+                                                        in the middle of one K times its size
+                                                        (a far label)
 
 For a folder, the truth comes from `truth.json` ({"file.png": ["IMEI", ...]}, optional
 "kind" per file as {"file.png": {"imeis": [...], "kind": "blur"}}) or else from the file
@@ -53,12 +57,27 @@ def synth_samples(spec: str) -> Iterator[Sample]:
         yield f"{n:04d}", f.kind, f.image, f.imeis
 
 
-def hard_samples(count: int, seed: int) -> Iterator[Sample]:
-    """The hard generator's frames, made one at a time (they are not kept)."""
+def hard_samples(count: int, seed: int, kinds: tuple[str, ...] | None = None,
+                 scale: float = 1.0, pad: float = 1.0) -> Iterator[Sample]:
+    """The hard generator's frames (of `kinds`, default all), made one at a time (they are
+    not kept), each as a photo (`as_photo`)."""
     from kiosk.scan import synth_hard
 
-    for n, f in enumerate(synth_hard.iter_hard_frames(count, seed)):
-        yield f"{n:04d}", f.kind, f.image, f.imeis
+    frames = synth_hard.iter_hard_frames(count, seed, kinds or synth_hard.HARD_KINDS)
+    for n, f in enumerate(frames):
+        yield f"{n:04d}", f.kind, as_photo(f.image, scale, pad), f.imeis
+
+
+def as_photo(frame: np.ndarray, scale: float = 1.0, pad: float = 1.0) -> np.ndarray:
+    """`frame` scaled up `scale` times (bicubic: the same scene on a larger sensor), then in
+    the middle of a plain grey photo `pad` times its size (the same label held farther away)."""
+    if scale != 1.0:
+        frame = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    if pad != 1.0:
+        h, w = frame.shape[:2]
+        dy, dx = round(h * (pad - 1) / 2), round(w * (pad - 1) / 2)
+        frame = cv2.copyMakeBorder(frame, dy, dy, dx, dx, cv2.BORDER_CONSTANT, value=(200, 200, 200))
+    return frame
 
 
 def folder_samples(folder: Path) -> Iterator[Sample]:
@@ -252,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None,
                         help="--hard: the frames' seed (default: a fresh random one, printed)")
     parser.add_argument("--count", type=int, default=None, help="--hard: frames (default 300)")
+    parser.add_argument("--kinds", type=_kinds, default=None,
+                        help="--hard: only these kinds, comma-separated (default all)")
+    parser.add_argument("--scale", type=_factor, default=1.0, metavar="K",
+                        help="--hard: each frame scaled up K times, a photo from a larger sensor")
+    parser.add_argument("--pad", type=_factor, default=1.0, metavar="K",
+                        help="--hard: each frame in the middle of a photo K times its size")
     parser.add_argument("--busy", type=int, default=0, metavar="K",
                         help="keep K CPU-busy processes running during the run")
     parser.add_argument("--repeat", action="store_true",
@@ -265,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def samples() -> Iterator[Sample]:
         if args.hard:
-            return hard_samples(count, seed)
+            return hard_samples(count, seed, args.kinds, args.scale, args.pad)
         return iter(_classic_samples(args))
 
     first = next(samples(), None)
@@ -274,7 +299,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     find_imeis(first[2])  # warm-up: imports, allocations
     plain_pyzbar(first[2])
-    source = f"--hard --count {count} --seed {seed}" if args.hard else args.source
+    source = (f"--hard --count {count} --seed {seed}" + "".join(
+        f" --{k} {v}" for k, v in (("kinds", ",".join(args.kinds or ())), ("scale", args.scale),
+                                   ("pad", args.pad)) if v not in ("", 1.0))
+              if args.hard else args.source)
     if not args.json:
         print(f"frames: {source}" + (f", {args.busy} busy processes" if args.busy else ""),
               flush=True)
@@ -296,6 +324,23 @@ def main(argv: list[str] | None = None) -> int:
                  + (f" ({', '.join(changed[:12])})" if changed else ""))
     print(json.dumps(out, indent=1) if args.json else text)
     return 0 if ours.false == 0 else 1
+
+
+def _kinds(text: str) -> tuple[str, ...]:
+    from kiosk.scan.synth_hard import HARD_KINDS
+
+    kinds = tuple(k for k in text.split(",") if k)
+    unknown = [k for k in kinds if k not in HARD_KINDS]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(f"kinds are {', '.join(HARD_KINDS)}")
+    return kinds
+
+
+def _factor(text: str) -> float:
+    value = float(text)
+    if not 1.0 <= value <= 8.0:
+        raise argparse.ArgumentTypeError("a factor from 1 to 8")
+    return value
 
 
 def _classic_samples(args: argparse.Namespace) -> list[Sample]:
